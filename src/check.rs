@@ -1,0 +1,130 @@
+//! The pipeline for one run: discover, load, normalise (and evaluate rules), in parallel, with
+//! results in a stable order.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, FileReport, SourceFile, Span};
+use crate::discover::{self, Candidate, MissingPath, Skipped};
+use crate::load::{self, MAX_FILE_BYTES};
+use crate::model;
+use crate::rules::{RuleSet, eval};
+
+/// Everything one run found.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// One report per tenant document read, in path order.
+    pub files: Vec<FileReport>,
+    /// Files and folders that could not be walked.
+    pub skipped: Vec<Skipped>,
+    /// Files named on the command line that are not tenant documents.
+    pub not_tenant: Vec<String>,
+}
+
+pub fn check_paths(paths: &[PathBuf], rules: Option<&RuleSet>) -> Result<Outcome, MissingPath> {
+    let discovered = discover::discover(paths)?;
+    let results: Vec<Option<FileReport>> = discovered
+        .candidates
+        .par_iter()
+        .map(|candidate| check_file(candidate, rules))
+        .collect();
+    let mut outcome = Outcome {
+        skipped: discovered.skipped,
+        ..Outcome::default()
+    };
+    for (candidate, result) in discovered.candidates.iter().zip(results) {
+        match result {
+            Some(report) => outcome.files.push(report),
+            None if candidate.explicit => outcome.not_tenant.push(display(candidate)),
+            None => {}
+        }
+    }
+    Ok(outcome)
+}
+
+fn display(candidate: &Candidate) -> String {
+    candidate.path.display().to_string()
+}
+
+/// Reads and checks one file; None when it is not a tenant document.
+fn check_file(candidate: &Candidate, rules: Option<&RuleSet>) -> Option<FileReport> {
+    let name = display(candidate);
+    match read_limited(&candidate.path) {
+        Ok(bytes) => check_source(&name, &bytes, candidate.explicit, rules),
+        Err(ReadError::TooLarge(size)) => {
+            let loaded = load::too_large(&name, size);
+            Some(FileReport {
+                source: loaded.source,
+                diagnostics: loaded.diagnostics,
+            })
+        }
+        Err(ReadError::Io(err)) => Some(FileReport {
+            source: SourceFile::new(name, String::new()),
+            diagnostics: vec![Diagnostic::error(
+                "unreadable-file",
+                Span::default(),
+                format!("cannot read the file: {err}"),
+            )],
+        }),
+    }
+}
+
+enum ReadError {
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let size = file.metadata().map_err(ReadError::Io)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // The limit also holds for files that grow while being read.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Checks a document held in memory (a file's bytes, or standard input). With `explicit`, a
+/// file that fails to load is reported even when its content does not show it is a tenant file.
+/// Without `rules`, only the file itself is checked.
+pub fn check_source(
+    name: &str,
+    bytes: &[u8],
+    explicit: bool,
+    rules: Option<&RuleSet>,
+) -> Option<FileReport> {
+    let loaded = load::load(name, bytes);
+    let is_tenant = loaded.is_tenant_document();
+    let unreadable = loaded.document.root.is_none() && !loaded.diagnostics.is_empty();
+    if !(is_tenant || explicit && unreadable) {
+        return None;
+    }
+    let mut diagnostics = loaded.diagnostics;
+    let model = model::normalise(&loaded.document, &mut diagnostics);
+    if let (Some(model), Some(rules)) = (&model, rules) {
+        // A setting whose declaration could not be read is already reported; judging the
+        // default that stands in for it would only add noise at the same spot.
+        let unreadable: Vec<String> = diagnostics.iter().filter_map(|d| d.path.clone()).collect();
+        let findings = eval::evaluate(rules, model, &loaded.document);
+        diagnostics.extend(
+            findings
+                .into_iter()
+                .filter(|f| !f.path.as_ref().is_some_and(|p| unreadable.contains(p))),
+        );
+    }
+    let mut report = FileReport {
+        source: loaded.source,
+        diagnostics,
+    };
+    report.sort();
+    Some(report)
+}

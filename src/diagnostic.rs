@@ -1,0 +1,239 @@
+//! The diagnostic model: what every stage reports and every renderer formats.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// A byte range into a source file's decoded text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Span {
+            start: clamp(start),
+            end: clamp(end.max(start)),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// The smallest span covering both.
+    pub fn join(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A secondary location with its own label (the first of two duplicate keys, say).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub span: Span,
+    pub label: String,
+}
+
+/// One problem found in one file. Renderers only format these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The rule name, or the name of the load check (`duplicate-key`).
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    /// The smallest thing the user must change.
+    pub span: Span,
+    /// Text shown at the span in the human output.
+    pub label: Option<String>,
+    pub related: Vec<Related>,
+    pub help: Option<String>,
+    /// Where in the tenant document the problem is (`authorizationPolicy.allowInvitesFrom`).
+    pub path: Option<String>,
+    /// Baseline controls the finding answers to under the active profile (`cisa MS.AAD.8.1v1`).
+    pub controls: Vec<String>,
+    /// Whether the rule declares a fix.
+    pub fixable: bool,
+}
+
+impl Diagnostic {
+    pub fn new(code: &str, severity: Severity, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code: code.to_string(),
+            severity,
+            message: message.into(),
+            span,
+            label: None,
+            related: Vec::new(),
+            help: None,
+            path: None,
+            controls: Vec::new(),
+            fixable: false,
+        }
+    }
+
+    pub fn error(code: &str, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic::new(code, Severity::Error, span, message)
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    pub fn with_related(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push(Related {
+            span,
+            label: label.into(),
+        });
+        self
+    }
+}
+
+/// A file's decoded text, shared by the loader, the engine and the renderers.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user should read it (relative to where entralint was run when possible).
+    pub name: String,
+    pub text: String,
+    line_starts: Vec<u32>,
+}
+
+/// A 1-based line and column (columns count characters, not bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: String) -> Arc<SourceFile> {
+        let mut line_starts = vec![0u32];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+            }
+        }
+        Arc::new(SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        })
+    }
+
+    /// Line and column of a byte offset; offsets past the end map to the end.
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        let offset = offset.min(self.text.len() as u32);
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line] as usize;
+        let end = floor_char_boundary(&self.text, offset as usize);
+        let column = self.text[start..end.max(start)].chars().count() + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// The byte range of a 1-based line, without its line break.
+    pub fn line_span(&self, line: usize) -> Option<Span> {
+        let start = *self.line_starts.get(line.checked_sub(1)?)? as usize;
+        let rest = &self.text[start..];
+        let len = rest.find('\n').unwrap_or(rest.len());
+        let len = if rest[..len].ends_with('\r') {
+            len - 1
+        } else {
+            len
+        };
+        Some(Span::new(start, start + len))
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        let start = floor_char_boundary(&self.text, span.start as usize);
+        let end = floor_char_boundary(&self.text, span.end as usize);
+        &self.text[start..end.max(start)]
+    }
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    if index >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// Everything one file produced.
+#[derive(Debug)]
+pub struct FileReport {
+    pub source: Arc<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileReport {
+    /// Orders diagnostics by position, then by code, so output is deterministic.
+    pub fn sort(&mut self) {
+        self.diagnostics.sort_by(|a, b| {
+            (a.span.start, a.span.end, &a.code, &a.message).cmp(&(
+                b.span.start,
+                b.span.end,
+                &b.code,
+                &b.message,
+            ))
+        });
+    }
+}

@@ -1,0 +1,14 @@
+//! entralint: a linter for Microsoft Entra ID tenant settings kept as code.
+//!
+//! The pipeline, one module per stage:
+//! [`discover`] paths → [`load`] spanned documents → [`model`] tenant model (effective values)
+//! → [`rules`] → findings → [`report`]. [`check`] runs it; [`cli`] is the command line.
+
+pub mod check;
+pub mod cli;
+pub mod diagnostic;
+pub mod discover;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod rules;

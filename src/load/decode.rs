@@ -1,0 +1,123 @@
+//! Bytes to text: UTF-8 (with or without BOM) and UTF-16 with BOM, as Microsoft365DSC and
+//! Windows PowerShell write them. Anything else is reported at the first bad byte.
+
+/// The encoding a file was read in, so writers can put it back the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+}
+
+/// A decoding failure: the text decoded so far (lossy, for rendering) and the offset of the
+/// problem in it.
+#[derive(Debug)]
+pub struct DecodeError {
+    pub text: String,
+    pub offset: usize,
+    pub message: String,
+}
+
+pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return utf8(rest).map(|text| (text, Encoding::Utf8Bom));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, u16::from_le_bytes).map(|text| (text, Encoding::Utf16Le));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, u16::from_be_bytes).map(|text| (text, Encoding::Utf16Be));
+    }
+    utf8(bytes).map(|text| (text, Encoding::Utf8))
+}
+
+fn utf8(bytes: &[u8]) -> Result<String, DecodeError> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(err) => {
+            let offset = err.valid_up_to();
+            return Err(DecodeError {
+                text: String::from_utf8_lossy(bytes).into_owned(),
+                offset,
+                message: format!(
+                    "the file is not valid UTF-8: byte 0x{:02x} cannot start or continue a character",
+                    bytes[offset]
+                ),
+            });
+        }
+    };
+    reject_nul(text)
+}
+
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, DecodeError> {
+    let units = bytes.chunks(2).map(|pair| match pair {
+        [a, b] => unit([*a, *b]),
+        // An odd trailing byte cannot be UTF-16; it decodes to U+FFFD and is reported below.
+        _ => 0xFFFD,
+    });
+    let mut text = String::with_capacity(bytes.len() / 2);
+    for decoded in char::decode_utf16(units) {
+        match decoded {
+            Ok(c) => text.push(c),
+            Err(_) => {
+                let offset = text.len();
+                return Err(DecodeError {
+                    text,
+                    offset,
+                    message: "the file starts with a UTF-16 byte-order mark but holds an unpaired surrogate"
+                        .to_string(),
+                });
+            }
+        }
+    }
+    if bytes.len() % 2 == 1 {
+        let offset = text.len();
+        return Err(DecodeError {
+            text,
+            offset,
+            message: "the file starts with a UTF-16 byte-order mark but has an odd number of bytes"
+                .to_string(),
+        });
+    }
+    reject_nul(text)
+}
+
+fn reject_nul(text: String) -> Result<String, DecodeError> {
+    match text.find('\0') {
+        None => Ok(text),
+        Some(offset) => Err(DecodeError {
+            message: "the file holds a NUL byte: tenant files are text (a UTF-16 file needs its byte-order mark)"
+                .to_string(),
+            text,
+            offset,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_le_with_bom_decodes() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "a: 1\r\n".encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        let (text, encoding) = decode(&bytes).unwrap();
+        assert_eq!(text, "a: 1\r\n");
+        assert_eq!(encoding, Encoding::Utf16Le);
+    }
+
+    #[test]
+    fn invalid_utf8_points_at_the_byte() {
+        let err = decode(b"ab\ncd\xffx").unwrap_err();
+        assert_eq!(err.offset, 5);
+    }
+
+    #[test]
+    fn nul_is_rejected() {
+        assert_eq!(decode(b"a: \0").unwrap_err().offset, 3);
+    }
+}

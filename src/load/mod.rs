@@ -1,0 +1,114 @@
+//! Loading: bytes on disk to a spanned document tree, with every load problem as a diagnostic.
+//!
+//! Each input format is a module that produces the same [`tree::Node`] shape (format v1).
+
+pub mod decode;
+pub mod tree;
+pub mod yaml;
+
+use std::sync::Arc;
+
+use crate::diagnostic::{Diagnostic, SourceFile, Span};
+use decode::Encoding;
+use tree::Document;
+
+/// Largest file entralint reads; tenant files are a few kilobytes.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// The top-level keys that make a document a tenant document.
+pub const TENANT_KEYS: &[&str] = &[
+    "tenant",
+    "authorizationPolicy",
+    "groupSettings",
+    "consentPolicySettings",
+    "adminConsentRequestPolicy",
+    "portalSettings",
+    "externalCollaboration",
+    "appManagementPolicy",
+    "users",
+    "groups",
+    "servicePrincipals",
+    "applications",
+    "roleAssignments",
+];
+
+/// A file after loading: its text, its tree when it parsed, and what went wrong.
+#[derive(Debug)]
+pub struct Loaded {
+    pub source: Arc<SourceFile>,
+    pub encoding: Encoding,
+    pub document: Document,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// Whether this looks like a tenant document: a tenant key at the top level, or, when the
+    /// file did not parse, a line that starts with one.
+    pub fn is_tenant_document(&self) -> bool {
+        if let Some(entries) = self.document.root.as_ref().and_then(|r| r.as_map()) {
+            return entries
+                .iter()
+                .any(|e| e.key.as_str().is_some_and(|k| TENANT_KEYS.contains(&k)));
+        }
+        if self.diagnostics.is_empty() {
+            return false;
+        }
+        self.source.text.lines().any(|line| {
+            let line = line.trim_start_matches(['{', ' ', '\t']);
+            let key = line.trim_start_matches('"');
+            TENANT_KEYS.iter().any(|k| {
+                key.strip_prefix(k)
+                    .is_some_and(|rest| rest.trim_start_matches('"').trim_start().starts_with(':'))
+            })
+        })
+    }
+}
+
+/// Loads a file's bytes. `name` is how the file is shown in reports.
+pub fn load(name: &str, bytes: &[u8]) -> Loaded {
+    let (text, encoding) = match decode::decode(bytes) {
+        Ok(decoded) => decoded,
+        Err(err) => {
+            let at = Span::new(err.offset, err.offset);
+            let source = SourceFile::new(name, err.text);
+            return Loaded {
+                source,
+                encoding: Encoding::Utf8,
+                document: Document::default(),
+                diagnostics: vec![
+                    Diagnostic::error("invalid-encoding", at, err.message)
+                        .with_label("here")
+                        .with_help("save tenant files as UTF-8, or UTF-16 with a byte-order mark"),
+                ],
+            };
+        }
+    };
+    let parsed = yaml::parse(&text);
+    Loaded {
+        source: SourceFile::new(name, text),
+        encoding,
+        document: parsed.document,
+        diagnostics: parsed.diagnostics,
+    }
+}
+
+/// The diagnostic for a file over [`MAX_FILE_BYTES`], reported without reading it.
+pub fn too_large(name: &str, size: u64) -> Loaded {
+    Loaded {
+        source: SourceFile::new(name, String::new()),
+        encoding: Encoding::Utf8,
+        document: Document::default(),
+        diagnostics: vec![
+            Diagnostic::error(
+                "file-too-large",
+                Span::default(),
+                format!(
+                    "the file is {:.1} MB; entralint reads tenant files up to {} MB",
+                    size as f64 / 1_048_576.0,
+                    MAX_FILE_BYTES / 1_048_576
+                ),
+            )
+            .with_help("split the tenant into smaller files, or exclude this one from the check"),
+        ],
+    }
+}

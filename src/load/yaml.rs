@@ -1,0 +1,448 @@
+//! YAML (and JSON) text to a spanned [`Node`] tree, built straight from granit-parser's events.
+//!
+//! Building from events keeps every span and comment, reports duplicate keys without giving up on
+//! the rest of the file, and expands aliases and merge keys under a budget.
+
+use granit_parser::{Event, Parser, ScalarStyle as Style};
+
+use super::tree::{Comment, Document, Entry, Node, ScalarStyle, Value};
+use crate::diagnostic::{Diagnostic, Span};
+
+/// Most nodes one document may hold once aliases are expanded (an alias bomb stops here).
+pub const MAX_NODES: usize = 200_000;
+/// Deepest nesting accepted; tenant files are about six levels deep.
+pub const MAX_DEPTH: usize = 64;
+
+pub struct Parsed {
+    pub document: Document,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+enum Frame {
+    Seq {
+        start: usize,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        entries: Vec<Entry>,
+        key: Option<Node>,
+        /// Values of `<<` entries, merged when the mapping ends.
+        merges: Vec<Node>,
+    },
+}
+
+/// A diagnostic that stops building (boxed: it is the rare path).
+type Step = Result<(), Box<Diagnostic>>;
+
+struct Builder {
+    stack: Vec<Frame>,
+    anchors: Vec<(usize, Node)>,
+    nodes: usize,
+    root: Option<Node>,
+    documents: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+pub fn parse(text: &str) -> Parsed {
+    let options = granit_parser::options! {
+        block_nesting_limit: MAX_DEPTH,
+        flow_nesting_limit: MAX_DEPTH,
+    };
+    let mut builder = Builder {
+        stack: Vec::new(),
+        anchors: Vec::new(),
+        nodes: 0,
+        root: None,
+        documents: 0,
+        diagnostics: Vec::new(),
+    };
+    let mut comments = Vec::new();
+    for next in Parser::new_from_str_with_options(text, options) {
+        let (event, span) = match next {
+            Ok(pair) => pair,
+            Err(err) => {
+                let mark = err.marker();
+                let offset = mark
+                    .byte_offset()
+                    .unwrap_or_else(|| char_to_byte(text, mark.index()));
+                let at = Span::new(offset, offset);
+                builder.diagnostics.push(
+                    Diagnostic::error(
+                        "syntax-error",
+                        at,
+                        format!("YAML syntax error: {}", err.info()),
+                    )
+                    .with_label("here"),
+                );
+                break;
+            }
+        };
+        let range = span.byte_range().unwrap_or(0..0);
+        let span = Span::new(range.start, range.end);
+        let step = match event {
+            Event::Comment(text, _) => {
+                comments.push(Comment {
+                    span,
+                    text: text.into_owned(),
+                });
+                Ok(())
+            }
+            Event::DocumentStart(..) => {
+                builder.documents += 1;
+                if builder.documents > 1 {
+                    Err(Box::new(
+                        Diagnostic::error(
+                            "multiple-documents",
+                            span,
+                            "a tenant file holds one YAML document; this is a second one",
+                        )
+                        .with_label("second document starts here")
+                        .with_help("put each tenant in a file of its own"),
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let node = scalar(value.into_owned(), style, tag.is_some(), span);
+                builder.node(node, anchor)
+            }
+            Event::Alias(id) => builder.alias(id, span),
+            Event::SequenceStart(_, anchor, _) => builder.open(Frame::Seq {
+                start: range.start,
+                anchor,
+                items: Vec::new(),
+            }),
+            Event::MappingStart(_, anchor, _) => builder.open(Frame::Map {
+                start: range.start,
+                anchor,
+                entries: Vec::new(),
+                key: None,
+                merges: Vec::new(),
+            }),
+            Event::SequenceEnd | Event::MappingEnd => builder.close(range.end),
+            _ => Ok(()),
+        };
+        if let Err(diagnostic) = step {
+            builder.diagnostics.push(*diagnostic);
+            break;
+        }
+    }
+    Parsed {
+        document: Document {
+            root: builder.root,
+            comments,
+        },
+        diagnostics: builder.diagnostics,
+    }
+}
+
+fn char_to_byte(text: &str, chars: usize) -> usize {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| i)
+}
+
+/// Resolves a scalar by the YAML 1.2 core schema: only plain, untagged scalars can be
+/// null, booleans or numbers.
+fn scalar(text: String, style: Style, tagged: bool, span: Span) -> Node {
+    let style = match style {
+        Style::Plain => ScalarStyle::Plain,
+        Style::SingleQuoted => ScalarStyle::SingleQuoted,
+        Style::DoubleQuoted => ScalarStyle::DoubleQuoted,
+        Style::Literal | Style::Folded => ScalarStyle::Block,
+    };
+    let value = if style != ScalarStyle::Plain || tagged {
+        Value::Str(text)
+    } else {
+        plain(text)
+    };
+    Node { span, value, style }
+}
+
+fn plain(text: String) -> Value {
+    match text.as_str() {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    if let Some(int) = parse_int(&text) {
+        return Value::Int(int);
+    }
+    if looks_like_float(&text)
+        && let Ok(float) = text.parse::<f64>()
+    {
+        return Value::Float(float);
+    }
+    Value::Str(text)
+}
+
+fn parse_int(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if let Some(hex) = text.strip_prefix("0x") {
+        return i64::from_str_radix(hex, 16).ok();
+    }
+    if let Some(oct) = text.strip_prefix("0o") {
+        return i64::from_str_radix(oct, 8).ok();
+    }
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().ok();
+    }
+    None
+}
+
+fn looks_like_float(text: &str) -> bool {
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if matches!(body, ".inf" | ".Inf" | ".INF") || matches!(text, ".nan" | ".NaN" | ".NAN") {
+        return true;
+    }
+    let mut digits = false;
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '0'..='9' => digits = true,
+            '.' => {}
+            'e' | 'E' => {
+                if chars.peek().is_some_and(|c| *c == '-' || *c == '+') {
+                    chars.next();
+                }
+                return digits && chars.clone().count() > 0 && chars.all(|c| c.is_ascii_digit());
+            }
+            _ => return false,
+        }
+    }
+    digits && body.matches('.').count() <= 1
+}
+
+impl Builder {
+    fn open(&mut self, frame: Frame) -> Step {
+        self.count(1, Span::default())?;
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn close(&mut self, end: usize) -> Step {
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
+        let (node, anchor) = match frame {
+            Frame::Seq {
+                start,
+                anchor,
+                items,
+            } => (Node::new(Span::new(start, end), Value::Seq(items)), anchor),
+            Frame::Map {
+                start,
+                anchor,
+                mut entries,
+                merges,
+                ..
+            } => {
+                merge(&mut entries, merges);
+                (
+                    Node::new(Span::new(start, end), Value::Map(entries)),
+                    anchor,
+                )
+            }
+        };
+        self.place(node, anchor);
+        Ok(())
+    }
+
+    fn node(&mut self, node: Node, anchor: usize) -> Step {
+        self.count(1, node.span)?;
+        self.place(node, anchor);
+        Ok(())
+    }
+
+    fn alias(&mut self, id: usize, span: Span) -> Step {
+        let Some((_, target)) = self.anchors.iter().rev().find(|(a, _)| *a == id) else {
+            return Ok(());
+        };
+        let mut node = target.clone();
+        let (count, depth) = (node.count(), node.depth());
+        self.count(count, span)?;
+        if self.stack.len() + depth > MAX_DEPTH {
+            return Err(Box::new(
+                Diagnostic::error(
+                    "nesting-too-deep",
+                    span,
+                    format!("this alias nests the document deeper than {MAX_DEPTH} levels"),
+                )
+                .with_label("alias expanded here"),
+            ));
+        }
+        // The copy points at the alias, so diagnostics inside it land where the user used it.
+        node.span = span;
+        self.place(node, 0);
+        Ok(())
+    }
+
+    fn count(&mut self, nodes: usize, span: Span) -> Step {
+        self.nodes += nodes;
+        if self.nodes > MAX_NODES {
+            return Err(Box::new(
+                Diagnostic::error(
+                    "too-many-nodes",
+                    span,
+                    format!(
+                        "the document expands to more than {MAX_NODES} nodes; aliases that expand \
+                     exponentially (an alias bomb) are not read"
+                    ),
+                )
+                .with_label("expansion stopped here"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn place(&mut self, node: Node, anchor: usize) {
+        if anchor != 0 {
+            self.anchors.push((anchor, node.clone()));
+        }
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(node);
+                }
+            }
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                entries,
+                key,
+                merges,
+                ..
+            }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => {
+                    if k.style == ScalarStyle::Plain && k.as_str() == Some("<<") {
+                        merges.push(node);
+                    } else {
+                        insert(entries, k, node, &mut self.diagnostics);
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// Adds an entry; a repeated key is reported and the later value wins, as in most YAML readers.
+fn insert(entries: &mut Vec<Entry>, key: Node, value: Node, diagnostics: &mut Vec<Diagnostic>) {
+    if let Some(name) = key.as_str()
+        && let Some(first) = entries.iter_mut().find(|e| e.key.as_str() == Some(name))
+    {
+        diagnostics.push(
+            Diagnostic::error("duplicate-key", key.span, format!("duplicate key `{name}`"))
+                .with_label("declared again here")
+                .with_related(first.key.span, "first declared here")
+                .with_help(
+                    "remove one of them: YAML readers keep only the last, so the first is silently lost",
+                ),
+        );
+        *first = Entry { key, value };
+        return;
+    }
+    entries.push(Entry { key, value });
+}
+
+/// Applies `<<` merge keys: merged entries never override keys the mapping declares itself.
+fn merge(entries: &mut Vec<Entry>, merges: Vec<Node>) {
+    for source in merges {
+        let maps: Vec<Node> = match source.value {
+            Value::Seq(items) => items,
+            _ => vec![source],
+        };
+        for map in maps {
+            if let Value::Map(merged) = map.value {
+                for entry in merged {
+                    let present = entry
+                        .key
+                        .as_str()
+                        .is_some_and(|k| entries.iter().any(|e| e.key.as_str() == Some(k)));
+                    if !present {
+                        entries.push(entry);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(text: &str) -> Node {
+        parse(text).document.root.unwrap()
+    }
+
+    #[test]
+    fn plain_scalars_follow_the_core_schema() {
+        let node = root("a: true\nb: 'true'\nc: 12\nd: 1.5\ne: ~\nf: yes\n");
+        assert_eq!(node.get("a").unwrap().value, Value::Bool(true));
+        assert_eq!(node.get("b").unwrap().value, Value::Str("true".into()));
+        assert_eq!(node.get("c").unwrap().value, Value::Int(12));
+        assert_eq!(node.get("d").unwrap().value, Value::Float(1.5));
+        assert_eq!(node.get("e").unwrap().value, Value::Null);
+        assert_eq!(node.get("f").unwrap().value, Value::Str("yes".into()));
+    }
+
+    #[test]
+    fn spans_cover_keys_and_values() {
+        let text = "outer:\n  inner: value\n";
+        let node = root(text);
+        let entry = node.get("outer").unwrap().entry("inner").unwrap();
+        assert_eq!(
+            &text[entry.key.span.start as usize..entry.key.span.end as usize],
+            "inner"
+        );
+        assert_eq!(
+            &text[entry.value.span.start as usize..entry.value.span.end as usize],
+            "value"
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_and_the_last_wins() {
+        let parsed = parse("a: 1\nb: 2\na: 3\n");
+        assert_eq!(parsed.diagnostics.len(), 1);
+        assert_eq!(parsed.diagnostics[0].code, "duplicate-key");
+        let root = parsed.document.root.unwrap();
+        assert_eq!(root.get("a").unwrap().value, Value::Int(3));
+    }
+
+    #[test]
+    fn merge_keys_fill_in_missing_entries() {
+        let node = root("base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\n");
+        let used = node.get("use").unwrap();
+        assert_eq!(used.get("x").unwrap().value, Value::Int(1));
+        assert_eq!(used.get("y").unwrap().value, Value::Int(3));
+    }
+
+    #[test]
+    fn alias_bombs_stop_at_the_budget() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..8 {
+            text.push_str(&format!("l{level}: &l{level} ["));
+            let prev = if level == 1 {
+                "a".to_string()
+            } else {
+                format!("l{}", level - 1)
+            };
+            text.push_str(&vec![format!("*{prev}"); 10].join(", "));
+            text.push_str("]\n");
+        }
+        let parsed = parse(&text);
+        assert_eq!(parsed.diagnostics[0].code, "too-many-nodes");
+    }
+
+    #[test]
+    fn comments_are_kept() {
+        let parsed = parse("a: 1 # note\n");
+        assert_eq!(parsed.document.comments[0].text, " note");
+    }
+}

@@ -1,0 +1,97 @@
+//! The built-in role catalog (`rules/data/roles.yaml`): template ids, Microsoft's privileged flag,
+//! ScubaGear's highly-privileged list and the tier.
+
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RoleDef {
+    pub name: String,
+    pub id: String,
+    #[serde(default)]
+    pub privileged: bool,
+    #[serde(default)]
+    pub scuba_highly_privileged: bool,
+    pub tier: u8,
+    /// False for the default user role templates, which are never assigned as admin roles.
+    #[serde(default = "yes")]
+    pub assignable: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RolesFile {
+    roles: Vec<RoleDef>,
+}
+
+const ROLES_YAML: &str = include_str!("../../rules/data/roles.yaml");
+
+static ROLES: LazyLock<Vec<RoleDef>> = LazyLock::new(|| {
+    // Embedded at build time and checked by a unit test, so a parse failure is a build defect.
+    serde_saphyr::from_str::<RolesFile>(ROLES_YAML)
+        .map(|file| file.roles)
+        .unwrap_or_default()
+});
+
+pub const GLOBAL_ADMINISTRATOR: &str = "62e90394-69f5-4237-9190-012177145e10";
+
+pub fn roles() -> &'static [RoleDef] {
+    &ROLES
+}
+
+/// A role by template id or display name, case-insensitively.
+pub fn role(reference: &str) -> Option<&'static RoleDef> {
+    let reference = reference.trim();
+    ROLES
+        .iter()
+        .find(|r| r.id.eq_ignore_ascii_case(reference) || r.name.eq_ignore_ascii_case(reference))
+}
+
+/// Whether `text` has the shape of a GUID (8-4-4-4-12 hex digits).
+pub fn is_guid(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.len() == 5
+        && parts
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_catalog_loads() {
+        serde_saphyr::from_str::<RolesFile>(ROLES_YAML).expect("rules/data/roles.yaml");
+        assert!(roles().len() > 30);
+    }
+
+    #[test]
+    fn roles_resolve_by_name_or_id() {
+        assert_eq!(
+            role("global administrator").unwrap().id,
+            GLOBAL_ADMINISTRATOR
+        );
+        assert_eq!(
+            role(GLOBAL_ADMINISTRATOR).unwrap().name,
+            "Global Administrator"
+        );
+        assert!(role("Global Admin").is_none());
+    }
+
+    #[test]
+    fn ids_are_unique_guids() {
+        let mut ids: Vec<&str> = roles().iter().map(|r| r.id.as_str()).collect();
+        assert!(ids.iter().all(|id| is_guid(id)));
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), roles().len());
+    }
+}

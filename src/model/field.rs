@@ -1,0 +1,679 @@
+//! The machinery the tenant model is declared with: reading typed values out of the spanned tree
+//! (every problem becomes a diagnostic with the document path), and turning the model into the
+//! effective values rules see (declared where declared, Entra's default elsewhere).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use cel::Value as Cel;
+use cel::objects::Key;
+
+use super::{TenantKind, defaults, suggest};
+use crate::diagnostic::{Diagnostic, Span};
+use crate::load::tree::{Entry, Node, Value};
+
+/// A declared value with the span of its value and of its key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+    pub key: Span,
+}
+
+/// A list whose items keep their spans.
+pub type List<T> = Vec<Spanned<T>>;
+
+/// What reading the tree needs: where the reader is, and where problems go.
+pub struct Ctx<'a> {
+    pub diagnostics: &'a mut Vec<Diagnostic>,
+    path: Vec<String>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(diagnostics: &'a mut Vec<Diagnostic>) -> Self {
+        Ctx {
+            diagnostics,
+            path: Vec::new(),
+        }
+    }
+
+    /// The document path of the value being read (`authorizationPolicy.allowInvitesFrom`).
+    pub fn path(&self) -> String {
+        join_path(&self.path)
+    }
+
+    pub fn report(&mut self, diagnostic: Diagnostic) {
+        let path = self.path();
+        let diagnostic = if path.is_empty() {
+            diagnostic
+        } else {
+            diagnostic.with_path(path)
+        };
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn last_key(&self) -> String {
+        self.path
+            .iter()
+            .rev()
+            .find(|s| !s.starts_with('['))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn wrong_type(&mut self, node: &Node, expected: &str) {
+        let key = self.last_key();
+        let mut diagnostic = Diagnostic::error(
+            "wrong-type",
+            node.span,
+            format!("`{key}` must be {expected}, found {}", node.kind_name()),
+        )
+        .with_label(format!("{} here", node.kind_name()));
+        if expected.starts_with("a boolean")
+            && let Some(text) = node.as_str()
+        {
+            let help = match text.to_ascii_lowercase().as_str() {
+                "yes" | "on" | "y" => Some("write `true`: YAML 1.2 reads yes/on as strings"),
+                "no" | "off" | "n" => Some("write `false`: YAML 1.2 reads no/off as strings"),
+                "true" => Some("write `true` without quotes"),
+                "false" => Some("write `false` without quotes"),
+                _ => None,
+            };
+            if let Some(help) = help {
+                diagnostic = diagnostic.with_help(help);
+            }
+        }
+        self.report(diagnostic);
+    }
+
+    pub fn invalid_value(&mut self, node: &Node, allowed: &[&str], what: &str) {
+        let key = self.last_key();
+        let found = node.as_str().unwrap_or_default();
+        let mut diagnostic = Diagnostic::error(
+            "invalid-value",
+            node.span,
+            format!("`{found}` is not a valid value for `{key}`"),
+        )
+        .with_label(format!("not {what}"));
+        let help = match suggest::closest(found, allowed.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`? allowed: {}", allowed.join(", ")),
+            None => format!("allowed: {}", allowed.join(", ")),
+        };
+        diagnostic = diagnostic.with_help(help);
+        self.report(diagnostic);
+    }
+
+    /// Reads one mapping entry's value as `T`, under the entry's key in the document path.
+    pub fn field<T: FromNode>(&mut self, key: &str, entry: &Entry) -> Option<Spanned<T>> {
+        // Graph writes null for "not set": that is the same as not declaring the key.
+        if entry.value.value == Value::Null {
+            return None;
+        }
+        self.path.push(key.to_string());
+        let value = T::from_node(&entry.value, self);
+        self.path.pop();
+        value.map(|value| Spanned {
+            value,
+            span: entry.value.span,
+            key: entry.key.span,
+        })
+    }
+
+    /// The entries of a mapping, or a wrong-type diagnostic.
+    pub fn expect_map<'n>(&mut self, node: &'n Node) -> Option<&'n [Entry]> {
+        match node.as_map() {
+            Some(entries) => Some(entries),
+            None => {
+                self.wrong_type(node, "a mapping");
+                None
+            }
+        }
+    }
+
+    /// The key of an entry as text; `@odata.*` annotations from pasted Graph responses are skipped.
+    pub fn key<'n>(&mut self, entry: &'n Entry) -> Option<&'n str> {
+        match entry.key.as_str() {
+            Some(key) if key.starts_with("@odata.") => None,
+            Some(key) => Some(key),
+            None => {
+                self.report(
+                    Diagnostic::error(
+                        "wrong-type",
+                        entry.key.span,
+                        format!("keys must be strings, found {}", entry.key.kind_name()),
+                    )
+                    .with_label("this key"),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn unknown_key(&mut self, entry: &Entry, known: &[&str]) {
+        let key = entry.key.as_str().unwrap_or_default();
+        let place = self.path();
+        let message = if place.is_empty() {
+            format!("unknown top-level key `{key}`")
+        } else {
+            format!("unknown key `{key}` in `{place}`")
+        };
+        let mut diagnostic = Diagnostic::error("unknown-key", entry.key.span, message)
+            .with_label("not a known key")
+            .with_path(if place.is_empty() {
+                key.to_string()
+            } else {
+                format!("{place}.{key}")
+            });
+        diagnostic = match suggest::closest(key, known.iter().copied()) {
+            Some(near) => diagnostic.with_help(format!(
+                "did you mean `{near}`? An unknown key is ignored, so the setting would keep Entra's default"
+            )),
+            None => diagnostic.with_help(format!("known keys here: {}", known.join(", "))),
+        };
+        self.diagnostics.push(diagnostic);
+    }
+
+    pub fn missing_key(&mut self, node: &Node, key: &str) {
+        let place = self.path();
+        // The item's first key marks it without underlining every line of it.
+        let span = node
+            .as_map()
+            .and_then(|entries| entries.first())
+            .map_or(node.span, |first| first.key.span);
+        self.report(
+            Diagnostic::error(
+                "missing-key",
+                span,
+                format!("`{place}` needs a `{key}` key"),
+            )
+            .with_label(format!("`{key}` missing here")),
+        );
+    }
+
+    fn push(&mut self, segment: String) {
+        self.path.push(segment);
+    }
+
+    fn pop(&mut self) {
+        self.path.pop();
+    }
+}
+
+/// `a.b[id=x].c` from its segments.
+pub fn join_path(segments: &[String]) -> String {
+    let mut out = String::new();
+    for segment in segments {
+        if !out.is_empty() && !segment.starts_with('[') {
+            out.push('.');
+        }
+        out.push_str(segment);
+    }
+    out
+}
+
+/// A value read out of the spanned tree.
+pub trait FromNode: Sized {
+    /// For list items: the key that names an item in document paths (`users[id=alice]`).
+    const IDENTITY: Option<&'static str> = None;
+
+    fn from_node(node: &Node, cx: &mut Ctx) -> Option<Self>;
+}
+
+/// What rules see: the model as CEL values.
+pub struct CelCx {
+    pub kind: TenantKind,
+}
+
+pub trait ToCel {
+    fn to_cel(&self, path: &str, cx: &CelCx) -> Cel;
+
+    /// The effective value of a key that is not declared: Entra's default for the tenant kind.
+    fn absent(path: &str, cx: &CelCx) -> Cel {
+        defaults::default_for(path).map_or(Cel::Null, |d| json_to_cel(d.value(cx.kind)))
+    }
+}
+
+pub fn json_to_cel(value: &serde_json::Value) -> Cel {
+    match value {
+        serde_json::Value::Null => Cel::Null,
+        serde_json::Value::Bool(b) => Cel::Bool(*b),
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .map(Cel::Int)
+            .unwrap_or_else(|| Cel::Float(n.as_f64().unwrap_or_default())),
+        serde_json::Value::String(s) => Cel::String(Arc::new(s.clone())),
+        serde_json::Value::Array(items) => {
+            Cel::List(Arc::new(items.iter().map(json_to_cel).collect()))
+        }
+        serde_json::Value::Object(map) => cel_map(
+            map.iter()
+                .map(|(k, v)| (k.as_str(), json_to_cel(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// Marks a collection item with its position (`_index`), so collection rules can say which items
+/// they matched.
+fn with_index(value: Cel, index: usize) -> Cel {
+    match value {
+        Cel::Map(map) => {
+            let mut fields = Arc::try_unwrap(map.map).unwrap_or_else(|shared| (*shared).clone());
+            fields.insert(
+                Key::String(Arc::new("_index".to_string())),
+                Cel::Int(index as i64),
+            );
+            Cel::Map(fields.into())
+        }
+        other => other,
+    }
+}
+
+pub fn cel_str(text: &str) -> Cel {
+    Cel::String(Arc::new(text.to_string()))
+}
+
+pub fn cel_map(fields: Vec<(&str, Cel)>) -> Cel {
+    let map: HashMap<Key, Cel> = fields
+        .into_iter()
+        .map(|(k, v)| (Key::String(Arc::new(k.to_string())), v))
+        .collect();
+    Cel::Map(map.into())
+}
+
+// ---- leaf types -------------------------------------------------------------------------------
+
+impl FromNode for bool {
+    fn from_node(node: &Node, cx: &mut Ctx) -> Option<Self> {
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                cx.wrong_type(node, "a boolean (true or false)");
+                None
+            }
+        }
+    }
+}
+
+impl ToCel for bool {
+    fn to_cel(&self, _: &str, _: &CelCx) -> Cel {
+        Cel::Bool(*self)
+    }
+}
+
+/// A directory-setting boolean: Graph stores these as strings, so `"True"` and `"false"` in any
+/// case are accepted alongside real booleans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DirBool(pub bool);
+
+impl FromNode for DirBool {
+    fn from_node(node: &Node, cx: &mut Ctx) -> Option<Self> {
+        match &node.value {
+            Value::Bool(b) => Some(DirBool(*b)),
+            Value::Str(s) if s.eq_ignore_ascii_case("true") => Some(DirBool(true)),
+            Value::Str(s) if s.eq_ignore_ascii_case("false") => Some(DirBool(false)),
+            _ => {
+                cx.wrong_type(
+                    node,
+                    "a boolean (true or false, or the strings \"True\"/\"False\")",
+                );
+                None
+            }
+        }
+    }
+}
+
+impl ToCel for DirBool {
+    fn to_cel(&self, _: &str, _: &CelCx) -> Cel {
+        Cel::Bool(self.0)
+    }
+}
+
+impl FromNode for String {
+    fn from_node(node: &Node, cx: &mut Ctx) -> Option<Self> {
+        match &node.value {
+            Value::Str(s) => Some(s.clone()),
+            _ => {
+                cx.wrong_type(node, "a string");
+                None
+            }
+        }
+    }
+}
+
+impl ToCel for String {
+    fn to_cel(&self, _: &str, _: &CelCx) -> Cel {
+        cel_str(self)
+    }
+}
+
+impl FromNode for i64 {
+    fn from_node(node: &Node, cx: &mut Ctx) -> Option<Self> {
+        match node.value {
+            Value::Int(n) => Some(n),
+            _ => {
+                cx.wrong_type(node, "an integer");
+                None
+            }
+        }
+    }
+}
+
+impl ToCel for i64 {
+    fn to_cel(&self, _: &str, _: &CelCx) -> Cel {
+        Cel::Int(*self)
+    }
+}
+
+impl<T: FromNode> FromNode for Vec<Spanned<T>> {
+    fn from_node(node: &Node, cx: &mut Ctx) -> Option<Self> {
+        let Value::Seq(items) = &node.value else {
+            cx.wrong_type(node, "a list");
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            let name = T::IDENTITY
+                .and_then(|key| item.get(key))
+                .and_then(Node::as_str)
+                .map(|id| format!("[{}={id}]", T::IDENTITY.unwrap_or_default()))
+                .unwrap_or_else(|| format!("[{index}]"));
+            cx.push(name);
+            if item.value == Value::Null {
+                cx.wrong_type(item, "a list item, not null");
+            } else if let Some(value) = T::from_node(item, cx) {
+                out.push(Spanned {
+                    value,
+                    span: item.span,
+                    key: item.span,
+                });
+            }
+            cx.pop();
+        }
+        Some(out)
+    }
+}
+
+impl<T: ToCel> ToCel for Vec<Spanned<T>> {
+    fn to_cel(&self, path: &str, cx: &CelCx) -> Cel {
+        let item_path = format!("{path}[]");
+        let items = self
+            .iter()
+            .enumerate()
+            .map(|(index, item)| with_index(item.value.to_cel(&item_path, cx), index));
+        Cel::List(Arc::new(items.collect()))
+    }
+
+    fn absent(_: &str, _: &CelCx) -> Cel {
+        Cel::List(Arc::new(Vec::new()))
+    }
+}
+
+/// A date or RFC 3339 date-time (`2026-01-31`, `2026-01-31T08:00:00Z`), kept as UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateTime(pub chrono::DateTime<chrono::Utc>);
+
+impl DateTime {
+    pub fn parse(text: &str) -> Option<DateTime> {
+        if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(text) {
+            return Some(DateTime(dt.with_timezone(&chrono::Utc)));
+        }
+        let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+        Some(DateTime(date.and_hms_opt(0, 0, 0)?.and_utc()))
+    }
+}
+
+impl FromNode for DateTime {
+    fn from_node(node: &Node, cx: &mut Ctx) -> Option<Self> {
+        let parsed = node.as_str().and_then(DateTime::parse);
+        if parsed.is_none() {
+            let key = cx.last_key();
+            let shown = node
+                .as_str()
+                .map_or(node.kind_name().to_string(), |s| format!("`{s}`"));
+            cx.report(
+                Diagnostic::error(
+                    "invalid-value",
+                    node.span,
+                    format!("{shown} is not a valid date for `{key}`"),
+                )
+                .with_label("not a date")
+                .with_help("write a date such as 2026-01-31, or an RFC 3339 date-time such as 2026-01-31T08:00:00Z"),
+            );
+        }
+        parsed
+    }
+}
+
+impl ToCel for DateTime {
+    fn to_cel(&self, _: &str, _: &CelCx) -> Cel {
+        Cel::Timestamp(self.0.fixed_offset())
+    }
+}
+
+/// An ISO-8601 duration such as `P90D` or `P1Y`, as app management policies write lifetimes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IsoDuration {
+    pub text: String,
+    /// Whole days, counting a year as 365 days and a month as 30.
+    pub days: i64,
+}
+
+impl IsoDuration {
+    pub fn parse(text: &str) -> Option<IsoDuration> {
+        let body = text.strip_prefix('P')?;
+        let (date, time) = body.split_once('T').unwrap_or((body, ""));
+        let mut hours = 0i64;
+        let mut number = String::new();
+        let mut seen = false;
+        for (part, units) in [(date, "YMWD"), (time, "HMS")] {
+            let mut last = 0usize;
+            for c in part.chars() {
+                if c.is_ascii_digit() {
+                    number.push(c);
+                    continue;
+                }
+                let rank = units.find(c)? + 1;
+                if number.is_empty() || rank <= last {
+                    return None;
+                }
+                last = rank;
+                let n: i64 = number.parse().ok()?;
+                number.clear();
+                seen = true;
+                hours += match (units, c) {
+                    ("YMWD", 'Y') => n * 365 * 24,
+                    ("YMWD", 'M') => n * 30 * 24,
+                    ("YMWD", 'W') => n * 7 * 24,
+                    ("YMWD", _) => n * 24,
+                    (_, 'H') => n,
+                    (_, 'M') => n / 60,
+                    _ => n / 3600,
+                };
+            }
+            if !number.is_empty() {
+                return None;
+            }
+        }
+        seen.then(|| IsoDuration {
+            text: text.to_string(),
+            days: hours / 24,
+        })
+    }
+}
+
+impl FromNode for IsoDuration {
+    fn from_node(node: &Node, cx: &mut Ctx) -> Option<Self> {
+        let parsed = node.as_str().and_then(IsoDuration::parse);
+        if parsed.is_none() {
+            let key = cx.last_key();
+            cx.report(
+                Diagnostic::error(
+                    "invalid-value",
+                    node.span,
+                    format!("`{key}` must be an ISO-8601 duration"),
+                )
+                .with_label("not a duration")
+                .with_help("write a duration such as P90D (90 days) or P1Y"),
+            );
+        }
+        parsed
+    }
+}
+
+impl ToCel for IsoDuration {
+    fn to_cel(&self, _: &str, _: &CelCx) -> Cel {
+        Cel::Duration(chrono::Duration::days(self.days))
+    }
+}
+
+/// Declares a string enum whose values are matched case-insensitively and reported with the
+/// allowed set when they don't match.
+macro_rules! string_enum {
+    ($(#[$meta:meta])* pub enum $name:ident ($what:literal) { $($text:literal => $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const VALUES: &'static [&'static str] = &[$($text),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                $(if text.eq_ignore_ascii_case($text) { return Some($name::$variant); })+
+                None
+            }
+        }
+
+        impl $crate::model::field::FromNode for $name {
+            fn from_node(
+                node: &$crate::load::tree::Node,
+                cx: &mut $crate::model::field::Ctx,
+            ) -> Option<Self> {
+                match node.as_str() {
+                    Some(text) => {
+                        let parsed = Self::parse(text);
+                        if parsed.is_none() {
+                            cx.invalid_value(node, Self::VALUES, $what);
+                        }
+                        parsed
+                    }
+                    None => {
+                        cx.wrong_type(node, concat!("one of the strings ", $(stringify!($text), " "),+));
+                        None
+                    }
+                }
+            }
+        }
+
+        impl $crate::model::field::ToCel for $name {
+            fn to_cel(&self, _: &str, _: &$crate::model::field::CelCx) -> cel::Value {
+                $crate::model::field::cel_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+/// Declares a section of the tenant file: a struct of optional spanned fields, its reader (unknown
+/// keys reported with the nearest known key), and its effective CEL value.
+macro_rules! section {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident
+            $([identity = $identity:literal])?
+            $([required = $($required:literal),+])?
+            $([cel_extra = $extra:path])?
+        {
+            $( $(#[$fmeta:meta])* $key:literal $(| $alias:literal)* => $field:ident : $ty:ty ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct $name {
+            /// The span of the whole mapping.
+            pub span: $crate::diagnostic::Span,
+            $( $(#[$fmeta])* pub $field: Option<$crate::model::field::Spanned<$ty>>, )*
+        }
+
+        impl $name {
+            /// The keys of this section, as written in tenant files.
+            pub const KEYS: &'static [&'static str] = &[$($key),*];
+        }
+
+        impl $crate::model::field::FromNode for $name {
+            $(const IDENTITY: Option<&'static str> = Some($identity);)?
+
+            fn from_node(
+                node: &$crate::load::tree::Node,
+                cx: &mut $crate::model::field::Ctx,
+            ) -> Option<Self> {
+                let entries = cx.expect_map(node)?;
+                let mut out = $name { span: node.span, ..Default::default() };
+                for entry in entries {
+                    let Some(key) = cx.key(entry) else { continue };
+                    match key {
+                        $( $key $(| $alias)* => out.$field = cx.field(key, entry), )*
+                        _ => cx.unknown_key(entry, Self::KEYS),
+                    }
+                }
+                $($(
+                    if node.get($required).is_none() {
+                        cx.missing_key(node, $required);
+                    }
+                )+)?
+                Some(out)
+            }
+        }
+
+        impl $crate::model::field::ToCel for $name {
+            fn to_cel(&self, path: &str, cx: &$crate::model::field::CelCx) -> cel::Value {
+                #[allow(unused_mut)]
+                let mut fields: Vec<(&str, cel::Value)> = vec![$(
+                    ($key, {
+                        let path = if path.is_empty() { $key.to_string() } else { format!("{path}.{}", $key) };
+                        match &self.$field {
+                            Some(declared) => declared.value.to_cel(&path, cx),
+                            None => <$ty as $crate::model::field::ToCel>::absent(&path, cx),
+                        }
+                    }),
+                )*];
+                $($extra(self, &mut fields, cx);)?
+                $crate::model::field::cel_map(fields)
+            }
+
+            fn absent(path: &str, cx: &$crate::model::field::CelCx) -> cel::Value {
+                Self::default().to_cel(path, cx)
+            }
+        }
+    };
+}
+pub(crate) use section;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_durations_count_days() {
+        assert_eq!(IsoDuration::parse("P90D").unwrap().days, 90);
+        assert_eq!(IsoDuration::parse("P1Y").unwrap().days, 365);
+        assert_eq!(
+            IsoDuration::parse("P1Y2M10DT2H").unwrap().days,
+            365 + 60 + 10
+        );
+        assert!(IsoDuration::parse("90 days").is_none());
+        assert!(IsoDuration::parse("P").is_none());
+        assert!(IsoDuration::parse("PD").is_none());
+    }
+
+    #[test]
+    fn dates_and_date_times_parse() {
+        assert!(DateTime::parse("2026-01-31").is_some());
+        assert!(DateTime::parse("2026-01-31T08:00:00Z").is_some());
+        assert!(DateTime::parse("2026-13-45").is_none());
+    }
+}

@@ -1,0 +1,132 @@
+//! The tenant model: typed settings read from the spanned tree, Entra's defaults, and the
+//! effective values rules see.
+
+pub mod catalog;
+pub mod defaults;
+pub mod field;
+pub mod sections;
+pub mod suggest;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::tree::Document;
+use field::{CelCx, Ctx, FromNode, ToCel, string_enum};
+pub use sections::Tenant;
+
+string_enum! {
+    /// Which defaults apply: a workforce tenant or an external (customer) tenant.
+    pub enum TenantKind ("a tenant kind") {
+        "workforce" => Workforce,
+        "external" => External,
+    }
+}
+
+/// A loaded tenant document.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub tenant: Tenant,
+    pub kind: TenantKind,
+}
+
+impl Model {
+    /// The effective tenant as rules see it: declared values, and Entra's defaults for the rest.
+    pub fn to_cel(&self) -> cel::Value {
+        self.tenant.to_cel("", &CelCx { kind: self.kind })
+    }
+
+    /// The effective consent list, from whichever spelling the file uses.
+    pub fn consent_policies(&self) -> Option<&field::List<String>> {
+        let policy = &self.tenant.authorization_policy.as_ref()?.value;
+        policy
+            .default_user_role_permissions
+            .as_ref()
+            .and_then(|d| d.value.permission_grant_policies_assigned.as_ref())
+            .or(policy
+                .permission_grant_policy_ids_assigned_to_default_user_role
+                .as_ref())
+            .map(|list| &list.value)
+    }
+}
+
+/// Reads a tenant document into the model; every problem goes to `diagnostics`.
+pub fn normalise(document: &Document, diagnostics: &mut Vec<Diagnostic>) -> Option<Model> {
+    let root = document.root.as_ref()?;
+    if root.as_map().is_none() {
+        diagnostics.push(
+            Diagnostic::error(
+                "wrong-type",
+                root.span,
+                format!(
+                    "a tenant document is a mapping of sections, found {}",
+                    root.kind_name()
+                ),
+            )
+            .with_label("expected `tenant:`, `authorizationPolicy:`, …"),
+        );
+        return None;
+    }
+    let mut cx = Ctx::new(diagnostics);
+    let tenant = Tenant::from_node(root, &mut cx)?;
+    let kind = tenant
+        .header
+        .as_ref()
+        .and_then(|h| h.value.kind.as_ref())
+        .map_or(TenantKind::Workforce, |k| k.value);
+    let model = Model { tenant, kind };
+    check_consistency(&model, diagnostics);
+    Some(model)
+}
+
+/// Problems that need more than one key to see.
+fn check_consistency(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
+    if let Some(policy) = &model.tenant.authorization_policy {
+        let beta = policy
+            .value
+            .permission_grant_policy_ids_assigned_to_default_user_role
+            .as_ref();
+        let v1 = policy
+            .value
+            .default_user_role_permissions
+            .as_ref()
+            .and_then(|d| d.value.permission_grant_policies_assigned.as_ref());
+        if let (Some(beta), Some(v1)) = (beta, v1) {
+            let set = |list: &field::List<String>| {
+                let mut ids: Vec<String> = list.iter().map(|i| i.value.to_lowercase()).collect();
+                ids.sort();
+                ids
+            };
+            if set(&beta.value) != set(&v1.value) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "conflicting-consent-lists",
+                        beta.key,
+                        "the consent list is declared twice with different contents",
+                    )
+                    .with_label("beta spelling")
+                    .with_related(v1.key, "v1.0 spelling")
+                    .with_help("keep one spelling: `defaultUserRolePermissions.permissionGrantPoliciesAssigned` (v1.0) or `permissionGrantPolicyIdsAssignedToDefaultUserRole` (beta)")
+                    .with_path("authorizationPolicy.permissionGrantPolicyIdsAssignedToDefaultUserRole"),
+                );
+            }
+        }
+    }
+    if model.kind == TenantKind::Workforce {
+        for user in model.tenant.users.iter().flat_map(|u| &u.value) {
+            if let Some(audience) = &user.value.audience
+                && audience.value == sections::Audience::Customer
+            {
+                let id = user.value.id.as_ref().map_or("", |i| i.value.as_str());
+                diagnostics.push(
+                    Diagnostic::new(
+                        "customer-in-workforce-tenant",
+                        Severity::Error,
+                        audience.span,
+                        "`audience: customer` is only meaningful in an external tenant",
+                    )
+                    .with_label("customer in a workforce tenant")
+                    .with_help("set `tenant.kind: external` if this is a customer tenant, or remove `audience`")
+                    .with_path(format!("users[id={id}].audience")),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! "Did you mean": the closest known name to a misspelled one.
+
+/// The candidate closest to `word`, if it is close enough to be a likely typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    let limit = (word.chars().count() / 4).max(1);
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let near = candidates
+        .iter()
+        .map(|c| (distance(&lower, &c.to_lowercase()), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c);
+    // An abbreviation ("Global Admin") is a likely slip too: the shortest name it starts.
+    near.or_else(|| {
+        candidates
+            .iter()
+            .filter(|c| lower.len() >= 4 && c.to_lowercase().starts_with(&lower))
+            .min_by_key(|c| c.len())
+            .copied()
+    })
+}
+
+/// Levenshtein distance over characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let next = (row[j] + 1).min(row[j + 1] + 1).min(prev + cost);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_nearest_key() {
+        let keys = ["allowedToReadOtherUsers", "allowedToCreateApps"];
+        assert_eq!(
+            closest("allowedToReadOtherUser", keys),
+            Some("allowedToReadOtherUsers")
+        );
+        assert_eq!(
+            closest("ALLOWEDTOCREATEAPPS", keys),
+            Some("allowedToCreateApps")
+        );
+        assert_eq!(closest("banana", keys), None);
+        assert_eq!(closest("anyone", ["none", "everyone"]), None);
+        assert_eq!(
+            closest("Global Admin", ["Global Reader", "Global Administrator"]),
+            Some("Global Administrator")
+        );
+    }
+}

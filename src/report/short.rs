@@ -1,0 +1,24 @@
+//! `path:line:col: severity: message [name]`, one finding a line.
+
+use std::io::{self, Write};
+
+use crate::check::Outcome;
+
+pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    for file in &outcome.files {
+        for d in &file.diagnostics {
+            let at = file.source.line_col(d.span.start);
+            write!(
+                out,
+                "{}:{}:{}: {}: {} [{}]",
+                file.source.name, at.line, at.column, d.severity, d.message, d.code
+            )?;
+            if d.controls.is_empty() {
+                writeln!(out)?;
+            } else {
+                writeln!(out, " ({})", d.controls.join(", "))?;
+            }
+        }
+    }
+    Ok(())
+}

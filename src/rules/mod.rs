@@ -1,0 +1,659 @@
+//! Rules: loading rule files (built-in and the user's), compiling their CEL once, applying the
+//! profile and the selection, and evaluating them over a tenant.
+
+pub mod docs;
+pub mod eval;
+pub mod schema;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
+
+use cel::{Env, Program};
+
+use crate::diagnostic::{Diagnostic, FileReport, Severity, SourceFile, Span};
+use crate::model::suggest;
+use schema::{
+    Collection, Enable, KindName, ProfileFile, RuleFile, RuleSetting, SeverityName, Switch,
+};
+
+/// The built-in rule and profile files, embedded at build time: (path, text).
+static BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// The CEL environment every rule compiles and runs in: the standard library and strings.
+pub static ENV: LazyLock<Arc<Env>> = LazyLock::new(|| {
+    let mut env = Env::stdlib();
+    // The strings extension is part of the crate; failing to add it is a build defect.
+    let _ = env.add_extension(cel::extensions::strings);
+    Arc::new(env)
+});
+
+/// The variables a condition may use.
+const VARIABLES: &[&str] = &["tenant", "params", "now", "item", "value"];
+
+/// A rule ready to evaluate.
+#[derive(Debug)]
+pub struct Rule {
+    pub file: RuleFile,
+    pub name: String,
+    /// Where the rule was read from (`rules/guests/guests-have-member-access.yaml`).
+    pub origin: String,
+    pub builtin: bool,
+    /// The program run per tenant: the condition, or for collection rules the indexes of the
+    /// items for which it holds.
+    pub program: Program,
+    pub message: Vec<Piece>,
+    /// Severity and parameters after the profile and the configuration.
+    pub severity: Severity,
+    pub params: BTreeMap<String, serde_json::Value>,
+    pub enabled: bool,
+}
+
+/// A piece of a message template.
+#[derive(Debug)]
+pub enum Piece {
+    Text(String),
+    Expr(Program),
+}
+
+impl Rule {
+    pub fn collection(&self) -> Option<Collection> {
+        self.file.for_each
+    }
+
+    pub fn applies_to(&self, kind: crate::model::TenantKind) -> bool {
+        let kind = match kind {
+            crate::model::TenantKind::Workforce => KindName::Workforce,
+            crate::model::TenantKind::External => KindName::External,
+        };
+        self.file.tenant_kinds.contains(&kind)
+    }
+}
+
+pub fn severity(name: SeverityName) -> Severity {
+    match name {
+        SeverityName::Error => Severity::Error,
+        SeverityName::Warning => Severity::Warning,
+        SeverityName::Info => Severity::Info,
+    }
+}
+
+/// A profile: which baseline's rules run, and how.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub file: ProfileFile,
+}
+
+impl Profile {
+    /// The baselines whose control ids findings show.
+    pub fn baselines(&self) -> Vec<&str> {
+        if self.file.controls.is_empty() {
+            schema::BASELINES.to_vec()
+        } else {
+            self.file.controls.iter().map(String::as_str).collect()
+        }
+    }
+}
+
+/// The rules of one run.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    pub profile: Profile,
+}
+
+/// How the user chose rules on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub profile: Option<String>,
+    pub rule_dirs: Vec<PathBuf>,
+    /// Only these rules (when not empty).
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+/// Problems with rules, profiles or the selection: rule-file diagnostics, or plain messages.
+#[derive(Debug)]
+pub enum LoadError {
+    Files(Vec<FileReport>),
+    Message(String),
+}
+
+impl RuleSet {
+    pub fn load(selection: &Selection) -> Result<RuleSet, LoadError> {
+        let mut reports = Vec::new();
+        let mut rules = Vec::new();
+        for (path, text) in BUILTIN
+            .iter()
+            .filter(|(p, _)| !p.starts_with("rules/profiles/"))
+        {
+            match compile(path, text, true) {
+                Ok(rule) => rules.push(rule),
+                Err(report) => reports.push(report),
+            }
+        }
+        for dir in &selection.rule_dirs {
+            for path in rule_files(dir).map_err(LoadError::Message)? {
+                let shown = path.display().to_string();
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| LoadError::Message(format!("{shown}: cannot read: {e}")))?;
+                match compile(&shown, &text, false) {
+                    Ok(rule) => rules.push(rule),
+                    Err(report) => reports.push(report),
+                }
+            }
+        }
+        check_names(&rules, &mut reports);
+        if !reports.is_empty() {
+            return Err(LoadError::Files(reports));
+        }
+        let profile = load_profile(selection.profile.as_deref().unwrap_or("recommended"))?;
+        apply_profile(&mut rules, &profile)?;
+        apply_selection(&mut rules, selection)?;
+        rules.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(RuleSet { rules, profile })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.name == name)
+    }
+
+    pub fn enabled(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().filter(|r| r.enabled)
+    }
+
+    /// The control ids a finding of `rule` shows under this profile: `cisa MS.AAD.8.1v1`.
+    pub fn controls(&self, rule: &Rule) -> Vec<String> {
+        let mut out = Vec::new();
+        for baseline in self.profile.baselines() {
+            for id in rule.file.references.controls(baseline) {
+                out.push(format!("{baseline} {id}"));
+            }
+        }
+        out
+    }
+}
+
+/// The names of the built-in profiles.
+pub fn profile_names() -> Vec<String> {
+    BUILTIN
+        .iter()
+        .filter_map(|(p, _)| p.strip_prefix("rules/profiles/")?.strip_suffix(".yaml"))
+        .map(str::to_string)
+        .collect()
+}
+
+fn load_profile(name: &str) -> Result<Profile, LoadError> {
+    let path = format!("rules/profiles/{name}.yaml");
+    let Some((_, text)) = BUILTIN.iter().find(|(p, _)| *p == path) else {
+        let names = profile_names();
+        let near = suggest::closest(name, names.iter().map(String::as_str))
+            .map(|n| format!(" (did you mean `{n}`?)"))
+            .unwrap_or_default();
+        return Err(LoadError::Message(format!(
+            "unknown profile `{name}`{near}; profiles: {}",
+            names.join(", ")
+        )));
+    };
+    let file: ProfileFile = serde_saphyr::from_str(text)
+        .map_err(|e| LoadError::Message(format!("{path}: {}", e.without_snippet())))?;
+    Ok(Profile { file })
+}
+
+fn apply_profile(rules: &mut [Rule], profile: &Profile) -> Result<(), LoadError> {
+    let baselines = profile.baselines();
+    for rule in rules.iter_mut() {
+        let referenced = baselines
+            .iter()
+            .any(|b| !rule.file.references.controls(b).is_empty());
+        rule.enabled = rule.file.status == schema::Status::Stable
+            && match profile.file.enable {
+                Enable::All => true,
+                Enable::Referenced => referenced,
+            };
+    }
+    for (name, setting) in &profile.file.rules {
+        let Some(rule) = rules.iter_mut().find(|r| &r.name == name) else {
+            return Err(LoadError::Message(format!(
+                "profile `{}` names an unknown rule `{name}`",
+                profile.file.name
+            )));
+        };
+        match setting {
+            RuleSetting::Switch(Switch::Off) => rule.enabled = false,
+            RuleSetting::Switch(Switch::On) => rule.enabled = true,
+            RuleSetting::Tuned(tuning) => {
+                rule.enabled = true;
+                if let Some(s) = tuning.severity {
+                    rule.severity = severity(s);
+                }
+                for (key, value) in &tuning.params {
+                    if !rule.params.contains_key(key) {
+                        return Err(LoadError::Message(format!(
+                            "profile `{}` sets an unknown parameter `{key}` of rule `{name}`",
+                            profile.file.name
+                        )));
+                    }
+                    rule.params.insert(key.clone(), value.clone());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn apply_selection(rules: &mut [Rule], selection: &Selection) -> Result<(), LoadError> {
+    let names: Vec<String> = rules.iter().map(|r| r.name.clone()).collect();
+    for name in selection.select.iter().chain(&selection.ignore) {
+        if !names.contains(name) {
+            let near = suggest::closest(name, names.iter().map(String::as_str))
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            return Err(LoadError::Message(format!("unknown rule `{name}`{near}")));
+        }
+    }
+    for rule in rules.iter_mut() {
+        if !selection.select.is_empty() {
+            rule.enabled = selection.select.contains(&rule.name);
+        }
+        if selection.ignore.contains(&rule.name) {
+            rule.enabled = false;
+        }
+    }
+    Ok(())
+}
+
+/// Every `.yaml` file under a user's rule folder, in a stable order.
+fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| format!("{}: cannot read the rule folder: {e}", dir.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn check_names(rules: &[Rule], reports: &mut Vec<FileReport>) {
+    for (i, rule) in rules.iter().enumerate() {
+        if let Some(first) = rules[..i].iter().find(|r| r.name == rule.name) {
+            let source = SourceFile::new(&rule.origin, String::new());
+            let what = if first.builtin {
+                "a built-in rule"
+            } else {
+                "another rule"
+            };
+            reports.push(FileReport {
+                source,
+                diagnostics: vec![
+                    Diagnostic::error(
+                        "duplicate-rule-name",
+                        Span::default(),
+                        format!(
+                            "rule `{}` reuses the name of {what} ({})",
+                            rule.name, first.origin
+                        ),
+                    )
+                    .with_help("give the rule a name of its own"),
+                ],
+            });
+        }
+    }
+}
+
+/// Reads and compiles one rule file; every problem is a diagnostic inside that file.
+pub fn compile(origin: &str, text: &str, builtin: bool) -> Result<Rule, FileReport> {
+    let source = SourceFile::new(origin, text.to_string());
+    let fail = |diagnostics: Vec<Diagnostic>| FileReport {
+        source: source.clone(),
+        diagnostics,
+    };
+    let file: RuleFile = match serde_saphyr::from_str(text) {
+        Ok(file) => file,
+        Err(err) => {
+            let at = err
+                .location()
+                .map(|l| offset_of(&source, l.line() as usize, l.column() as usize))
+                .unwrap_or_default();
+            return Err(fail(vec![
+                Diagnostic::error(
+                    "invalid-rule",
+                    Span::new(at, at),
+                    format!(
+                        "invalid rule file: {}",
+                        first_line(&err.without_snippet().to_string())
+                    ),
+                )
+                .with_label("here"),
+            ]));
+        }
+    };
+    let mut problems = Vec::new();
+    let name = file.name.value.clone();
+    let name_at = located(&source, &file.name);
+    if !is_kebab(&name) {
+        problems.push(
+            Diagnostic::error("invalid-rule", name_at, format!("rule name `{name}` is not kebab-case"))
+                .with_label("not kebab-case")
+                .with_help("name the bad pattern in lower-case words joined by hyphens: `users-can-register-apps`"),
+        );
+    }
+    let stem = Path::new(origin)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    if stem != name {
+        problems.push(
+            Diagnostic::error(
+                "invalid-rule",
+                name_at,
+                format!("the rule `{name}` is in a file named `{stem}`"),
+            )
+            .with_label("does not match the file name")
+            .with_help(format!("name the file `{name}.yaml`")),
+        );
+    }
+    let allowed: Vec<&str> = if file.for_each.is_some() {
+        VARIABLES.to_vec()
+    } else {
+        VARIABLES.iter().copied().filter(|v| *v != "item").collect()
+    };
+    let when = compile_expr(
+        &source,
+        &file.when,
+        &file.when.value,
+        &allowed,
+        &mut problems,
+    );
+    let mut message = Vec::new();
+    for piece in split_template(&file.message.value) {
+        match piece {
+            Err(text) => message.push(Piece::Text(text)),
+            Ok(expr) => {
+                if let Some(program) =
+                    compile_expr(&source, &file.message, &expr, &allowed, &mut problems)
+                {
+                    message.push(Piece::Expr(program));
+                }
+            }
+        }
+    }
+    if let Some(unclosed) = file
+        .message
+        .value
+        .matches('{')
+        .count()
+        .checked_sub(file.message.value.matches('}').count())
+        && unclosed > 0
+    {
+        problems.push(
+            Diagnostic::error(
+                "invalid-rule",
+                located(&source, &file.message),
+                "a `{` in the message is never closed",
+            )
+            .with_label("in this message"),
+        );
+    }
+    let program = when.and_then(|_| {
+        let condition = &file.when.value;
+        let text = match file.for_each {
+            None => condition.clone(),
+            Some(c) => format!(
+                "tenant.{}.filter(item, {condition}).map(item, item._index)",
+                c.key()
+            ),
+        };
+        ENV.compile(&text).ok()
+    });
+    match program {
+        Some(program) if problems.is_empty() => Ok(Rule {
+            severity: severity(file.severity),
+            params: file.parameters.clone(),
+            name,
+            origin: origin.to_string(),
+            builtin,
+            program,
+            message,
+            enabled: true,
+            file,
+        }),
+        _ => Err(fail(problems)),
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or(text)
+}
+
+fn is_kebab(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--")
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Byte offset of a 1-based line and column.
+fn offset_of(source: &SourceFile, line: usize, column: usize) -> usize {
+    let Some(span) = source.line_span(line) else {
+        return source.text.len();
+    };
+    let text = source.slice(span);
+    let within: usize = text
+        .chars()
+        .take(column.saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
+    span.start as usize + within
+}
+
+/// The span of a deserialised scalar in its file.
+fn located<T>(source: &SourceFile, value: &serde_saphyr::Spanned<T>) -> Span {
+    let at = offset_of(
+        source,
+        value.referenced.line() as usize,
+        value.referenced.column() as usize,
+    );
+    let end = source.text[at..]
+        .find(['\n', '\r'])
+        .map_or(source.text.len(), |n| at + n);
+    Span::new(at, end)
+}
+
+/// Compiles one CEL expression taken from `scalar`, reporting parse errors and unknown variables
+/// at their line and column in the rule file.
+fn compile_expr(
+    source: &SourceFile,
+    scalar: &serde_saphyr::Spanned<String>,
+    expr: &str,
+    variables: &[&str],
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Program> {
+    match ENV.compile(expr) {
+        Ok(program) => {
+            let references = program.references();
+            let bound = bound_variables(expr);
+            for variable in references.variables() {
+                if !variables.contains(&variable) && !bound.iter().any(|b| b == variable) {
+                    let at = position_in_file(source, scalar, expr, find_word(expr, variable));
+                    let near = suggest::closest(variable, variables.iter().copied())
+                        .map(|n| format!("did you mean `{n}`? "))
+                        .unwrap_or_default();
+                    problems.push(
+                        Diagnostic::error(
+                            "invalid-rule",
+                            at,
+                            format!("unknown variable `{variable}` in a CEL expression"),
+                        )
+                        .with_label("not defined")
+                        .with_help(format!(
+                            "{near}conditions can use: {}",
+                            variables.join(", ")
+                        )),
+                    );
+                }
+            }
+            Some(program)
+        }
+        Err(errors) => {
+            for error in errors.errors {
+                let (line, column) = (error.pos.0.max(1) as usize, error.pos.1.max(0) as usize);
+                let at = position_in_file(source, scalar, expr, (line, column));
+                problems.push(
+                    Diagnostic::error(
+                        "invalid-rule",
+                        at,
+                        format!("CEL syntax error: {}", error.msg),
+                    )
+                    .with_label("here")
+                    .with_help("see https://cel.dev for the expression language"),
+                );
+            }
+            None
+        }
+    }
+}
+
+/// The iteration variables that macros bind: `list.exists(x, …)` binds `x`.
+fn bound_variables(expr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for mac in ["all(", "exists(", "exists_one(", "map(", "filter("] {
+        for (at, _) in expr.match_indices(mac) {
+            if !expr[..at].ends_with('.') {
+                continue;
+            }
+            let rest = &expr[at + mac.len()..];
+            if let Some((name, _)) = rest.split_once(',') {
+                let name = name.trim();
+                if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                    out.push(name.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// 1-based line and 0-based column of a word's first whole-word occurrence in an expression.
+fn find_word(expr: &str, word: &str) -> (usize, usize) {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    for (i, line) in expr.lines().enumerate() {
+        for (col, _) in line.match_indices(word) {
+            let before = line[..col].chars().next_back();
+            let after = line[col + word.len()..].chars().next();
+            if !before.is_some_and(is_ident) && !after.is_some_and(is_ident) {
+                return (i + 1, line[..col].chars().count());
+            }
+        }
+    }
+    (1, 0)
+}
+
+/// Maps a position inside an expression to the rule file: the expression's line is looked up in
+/// the file from where its scalar starts (block scalars drop indentation, so lines are found, not
+/// computed). Falls back to the scalar's start.
+fn position_in_file(
+    source: &SourceFile,
+    scalar: &serde_saphyr::Spanned<String>,
+    expr: &str,
+    (line, column): (usize, usize),
+) -> Span {
+    let start = offset_of(
+        source,
+        scalar.referenced.line() as usize,
+        scalar.referenced.column() as usize,
+    );
+    let Some(text) = expr.lines().nth(line.saturating_sub(1)) else {
+        return Span::new(start, start);
+    };
+    let found = if text.trim().is_empty() {
+        None
+    } else {
+        source.text[start..].find(text).map(|i| start + i)
+    };
+    match found {
+        Some(line_start) => {
+            let at = line_start + text.chars().take(column).map(char::len_utf8).sum::<usize>();
+            let end = at
+                + text[text
+                    .char_indices()
+                    .nth(column)
+                    .map_or(text.len(), |(i, _)| i)..]
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(0)
+                    .max(1);
+            Span::new(at, end.min(line_start + text.len()))
+        }
+        None => Span::new(start, start),
+    }
+}
+
+/// Splits `text {expr} text` into text (Err) and expressions (Ok).
+fn split_template(template: &str) -> Vec<Result<String, String>> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        if open > 0 {
+            out.push(Err(rest[..open].to_string()));
+        }
+        out.push(Ok(rest[open + 1..open + close].trim().to_string()));
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(Err(rest.to_string()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_split_into_text_and_expressions() {
+        let pieces = split_template("has {count} admins; limit {params.max}");
+        assert_eq!(
+            pieces,
+            vec![
+                Err("has ".to_string()),
+                Ok("count".to_string()),
+                Err(" admins; limit ".to_string()),
+                Ok("params.max".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn kebab_case_names() {
+        assert!(is_kebab("users-can-register-apps"));
+        assert!(!is_kebab("UsersCanRegister"));
+        assert!(!is_kebab("users--x"));
+    }
+
+    #[test]
+    fn every_builtin_rule_compiles() {
+        for (path, text) in BUILTIN
+            .iter()
+            .filter(|(p, _)| !p.starts_with("rules/profiles/"))
+        {
+            if let Err(report) = compile(path, text, true) {
+                panic!("{path}: {:?}", report.diagnostics);
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Command-line behaviour: exit codes, the stdout/stderr split, discovery.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn entralint() -> Command {
+    let mut cmd = Command::cargo_bin("entralint").unwrap();
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+#[test]
+fn the_secure_example_exits_zero() {
+    entralint()
+        .args(["check", "examples/secure-workforce.yaml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "No problems found in 1 tenant file.",
+        ));
+}
+
+#[test]
+fn the_examples_folder_reports_the_broken_file_and_exits_one() {
+    let output = entralint()
+        .args(["check", "examples/", "--format", "short"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let broken: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("examples/broken.yaml:"))
+        .collect();
+    for (at, code) in [
+        ("7:3", "[unknown-key]"),
+        ("9:20", "[invalid-value]"),
+        ("12:5", "[unknown-key]"),
+        ("14:26", "[wrong-type]"),
+        ("17:3", "[duplicate-key]"),
+        ("20:26", "[wrong-type]"),
+        ("24:15", "[invalid-value]"),
+        ("28:11", "[unknown-role]"),
+        ("30:11", "[invalid-value]"),
+    ] {
+        let prefix = format!("examples/broken.yaml:{at}: error: ");
+        assert!(
+            broken
+                .iter()
+                .any(|l| l.starts_with(&prefix) && l.ends_with(code)),
+            "missing {prefix}… {code} in\n{stdout}"
+        );
+    }
+    // Load problems come only from the broken file.
+    for line in stdout
+        .lines()
+        .filter(|l| !l.starts_with("examples/broken.yaml:"))
+    {
+        assert!(
+            !line.contains("[unknown-key]") && !line.contains("[wrong-type]"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_path_is_a_usage_failure() {
+    entralint()
+        .args(["check", "no/such/file.yaml"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "no/such/file.yaml: no such file or folder",
+        ));
+}
+
+#[test]
+fn a_bad_flag_is_a_usage_failure() {
+    entralint()
+        .args(["check", "--format", "xml"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn findings_go_to_stdout_and_notes_to_stderr() {
+    entralint()
+        .args([
+            "check",
+            "tests/fixtures/load/not-a-tenant.yaml",
+            "tests/fixtures/load/unknown-key.yaml",
+        ])
+        .args(["--format", "short"])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("unknown-key.yaml:")
+                .and(predicate::str::contains("not-a-tenant").not()),
+        )
+        .stderr(predicate::str::contains(
+            "not-a-tenant.yaml: not a tenant document",
+        ));
+}
+
+#[test]
+fn a_named_file_that_is_not_a_tenant_document_is_reported_but_does_not_fail() {
+    entralint()
+        .args(["check", "tests/fixtures/load/not-a-tenant.yaml"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("not a tenant document"));
+}
+
+#[test]
+fn folders_pick_tenant_documents_by_content_and_respect_gitignore() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("tenant.yaml"),
+        "tenant:\n  name: a\nauthorizationPolicy:\n  bogus: 1\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("workflow.yml"), "on: push\njobs: {}\n").unwrap();
+    std::fs::write(root.join(".gitignore"), "ignored.yaml\n").unwrap();
+    std::fs::write(root.join("ignored.yaml"), "tenant: {name: 1}\n").unwrap();
+    std::fs::create_dir(root.join(".hidden")).unwrap();
+    std::fs::write(root.join(".hidden/t.yaml"), "tenant: {name: 1}\n").unwrap();
+    let output = entralint()
+        .current_dir(root)
+        .args(["check", "--format", "short"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.lines().all(|l| l.starts_with("tenant.yaml:")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "tenant.yaml:4:3: error: unknown key `bogus` in `authorizationPolicy` [unknown-key]\n"
+        ),
+        "{stdout}"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn output_order_is_stable() {
+    let run = || {
+        entralint()
+            .args(["check", "tests/fixtures/load", "--format", "short"])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let first = run();
+    assert!(!first.is_empty());
+    assert_eq!(first, run());
+}
+
+#[test]
+fn color_can_be_forced() {
+    entralint()
+        .args([
+            "check",
+            "tests/fixtures/load/unknown-key.yaml",
+            "--color",
+            "always",
+        ])
+        .env_remove("NO_COLOR")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\u{1b}["));
+}

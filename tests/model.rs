@@ -1,0 +1,222 @@
+//! The tenant model: effective values, defaults, and the format documentation staying in step.
+
+use entralint::diagnostic::Diagnostic;
+use entralint::load;
+use entralint::model::{self, Model, TenantKind, defaults, sections::*};
+
+fn model(text: &str) -> (Option<Model>, Vec<Diagnostic>) {
+    let loaded = load::load("t.yaml", text.as_bytes());
+    let mut diagnostics = loaded.diagnostics;
+    let model = model::normalise(&loaded.document, &mut diagnostics);
+    (model, diagnostics)
+}
+
+fn effective(model: &Model, path: &str) -> cel::Value {
+    let mut value = model.to_cel();
+    for key in path.split('.') {
+        let cel::Value::Map(map) = value else {
+            panic!("{path}: not a map at {key}")
+        };
+        value = map
+            .get(&cel::objects::Key::String(key.to_string().into()))
+            .cloned()
+            .unwrap();
+    }
+    value
+}
+
+#[test]
+fn absent_keys_take_the_default_for_the_tenant_kind() {
+    let (workforce, diags) = model("tenant: {name: a}\n");
+    assert!(diags.is_empty(), "{diags:?}");
+    let workforce = workforce.unwrap();
+    assert_eq!(workforce.kind, TenantKind::Workforce);
+    assert_eq!(
+        effective(&workforce, "authorizationPolicy.allowInvitesFrom"),
+        cel::Value::String("everyone".to_string().into())
+    );
+    assert_eq!(
+        effective(
+            &workforce,
+            "authorizationPolicy.defaultUserRolePermissions.allowedToReadOtherUsers"
+        ),
+        cel::Value::Bool(true)
+    );
+    let (external, _) = model("tenant: {name: a, kind: external}\n");
+    assert_eq!(
+        effective(
+            &external.unwrap(),
+            "authorizationPolicy.defaultUserRolePermissions.allowedToReadOtherUsers"
+        ),
+        cel::Value::Bool(false)
+    );
+}
+
+#[test]
+fn declared_values_win_over_defaults() {
+    let (m, diags) = model(
+        "authorizationPolicy:\n  allowInvitesFrom: none\ngroupSettings:\n  EnableGroupCreation: \"FALSE\"\n",
+    );
+    assert!(diags.is_empty(), "{diags:?}");
+    let m = m.unwrap();
+    assert_eq!(
+        effective(&m, "authorizationPolicy.allowInvitesFrom"),
+        cel::Value::String("none".to_string().into())
+    );
+    assert_eq!(
+        effective(&m, "groupSettings.EnableGroupCreation"),
+        cel::Value::Bool(false)
+    );
+}
+
+#[test]
+fn graph_null_means_not_declared() {
+    let (m, diags) = model("authorizationPolicy:\n  blockMsolPowerShell: null\n");
+    assert!(diags.is_empty(), "{diags:?}");
+    assert!(
+        m.unwrap()
+            .tenant
+            .authorization_policy
+            .unwrap()
+            .value
+            .block_msol_powershell
+            .is_none()
+    );
+}
+
+#[test]
+fn roles_resolve_by_name_and_id_case_insensitively() {
+    let (m, diags) = model(
+        "roleAssignments:\n  - {principal: a, role: global administrator}\n  - {principal: b, role: 62E90394-69F5-4237-9190-012177145E10}\n",
+    );
+    assert!(diags.is_empty(), "{diags:?}");
+    let m = m.unwrap();
+    let ids: Vec<&str> = m
+        .tenant
+        .role_assignments
+        .as_ref()
+        .unwrap()
+        .value
+        .iter()
+        .map(|a| a.value.role.as_ref().unwrap().value.id.as_str())
+        .collect();
+    assert_eq!(ids, ["62e90394-69f5-4237-9190-012177145e10"; 2]);
+}
+
+#[test]
+fn every_problem_in_a_file_is_reported_with_its_path() {
+    let (_, diags) = model(
+        "authorizationPolicy:\n  allowInvitesFrom: anyone\n  defaultUserRolePermissions:\n    allowedToCreateApps: 1\nusers:\n  - id: x\n    userType: Visitor\n",
+    );
+    let found: Vec<(&str, Option<&str>)> = diags
+        .iter()
+        .map(|d| (d.code.as_str(), d.path.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "invalid-value",
+                Some("authorizationPolicy.allowInvitesFrom")
+            ),
+            (
+                "wrong-type",
+                Some("authorizationPolicy.defaultUserRolePermissions.allowedToCreateApps")
+            ),
+            ("invalid-value", Some("users[id=x].userType")),
+        ]
+    );
+}
+
+#[test]
+fn customers_are_derived_in_external_tenants() {
+    let (m, _) = model(
+        "tenant: {kind: external}\nusers:\n  - {id: c, creationType: LocalAccount}\n  - {id: g, userType: Guest}\n  - {id: i}\n",
+    );
+    let m = m.unwrap();
+    let audiences: Vec<Audience> = m
+        .tenant
+        .users
+        .as_ref()
+        .unwrap()
+        .value
+        .iter()
+        .map(|u| u.value.audience(m.kind))
+        .collect();
+    assert_eq!(
+        audiences,
+        [Audience::Customer, Audience::Invited, Audience::Internal]
+    );
+}
+
+/// Every key the model reads is documented, and every setting has a default.
+#[test]
+fn the_format_doc_and_the_defaults_cover_every_key() {
+    let doc = std::fs::read_to_string("docs/tenant-format.md").unwrap();
+    let sections: &[(&str, &[&str])] = &[
+        ("", Tenant::KEYS),
+        ("tenant", Header::KEYS),
+        ("authorizationPolicy", AuthorizationPolicy::KEYS),
+        (
+            "authorizationPolicy.defaultUserRolePermissions",
+            DefaultUserRolePermissions::KEYS,
+        ),
+        ("groupSettings", GroupSettings::KEYS),
+        ("consentPolicySettings", ConsentPolicySettings::KEYS),
+        ("adminConsentRequestPolicy", AdminConsentRequestPolicy::KEYS),
+        ("portalSettings", PortalSettings::KEYS),
+        ("externalCollaboration", ExternalCollaboration::KEYS),
+        ("appManagementPolicy", AppManagementPolicy::KEYS),
+        ("", CredentialRestrictions::KEYS),
+        ("", CredentialRestriction::KEYS),
+        ("", Reviewer::KEYS),
+        ("", User::KEYS),
+        ("", Group::KEYS),
+        ("", ServicePrincipal::KEYS),
+        ("", Application::KEYS),
+        ("", RoleAssignment::KEYS),
+    ];
+    for (section, keys) in sections {
+        for key in *keys {
+            assert!(
+                doc.contains(&format!("`{key}`")),
+                "docs/tenant-format.md does not mention `{key}`"
+            );
+            let setting = !section.is_empty()
+                && *section != "tenant"
+                && ![
+                    "id",
+                    "displayName",
+                    "description",
+                    "version",
+                    "defaultUserRolePermissions",
+                ]
+                .contains(key);
+            if setting {
+                let path = format!("{section}.{key}");
+                assert!(
+                    defaults::default_for(&path).is_some(),
+                    "rules/data/defaults.yaml has no `{path}`"
+                );
+            }
+        }
+    }
+    let objects: &[(&str, &[&str])] = &[
+        ("users[]", User::KEYS),
+        ("groups[]", Group::KEYS),
+        ("servicePrincipals[]", ServicePrincipal::KEYS),
+        ("roleAssignments[]", RoleAssignment::KEYS),
+    ];
+    for entry in defaults::all() {
+        let (section, key) = entry.key.rsplit_once('.').unwrap();
+        let known = sections
+            .iter()
+            .chain(objects)
+            .any(|(s, keys)| *s == section && keys.contains(&key));
+        assert!(
+            known,
+            "rules/data/defaults.yaml names `{}`, which the model does not read",
+            entry.key
+        );
+    }
+}

@@ -1,0 +1,49 @@
+//! docs/rules/*.md are generated from the rule files; this fails when they are stale.
+//! Regenerate with `ENTRALINT_UPDATE_DOCS=1 cargo test --test rule_docs`.
+
+use std::path::Path;
+
+use entralint::rules::{RuleSet, Selection, docs};
+
+#[test]
+fn rule_docs_are_fresh() {
+    let rules = RuleSet::load(&Selection::default()).unwrap();
+    let update = std::env::var_os("ENTRALINT_UPDATE_DOCS").is_some();
+    let dir = Path::new("docs/rules");
+    let mut expected = vec![("README.md".to_string(), index(&rules))];
+    for rule in rules.rules.iter().filter(|r| r.builtin) {
+        expected.push((format!("{}.md", rule.name), docs::page(rule)));
+    }
+    if update {
+        std::fs::create_dir_all(dir).unwrap();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            std::fs::remove_file(entry.unwrap().path()).unwrap();
+        }
+    }
+    let mut stale = Vec::new();
+    for (name, text) in &expected {
+        let path = dir.join(name);
+        if update {
+            std::fs::write(&path, text).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            stale.push(path.display().to_string());
+        }
+    }
+    let present = std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0);
+    assert!(
+        stale.is_empty(),
+        "stale rule docs (run ENTRALINT_UPDATE_DOCS=1 cargo test --test rule_docs): {stale:?}"
+    );
+    assert_eq!(
+        present,
+        expected.len(),
+        "docs/rules holds files no rule generates"
+    );
+}
+
+fn index(rules: &RuleSet) -> String {
+    let table = docs::table(rules).replace("](docs/rules/", "](");
+    format!(
+        "# Rules\n\nGenerated from the rule files under `rules/`; `entralint explain NAME` prints the same pages.\n\n{table}"
+    )
+}
