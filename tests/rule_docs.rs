@@ -29,6 +29,18 @@ fn rule_docs_are_fresh() {
             stale.push(path.display().to_string());
         }
     }
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
+    let (Some(a), Some(b)) = (readme.find(start), readme.find(end)) else {
+        panic!("README.md lacks the rules markers");
+    };
+    let table = docs::table(&rules);
+    let fresh = format!("{}{start}{table}{}", &readme[..a], &readme[b..]);
+    if update {
+        std::fs::write("README.md", &fresh).unwrap();
+    } else if fresh != readme {
+        stale.push("README.md (rule table)".to_string());
+    }
     let present = std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0);
     assert!(
         stale.is_empty(),

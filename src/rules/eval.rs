@@ -403,7 +403,11 @@ enum Located {
 /// key (the top of the file when none is declared) and the first key that is missing.
 fn locate(root: Option<&Node>, path: &str) -> Located {
     let mut node = root;
-    let mut section = Span::default();
+    // With no section declared, the finding goes at the document's first key, not a comment.
+    let mut section = root
+        .and_then(|r| r.as_map())
+        .and_then(|entries| entries.first())
+        .map_or(Span::default(), |first| first.key.span);
     let mut target = Span::default();
     for key in path.split('.').filter(|k| !k.is_empty()) {
         match node.and_then(|n| n.entry(key)) {
