@@ -13,7 +13,7 @@ with open(sys.argv[1], "w") as f:
     f.write("tenant:\n  name: huge\nusers:\n")
     f.write(line * (50 * 1024 * 1024 // len(line) + 1))
 PY
-printf '%-44s %10s %12s %6s\n' input "wall (ms)" "peak (MB)" exit
+printf "%-48s %10s %12s %6s\n" input "wall (ms)" "peak (MB)" exit
 measure() {
   local label=$1; shift
   local start end rc
@@ -23,7 +23,7 @@ measure() {
   rc=$?
   set -e
   end=$(date +%s%N)
-  printf '%-44s %10.1f %12.1f %6s\n' "$label" "$(( (end - start) / 1000 ))e-3" "$(cat "$tmp/mem")e-3" "$rc"
+  printf "%-48s %10.1f %12.1f %6s\n" "$label" "$(( (end - start) / 1000 ))e-3" "$(tail -n 1 "$tmp/mem")e-3" "$rc"
 }
 measure "examples/" examples/
 for f in tests/fixtures/hostile/*; do
