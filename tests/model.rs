@@ -167,6 +167,7 @@ fn the_format_doc_and_the_defaults_cover_every_key() {
         ("portalSettings", PortalSettings::KEYS),
         ("externalCollaboration", ExternalCollaboration::KEYS),
         ("appManagementPolicy", AppManagementPolicy::KEYS),
+        ("customerSettings", CustomerSettings::KEYS),
         ("", CredentialRestrictions::KEYS),
         ("", CredentialRestriction::KEYS),
         ("", Reviewer::KEYS),

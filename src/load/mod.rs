@@ -25,6 +25,7 @@ pub const TENANT_KEYS: &[&str] = &[
     "portalSettings",
     "externalCollaboration",
     "appManagementPolicy",
+    "customerSettings",
     "users",
     "groups",
     "servicePrincipals",

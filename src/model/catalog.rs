@@ -95,3 +95,54 @@ mod tests {
         assert_eq!(ids.len(), roles().len());
     }
 }
+
+/// A Microsoft Graph application permission from `rules/data/graph-permissions.yaml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GraphPermission {
+    pub name: String,
+    pub id: String,
+    /// 0: a path to Global Administrator.
+    pub tier: u8,
+    /// Reaches Global Administrator on its own.
+    pub direct: bool,
+    #[serde(default)]
+    pub scuba_risk: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PermissionsFile {
+    permissions: Vec<GraphPermission>,
+}
+
+const PERMISSIONS_YAML: &str = include_str!("../../rules/data/graph-permissions.yaml");
+
+static PERMISSIONS: LazyLock<Vec<GraphPermission>> = LazyLock::new(|| {
+    serde_saphyr::from_str::<PermissionsFile>(PERMISSIONS_YAML)
+        .map(|file| file.permissions)
+        .unwrap_or_default()
+});
+
+/// A catalogued Graph application permission by name or app-role id, case-insensitively.
+pub fn graph_permission(reference: &str) -> Option<&'static GraphPermission> {
+    let reference = reference.trim();
+    PERMISSIONS
+        .iter()
+        .find(|p| p.id.eq_ignore_ascii_case(reference) || p.name.eq_ignore_ascii_case(reference))
+}
+
+#[cfg(test)]
+mod permission_tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_permissions_load() {
+        let file = serde_saphyr::from_str::<PermissionsFile>(PERMISSIONS_YAML)
+            .expect("graph-permissions.yaml");
+        assert!(file.permissions.len() > 30);
+        assert!(file.permissions.iter().all(|p| is_guid(&p.id)));
+        let p = graph_permission("rolemanagement.readwrite.directory").unwrap();
+        assert!(p.direct && p.tier == 0);
+    }
+}

@@ -29,8 +29,14 @@ pub struct Model {
 
 impl Model {
     /// The effective tenant as rules see it: declared values, and Entra's defaults for the rest.
+    /// The user-consent list reads the same under both of its spellings.
     pub fn to_cel(&self) -> cel::Value {
-        self.tenant.to_cel("", &CelCx { kind: self.kind })
+        let cx = CelCx { kind: self.kind };
+        let tenant = self.tenant.to_cel("", &cx);
+        match self.consent_policies() {
+            Some(list) => with_consent_list(tenant, list.to_cel(CONSENT_V1, &cx)),
+            None => tenant,
+        }
     }
 
     /// The effective consent list, from whichever spelling the file uses.
@@ -45,6 +51,50 @@ impl Model {
                 .as_ref())
             .map(|list| &list.value)
     }
+}
+
+/// The user-consent list's two spellings: v1.0 (nested) and beta (top level).
+pub const CONSENT_V1: &str =
+    "authorizationPolicy.defaultUserRolePermissions.permissionGrantPoliciesAssigned";
+pub const CONSENT_BETA: &str =
+    "authorizationPolicy.permissionGrantPolicyIdsAssignedToDefaultUserRole";
+
+/// The other spelling of a setting that has two.
+pub fn other_spelling(path: &str) -> Option<&'static str> {
+    match path {
+        CONSENT_V1 => Some(CONSENT_BETA),
+        CONSENT_BETA => Some(CONSENT_V1),
+        _ => None,
+    }
+}
+
+/// Puts one consent list under both spellings of the effective tenant.
+fn with_consent_list(tenant: cel::Value, list: cel::Value) -> cel::Value {
+    use cel::objects::Key;
+    use std::sync::Arc;
+    let key = |k: &str| Key::String(Arc::new(k.to_string()));
+    let cel::Value::Map(root) = tenant else {
+        return tenant;
+    };
+    let mut root = Arc::unwrap_or_clone(root.map);
+    if let Some(cel::Value::Map(policy)) = root.get(&key("authorizationPolicy")).cloned() {
+        let mut policy = Arc::unwrap_or_clone(policy.map);
+        policy.insert(
+            key("permissionGrantPolicyIdsAssignedToDefaultUserRole"),
+            list.clone(),
+        );
+        if let Some(cel::Value::Map(durp)) = policy.get(&key("defaultUserRolePermissions")).cloned()
+        {
+            let mut durp = Arc::unwrap_or_clone(durp.map);
+            durp.insert(key("permissionGrantPoliciesAssigned"), list);
+            policy.insert(
+                key("defaultUserRolePermissions"),
+                cel::Value::Map(durp.into()),
+            );
+        }
+        root.insert(key("authorizationPolicy"), cel::Value::Map(policy.into()));
+    }
+    cel::Value::Map(root.into())
 }
 
 /// Reads a tenant document into the model; every problem goes to `diagnostics`.

@@ -23,6 +23,7 @@ section! {
         "portalSettings" => portal_settings: PortalSettings,
         "externalCollaboration" => external_collaboration: ExternalCollaboration,
         "appManagementPolicy" => app_management_policy: AppManagementPolicy,
+        "customerSettings" => customer_settings: CustomerSettings,
         "users" => users: List<User>,
         "groups" => groups: List<Group>,
         "servicePrincipals" => service_principals: List<ServicePrincipal>,
@@ -216,6 +217,13 @@ section! {
         "state" => state: RestrictionState,
         "maxLifetime" => max_lifetime: IsoDuration,
         "restrictForAppsCreatedAfterDateTime" => restrict_for_apps_created_after_date_time: DateTime,
+    }
+}
+
+section! {
+    /// What customers of an external tenant may do with their own profile.
+    pub struct CustomerSettings {
+        "editableAttributes" => editable_attributes: List<String>,
     }
 }
 

@@ -269,6 +269,9 @@ fn register(context: &mut Context, index: &Arc<Index>) {
         strings(i.expand(&ids))
     });
     let _ = context.add_function("role", |reference: Arc<String>| role_value(&reference));
+    let _ = context.add_function("graphPermission", |reference: Arc<String>| {
+        permission_value(&reference)
+    });
     let _ = context.add_function("days", |d: chrono::Duration| d.num_days());
 }
 
@@ -284,6 +287,23 @@ pub fn role_value(reference: &str) -> Value {
                 Value::Bool(role.scuba_highly_privileged),
             ),
             ("tier", Value::Int(i64::from(role.tier))),
+        ]),
+        None => Value::Null,
+    }
+}
+
+/// A Graph application permission as rules see it: `{name, id, tier, direct, scubaRisk}`, or null.
+pub fn permission_value(reference: &str) -> Value {
+    match catalog::graph_permission(reference) {
+        Some(p) => cel_map(vec![
+            ("name", cel_str(&p.name)),
+            ("id", cel_str(&p.id)),
+            ("tier", Value::Int(i64::from(p.tier))),
+            ("direct", Value::Bool(p.direct)),
+            (
+                "scubaRisk",
+                p.scuba_risk.as_deref().map_or(Value::Null, cel_str),
+            ),
         ]),
         None => Value::Null,
     }
@@ -402,6 +422,21 @@ enum Located {
 /// Finds a dotted setting path in the tree: its value's span, or the nearest declared section's
 /// key (the top of the file when none is declared) and the first key that is missing.
 fn locate(root: Option<&Node>, path: &str) -> Located {
+    // A setting with two spellings is found under whichever the file uses.
+    if let Some(other) = crate::model::other_spelling(path) {
+        let found = locate_exact(root, path);
+        return match found {
+            Located::Declared(_) => found,
+            Located::Missing { .. } => match locate_exact(root, other) {
+                declared @ Located::Declared(_) => declared,
+                Located::Missing { .. } => found,
+            },
+        };
+    }
+    locate_exact(root, path)
+}
+
+fn locate_exact(root: Option<&Node>, path: &str) -> Located {
     let mut node = root;
     // With no section declared, the finding goes at the document's first key, not a comment.
     let mut section = root
