@@ -3,6 +3,9 @@
 
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -23,13 +26,27 @@ pub struct Outcome {
     pub not_tenant: Vec<String>,
 }
 
-pub fn check_paths(paths: &[PathBuf], rules: Option<&RuleSet>) -> Result<Outcome, MissingPath> {
+pub fn check_paths(
+    paths: &[PathBuf],
+    rules: Option<&RuleSet>,
+    progress: Option<&Progress>,
+) -> Result<Outcome, MissingPath> {
     let discovered = discover::discover(paths)?;
+    let total = discovered.candidates.len();
     let results: Vec<Option<FileReport>> = discovered
         .candidates
         .par_iter()
-        .map(|candidate| check_file(candidate, rules))
+        .map(|candidate| {
+            let report = check_file(candidate, rules);
+            if let Some(progress) = progress {
+                progress.tick(total);
+            }
+            report
+        })
         .collect();
+    if let Some(progress) = progress {
+        progress.finish();
+    }
     let mut outcome = Outcome {
         skipped: discovered.skipped,
         ..Outcome::default()
@@ -42,6 +59,47 @@ pub fn check_paths(paths: &[PathBuf], rules: Option<&RuleSet>) -> Result<Outcome
         }
     }
     Ok(outcome)
+}
+
+/// A progress line on stderr for long runs: shown only after a moment, redrawn at most ten times a
+/// second, and erased when the run ends. The caller decides whether stderr is a terminal.
+pub struct Progress {
+    started: Instant,
+    done: AtomicUsize,
+    last: Mutex<Option<Instant>>,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress {
+            started: Instant::now(),
+            done: AtomicUsize::new(0),
+            last: Mutex::new(None),
+        }
+    }
+}
+
+impl Progress {
+    fn tick(&self, total: usize) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.started.elapsed() < Duration::from_millis(300) {
+            return;
+        }
+        let Ok(mut last) = self.last.try_lock() else {
+            return;
+        };
+        if last.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) {
+            return;
+        }
+        *last = Some(Instant::now());
+        eprint!("\r\x1b[Kchecked {done}/{total} files");
+    }
+
+    fn finish(&self) {
+        if self.last.lock().is_ok_and(|last| last.is_some()) {
+            eprint!("\r\x1b[K");
+        }
+    }
 }
 
 fn display(candidate: &Candidate) -> String {
@@ -74,6 +132,15 @@ fn check_file(candidate: &Candidate, rules: Option<&RuleSet>) -> Option<FileRepo
 enum ReadError {
     TooLarge(u64),
     Io(std::io::Error),
+}
+
+/// Reads standard input under the same size limit as files.
+pub fn read_stdin() -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {

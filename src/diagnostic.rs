@@ -237,3 +237,61 @@ impl FileReport {
         });
     }
 }
+
+/// The checks the loader runs before any rule: their names and what each reports.
+pub const LOAD_CHECKS: &[(&str, &str)] = &[
+    ("syntax-error", "The YAML or JSON does not parse"),
+    ("duplicate-key", "A key is declared twice in one mapping"),
+    ("unknown-key", "A key the tenant file format does not have"),
+    ("missing-key", "A list item lacks a required key"),
+    ("wrong-type", "A value has the wrong type"),
+    (
+        "invalid-value",
+        "A value is outside its allowed set, or is not a valid date or duration",
+    ),
+    ("unknown-role", "A role that is not in the built-in catalog"),
+    (
+        "conflicting-consent-lists",
+        "Both spellings of the user-consent list are declared, with different contents",
+    ),
+    (
+        "customer-in-workforce-tenant",
+        "A customer account in a workforce tenant",
+    ),
+    (
+        "multiple-documents",
+        "More than one YAML document in a tenant file",
+    ),
+    ("invalid-encoding", "The file is not UTF-8 or UTF-16 text"),
+    (
+        "too-many-nodes",
+        "Aliases expand the document beyond the node budget",
+    ),
+    (
+        "nesting-too-deep",
+        "The document nests deeper than the limit",
+    ),
+    ("file-too-large", "The file is larger than entralint reads"),
+    ("unreadable-file", "The file could not be read"),
+    ("rule-error", "A rule could not be evaluated on this tenant"),
+];
+
+/// A finding's stable identity for baselines and code scanning: the rule, the file, the document
+/// path and the text at the finding. Line numbers are left out, so moving lines keeps it.
+pub fn fingerprint(source: &SourceFile, diagnostic: &Diagnostic) -> String {
+    // FNV-1a, 64 bits: stable across versions and platforms, unlike std's hasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let parts = [
+        diagnostic.code.as_str(),
+        source.name.as_str(),
+        diagnostic.path.as_deref().unwrap_or_default(),
+        source.slice(diagnostic.span).trim(),
+    ];
+    for part in parts {
+        for byte in part.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}

@@ -22,7 +22,7 @@ fn render(path: &Path, format: Format) -> String {
         color: false,
         width: 100,
     };
-    report::render(&outcome, format, style, &mut out).unwrap();
+    report::render(&outcome, format, style, &Default::default(), &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -66,7 +66,14 @@ fn hostile_output() {
             color: false,
             width: 100,
         };
-        report::render(&outcome, Format::Human, style, &mut out).unwrap();
+        report::render(
+            &outcome,
+            Format::Human,
+            style,
+            &Default::default(),
+            &mut out,
+        )
+        .unwrap();
         insta::assert_snapshot!(format!("hostile-{name}"), String::from_utf8(out).unwrap());
     }
 }
@@ -89,6 +96,7 @@ fn file_too_large_output() {
             color: false,
             width: 100,
         },
+        &Default::default(),
         &mut out,
     )
     .unwrap();

@@ -106,7 +106,14 @@ fn invalid_examples_render() {
                 color: false,
                 width: 100,
             };
-            report::render(&outcome, Format::Human, style, &mut out).unwrap();
+            report::render(
+                &outcome,
+                Format::Human,
+                style,
+                &Default::default(),
+                &mut out,
+            )
+            .unwrap();
             insta::assert_snapshot!(
                 format!("{}-invalid-{i}", rule.name),
                 String::from_utf8(out).unwrap()

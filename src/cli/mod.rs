@@ -4,11 +4,11 @@ use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::check::{self, Outcome};
+use crate::check::{self, Outcome, Progress};
 use crate::diagnostic::Severity;
-use crate::report::{self, Format, Style};
+use crate::report::{self, Format, Meta, Style};
 use crate::rules::{self, LoadError, RuleSet, Selection};
 
 /// A linter for Microsoft Entra ID tenant settings kept as code.
@@ -46,9 +46,17 @@ pub struct CheckArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format; repeat `--format F --output FILE` to write several reports in one run.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Vec<Format>,
+
+    /// Write the report of the `--format` just before it to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+
+    /// Read one tenant document from standard input and report it under this name.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
 
     /// When to color the human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -118,8 +126,11 @@ pub mod exit {
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches).map(|cli| (cli, matches)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(err) => {
             let _ = err.print();
             return ExitCode::from(if err.use_stderr() {
@@ -130,7 +141,13 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Check(args) => run_check(&args),
+        Command::Check(args) => match targets(matches.subcommand_matches("check"), &args) {
+            Ok(targets) => run_check(&args, &targets),
+            Err(message) => {
+                eprintln!("error: {message}");
+                exit::FAILURE
+            }
+        },
         Command::Rules(args) => run_rules(&args),
         Command::Explain(args) => run_explain(&args),
     };
@@ -170,7 +187,7 @@ fn load_rules(args: &RuleArgs, select: &[String], ignore: &[String]) -> Result<R
                 color: color(Color::Auto, &stderr),
                 width: 100,
             };
-            let _ = report::render_diagnostics(&outcome, Format::Human, style, &mut stderr.lock());
+            let _ = report::human::render(&outcome, style, &mut stderr.lock());
             eprintln!("error: the rules could not be loaded");
             Err(exit::FAILURE)
         }
@@ -190,16 +207,85 @@ fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<
     }
 }
 
-fn run_check(args: &CheckArgs) -> u8 {
+/// Where one report goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub format: Format,
+    /// None: standard output.
+    pub file: Option<PathBuf>,
+}
+
+/// Pairs each `--output` with the `--format` written just before it; a format without an output
+/// goes to stdout (at most one may).
+fn targets(matches: Option<&ArgMatches>, args: &CheckArgs) -> Result<Vec<Target>, String> {
+    let indices = |id: &str| -> Vec<usize> {
+        matches
+            .and_then(|m| m.indices_of(id))
+            .map(Iterator::collect)
+            .unwrap_or_default()
+    };
+    let mut events: Vec<(usize, Result<Format, PathBuf>)> = Vec::new();
+    events.extend(
+        indices("format")
+            .into_iter()
+            .zip(args.format.iter().map(|f| Ok(*f))),
+    );
+    events.extend(
+        indices("output")
+            .into_iter()
+            .zip(args.output.iter().map(|o| Err(o.clone()))),
+    );
+    events.sort_by_key(|(i, _)| *i);
+    let mut targets: Vec<Target> = Vec::new();
+    for (_, event) in events {
+        match event {
+            Ok(format) => targets.push(Target { format, file: None }),
+            Err(file) => match targets.last_mut() {
+                Some(target) if target.file.is_none() => target.file = Some(file),
+                _ => {
+                    return Err(format!(
+                        "--output {} must follow the --format it is for",
+                        file.display()
+                    ));
+                }
+            },
+        }
+    }
+    if targets.is_empty() {
+        targets.push(Target {
+            format: Format::Human,
+            file: None,
+        });
+    }
+    if targets.iter().filter(|t| t.file.is_none()).count() > 1 {
+        return Err(
+            "only one --format can go to stdout; give the others an --output FILE".to_string(),
+        );
+    }
+    Ok(targets)
+}
+
+fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
     let rules = match load_rules(&args.rules, &args.select, &args.ignore) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
-    let outcome = match check::check_paths(&args.paths, Some(&rules)) {
-        Ok(outcome) => outcome,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return exit::FAILURE;
+    let outcome = match &args.stdin_filename {
+        Some(name) => match check_stdin(name, &rules) {
+            Ok(outcome) => outcome,
+            Err(code) => return code,
+        },
+        None => {
+            // Progress only where a person watches: a terminal, outside CI.
+            let progress = (io::stderr().is_terminal() && std::env::var_os("CI").is_none())
+                .then(Progress::default);
+            match check::check_paths(&args.paths, Some(&rules), progress.as_ref()) {
+                Ok(outcome) => outcome,
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    return exit::FAILURE;
+                }
+            }
         }
     };
     for skipped in &outcome.skipped {
@@ -209,13 +295,6 @@ fn run_check(args: &CheckArgs) -> u8 {
         eprintln!(
             "warning: {path}: not a tenant document (no `tenant` key or known section at the top level); skipped"
         );
-    }
-    let style = Style {
-        color: color(args.color, &io::stdout()),
-        width: 100,
-    };
-    if let Err(code) = write_stdout(|out| report::render(&outcome, args.format, style, out)) {
-        return code;
     }
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
@@ -230,7 +309,80 @@ fn run_check(args: &CheckArgs) -> u8 {
             .flat_map(|f| &f.diagnostics)
             .any(|d| d.severity >= t)
     });
-    if failing { exit::FINDINGS } else { exit::CLEAN }
+    let code = if failing { exit::FINDINGS } else { exit::CLEAN };
+    let meta = Meta {
+        rules: Some(&rules),
+        exit_code: code,
+    };
+    for target in targets {
+        let result = match &target.file {
+            None => {
+                let style = Style {
+                    color: color(args.color, &io::stdout()),
+                    width: 100,
+                };
+                write_stdout(|out| report::render(&outcome, target.format, style, &meta, out))
+            }
+            Some(path) => write_report(path, |out| {
+                let style = Style {
+                    color: args.color == Color::Always,
+                    width: 100,
+                };
+                report::render(&outcome, target.format, style, &meta, out)
+            }),
+        };
+        if let Err(code) = result {
+            return code;
+        }
+        if target.format == Format::Github
+            && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")
+        {
+            let appended = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&summary)
+                .and_then(|mut f| f.write_all(report::github::summary(&outcome).as_bytes()));
+            if let Err(err) = appended {
+                eprintln!("warning: cannot append to GITHUB_STEP_SUMMARY: {err}");
+            }
+        }
+    }
+    code
+}
+
+/// Checks standard input as one document named `name`.
+fn check_stdin(name: &str, rules: &RuleSet) -> Result<Outcome, u8> {
+    let bytes = check::read_stdin().map_err(|err| {
+        eprintln!("error: cannot read standard input: {err}");
+        exit::FAILURE
+    })?;
+    let mut outcome = Outcome::default();
+    if bytes.len() as u64 > crate::load::MAX_FILE_BYTES {
+        let loaded = crate::load::too_large(name, bytes.len() as u64);
+        outcome.files.push(crate::diagnostic::FileReport {
+            source: loaded.source,
+            diagnostics: loaded.diagnostics,
+        });
+        return Ok(outcome);
+    }
+    match check::check_source(name, &bytes, true, Some(rules)) {
+        Some(report) => outcome.files.push(report),
+        None => outcome.not_tenant.push(name.to_string()),
+    }
+    Ok(outcome)
+}
+
+/// Writes a report file; a failure to write is the tool failing (exit 2).
+fn write_report(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), u8> {
+    let mut buffer = Vec::new();
+    let result = write(&mut buffer).and_then(|()| std::fs::write(path, &buffer));
+    result.map_err(|err| {
+        eprintln!("error: cannot write {}: {err}", path.display());
+        exit::FAILURE
+    })
 }
 
 fn run_rules(args: &RulesArgs) -> u8 {

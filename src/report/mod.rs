@@ -1,12 +1,17 @@
 //! Renderers: each formats the diagnostic model and nothing else.
 
+pub mod github;
 pub mod human;
+pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod short;
 
 use std::io::{self, Write};
 
 use crate::check::Outcome;
 use crate::diagnostic::Severity;
+use crate::rules::RuleSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -14,6 +19,45 @@ pub enum Format {
     Human,
     /// `path:line:col: severity: message [name]`, one a line, for problem matchers.
     Short,
+    /// A versioned JSON document of every finding.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations), plus a step summary.
+    Github,
+    /// JUnit XML, for CI dashboards.
+    Junit,
+}
+
+/// What machine formats say beyond the findings: the rules that ran and how the run ended.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Meta<'a> {
+    pub rules: Option<&'a RuleSet>,
+    pub exit_code: u8,
+}
+
+impl Meta<'_> {
+    /// Where a rule's documentation lives.
+    pub fn docs_url(&self, name: &str) -> String {
+        let builtin = self
+            .rules
+            .is_none_or(|set| set.get(name).is_none_or(|r| r.builtin));
+        if builtin
+            && !crate::diagnostic::LOAD_CHECKS
+                .iter()
+                .any(|(code, _)| *code == name)
+        {
+            format!(
+                "{}/blob/main/docs/rules/{name}.md",
+                env!("CARGO_PKG_REPOSITORY")
+            )
+        } else {
+            format!(
+                "{}/blob/main/README.md#what-a-load-problem-looks-like",
+                env!("CARGO_PKG_REPOSITORY")
+            )
+        }
+    }
 }
 
 /// What renderers need to know about the terminal.
@@ -28,6 +72,7 @@ pub fn render(
     outcome: &Outcome,
     format: Format,
     style: Style,
+    meta: &Meta,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
@@ -36,19 +81,10 @@ pub fn render(
             human::summary(outcome, out)
         }
         Format::Short => short::render(outcome, out),
-    }
-}
-
-/// The diagnostics alone, without a summary (problems in rule files, say).
-pub fn render_diagnostics(
-    outcome: &Outcome,
-    format: Format,
-    style: Style,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    match format {
-        Format::Human => human::render(outcome, style, out),
-        Format::Short => short::render(outcome, out),
+        Format::Json => json::render(outcome, meta, out),
+        Format::Sarif => sarif::render(outcome, meta, out),
+        Format::Github => github::render(outcome, out),
+        Format::Junit => junit::render(outcome, out),
     }
 }
 

@@ -1,0 +1,58 @@
+//! `--format json`: every finding with its location, document path, fingerprint and controls.
+//! The schema is documented in docs/json-format.md and versioned by `version`.
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::{Counts, Meta};
+use crate::check::Outcome;
+use crate::diagnostic::{FileReport, fingerprint};
+
+/// Bumped when a field changes meaning or disappears; new fields may appear in any version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result<()> {
+    let counts = Counts::of(outcome);
+    let findings: Vec<Value> = outcome
+        .files
+        .iter()
+        .flat_map(|f| findings(f, meta))
+        .collect();
+    let document = json!({
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "entralint", "version": env!("CARGO_PKG_VERSION")},
+        "profile": meta.rules.map(|r| r.profile.file.name.clone()),
+        "summary": {
+            "files": outcome.files.len(),
+            "findings": counts.total(),
+            "errors": counts.error,
+            "warnings": counts.warning,
+            "info": counts.info,
+        },
+        "findings": findings,
+    });
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}
+
+fn findings<'a>(file: &'a FileReport, meta: &'a Meta) -> impl Iterator<Item = Value> + 'a {
+    file.diagnostics.iter().map(move |d| {
+        let start = file.source.line_col(d.span.start);
+        let end = file.source.line_col(d.span.end);
+        json!({
+            "rule": d.code,
+            "severity": d.severity.as_str(),
+            "message": d.message,
+            "help": d.help,
+            "file": file.source.name,
+            "start": {"line": start.line, "column": start.column},
+            "end": {"line": end.line, "column": end.column},
+            "path": d.path,
+            "fingerprint": fingerprint(&file.source, d),
+            "controls": d.controls,
+            "fixable": d.fixable,
+            "docs": meta.docs_url(&d.code),
+        })
+    })
+}

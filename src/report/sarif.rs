@@ -1,0 +1,144 @@
+//! `--format sarif`: SARIF 2.1.0 as GitHub code scanning accepts it.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::Meta;
+use crate::check::Outcome;
+use crate::diagnostic::{LOAD_CHECKS, Severity, fingerprint};
+
+pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result<()> {
+    // Every rule that can report is described, so results can refer to it by index.
+    let mut rules: BTreeMap<String, Value> = BTreeMap::new();
+    for (code, summary) in LOAD_CHECKS {
+        rules.insert(
+            code.to_string(),
+            descriptor(code, summary, None, "error", &[], meta),
+        );
+    }
+    if let Some(set) = meta.rules {
+        for rule in set.enabled() {
+            let controls = set.controls(rule);
+            let help = format!(
+                "{}\n\n{}",
+                rule.file.help.trim(),
+                rule.file.description.trim()
+            );
+            rules.insert(
+                rule.name.clone(),
+                descriptor(
+                    &rule.name,
+                    rule.file.summary.trim(),
+                    Some(&help),
+                    level(rule.severity),
+                    &controls,
+                    meta,
+                ),
+            );
+        }
+    }
+    let index: BTreeMap<&str, usize> = rules
+        .keys()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+    let mut results = Vec::new();
+    for file in &outcome.files {
+        for d in &file.diagnostics {
+            let start = file.source.line_col(d.span.start);
+            let end = file.source.line_col(d.span.end);
+            let mut result = json!({
+                "ruleId": d.code,
+                "level": level(d.severity),
+                "message": {"text": message(d)},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(&file.source.name), "uriBaseId": "%SRCROOT%"},
+                        "region": {
+                            "startLine": start.line,
+                            "startColumn": start.column,
+                            "endLine": end.line,
+                            "endColumn": end.column.max(start.column + usize::from(end.line == start.line)),
+                        },
+                    },
+                    "logicalLocations": d.path.as_ref().map(|p| vec![json!({"fullyQualifiedName": p, "kind": "member"})]).unwrap_or_default(),
+                }],
+                "partialFingerprints": {"entralint/v1": fingerprint(&file.source, d)},
+            });
+            if let Some(i) = index.get(d.code.as_str()) {
+                result["ruleIndex"] = json!(i);
+            }
+            results.push(result);
+        }
+    }
+    let document = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "entralint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                "rules": rules.into_values().collect::<Vec<_>>(),
+            }},
+            "invocations": [{"executionSuccessful": true, "exitCode": meta.exit_code}],
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}
+
+fn descriptor(
+    name: &str,
+    summary: &str,
+    help: Option<&str>,
+    level: &str,
+    controls: &[String],
+    meta: &Meta,
+) -> Value {
+    let help = help.unwrap_or(summary);
+    json!({
+        "id": name,
+        "shortDescription": {"text": summary},
+        "fullDescription": {"text": summary},
+        "help": {"text": help, "markdown": help},
+        "helpUri": meta.docs_url(name),
+        "defaultConfiguration": {"level": level},
+        "properties": {"tags": controls},
+    })
+}
+
+fn message(d: &crate::diagnostic::Diagnostic) -> String {
+    match &d.help {
+        Some(help) => format!("{}. {}", d.message.trim_end_matches('.'), help),
+        None => d.message.clone(),
+    }
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A repository-relative path as a URI reference: forward slashes, spaces and the like escaped.
+fn uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let path = path.strip_prefix("./").unwrap_or(&path);
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,238 @@
+//! Every output format on the same findings (snapshots), and the command-line plumbing around
+//! them: several reports in one run, stdin, the GitHub step summary.
+
+use assert_cmd::Command;
+use entralint::check::{Outcome, check_source};
+use entralint::report::{self, Format, Meta, Style};
+use entralint::rules::{RuleSet, Selection};
+use predicates::prelude::*;
+
+fn outcome(rules: &RuleSet) -> Outcome {
+    let files = [
+        "examples/broken.yaml",
+        "examples/defaults-workforce.yaml",
+        "examples/secure-workforce.yaml",
+    ]
+    .iter()
+    .filter_map(|name| check_source(name, &std::fs::read(name).unwrap(), true, Some(rules)))
+    .collect();
+    Outcome {
+        files,
+        ..Outcome::default()
+    }
+}
+
+fn render(format: Format) -> String {
+    let rules = RuleSet::load(&Selection {
+        select: vec![
+            "guest-invites-by-everyone".into(),
+            "users-can-register-apps".into(),
+        ],
+        ..Selection::default()
+    })
+    .unwrap();
+    let meta = Meta {
+        rules: Some(&rules),
+        exit_code: 1,
+    };
+    let mut out = Vec::new();
+    report::render(
+        &outcome(&rules),
+        format,
+        Style {
+            color: false,
+            width: 100,
+        },
+        &meta,
+        &mut out,
+    )
+    .unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn snapshot_per_format() {
+    for (name, format) in [
+        ("human", Format::Human),
+        ("short", Format::Short),
+        ("json", Format::Json),
+        ("sarif", Format::Sarif),
+        ("github", Format::Github),
+        ("junit", Format::Junit),
+    ] {
+        insta::assert_snapshot!(format!("format-{name}"), render(format));
+    }
+}
+
+#[test]
+fn json_is_versioned_and_complete() {
+    let json: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
+    assert_eq!(json["version"], 1);
+    let finding = &json["findings"][0];
+    for key in [
+        "rule",
+        "severity",
+        "message",
+        "file",
+        "start",
+        "end",
+        "path",
+        "fingerprint",
+        "controls",
+        "fixable",
+    ] {
+        assert!(!finding[key].is_null(), "missing {key} in {finding}");
+    }
+    assert_eq!(
+        json["summary"]["findings"],
+        json["findings"].as_array().unwrap().len()
+    );
+}
+
+#[test]
+fn sarif_has_rules_locations_and_fingerprints() {
+    let sarif: serde_json::Value = serde_json::from_str(&render(Format::Sarif)).unwrap();
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for result in run["results"].as_array().unwrap() {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        let location = &result["locations"][0]["physicalLocation"];
+        assert!(
+            location["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .starts_with("examples/")
+        );
+        assert!(location["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(result["partialFingerprints"]["entralint/v1"].is_string());
+    }
+    assert_eq!(run["invocations"][0]["exitCode"], 1);
+}
+
+fn entralint() -> Command {
+    let mut cmd = Command::cargo_bin("entralint").unwrap();
+    cmd.env("NO_COLOR", "1").env_remove("GITHUB_STEP_SUMMARY");
+    cmd
+}
+
+#[test]
+fn one_run_writes_several_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("r.sarif");
+    let junit = dir.path().join("r.xml");
+    entralint()
+        .args([
+            "check",
+            "examples/defaults-workforce.yaml",
+            "--format",
+            "sarif",
+            "--output",
+        ])
+        .arg(&sarif)
+        .args(["--format", "short", "--format", "junit", "--output"])
+        .arg(&junit)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with(
+            "examples/defaults-workforce.yaml:3:1: warning:",
+        ));
+    let sarif: serde_json::Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(
+        std::fs::read_to_string(&junit)
+            .unwrap()
+            .starts_with("<?xml")
+    );
+}
+
+#[test]
+fn output_pairs_are_checked() {
+    entralint()
+        .args(["check", "examples/", "--output", "x.sarif"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--output x.sarif must follow the --format it is for",
+        ));
+    entralint()
+        .args([
+            "check",
+            "examples/",
+            "--format",
+            "short",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "only one --format can go to stdout",
+        ));
+}
+
+#[test]
+fn stdin_is_reported_under_its_name() {
+    entralint()
+        .args([
+            "check",
+            "--format",
+            "short",
+            "--stdin-filename",
+            "tenants/prod.yaml",
+        ])
+        .write_stdin("authorizationPolicy:\n  allowInvitesFrom: everyone\n  bogus: 1\n")
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("tenants/prod.yaml:2:21: warning: anyone in the organisation")
+                .and(predicate::str::contains(
+                    "tenants/prod.yaml:3:3: error: unknown key `bogus`",
+                )),
+        );
+    entralint()
+        .args(["check", "--stdin-filename", "workflow.yml"])
+        .write_stdin("on: push\n")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "workflow.yml: not a tenant document",
+        ));
+}
+
+#[test]
+fn the_github_format_appends_a_step_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    entralint()
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args([
+            "check",
+            "examples/defaults-workforce.yaml",
+            "--format",
+            "github",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with(
+            "::warning file=examples/defaults-workforce.yaml,line=3,col=1,",
+        ));
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(text.starts_with("earlier step\n## entralint\n"), "{text}");
+    assert!(
+        text.contains(
+            "| `examples/defaults-workforce.yaml` | 3 | warning | `guest-invites-by-everyone` |"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn no_progress_in_pipes() {
+    let output = entralint()
+        .args(["check", "tests/fixtures"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("checked "));
+}
