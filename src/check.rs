@@ -9,11 +9,14 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::config::Config;
+use crate::diagnostic::LOAD_CHECKS;
 use crate::diagnostic::{Diagnostic, FileReport, SourceFile, Span};
 use crate::discover::{self, Candidate, MissingPath, Skipped};
 use crate::load::{self, MAX_FILE_BYTES};
 use crate::model;
 use crate::rules::{RuleSet, eval};
+use crate::suppress::{self, baseline::Stats};
 
 /// Everything one run found.
 #[derive(Debug, Default)]
@@ -24,20 +27,42 @@ pub struct Outcome {
     pub skipped: Vec<Skipped>,
     /// Files named on the command line that are not tenant documents.
     pub not_tenant: Vec<String>,
+    /// What the baseline accepted, when one was used.
+    pub baseline: Option<Stats>,
+}
+
+/// What a run checks with: the rules (none: only the files themselves) and the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct Checker<'a> {
+    pub rules: Option<&'a RuleSet>,
+    pub config: &'a Config,
+}
+
+impl Checker<'_> {
+    /// Whether an inline comment may name this rule or load check.
+    fn knows(&self, name: &str) -> bool {
+        LOAD_CHECKS.iter().any(|(code, _)| *code == name)
+            || self
+                .rules
+                .is_some_and(|r| r.rules.iter().any(|rule| rule.name == name))
+    }
 }
 
 pub fn check_paths(
     paths: &[PathBuf],
-    rules: Option<&RuleSet>,
+    checker: &Checker,
     progress: Option<&Progress>,
 ) -> Result<Outcome, MissingPath> {
-    let discovered = discover::discover(paths)?;
+    let mut discovered = discover::discover(paths)?;
+    discovered
+        .candidates
+        .retain(|c| c.explicit || checker.config.discovers(&c.path.display().to_string()));
     let total = discovered.candidates.len();
     let results: Vec<Option<FileReport>> = discovered
         .candidates
         .par_iter()
         .map(|candidate| {
-            let report = check_file(candidate, rules);
+            let report = check_file(candidate, checker);
             if let Some(progress) = progress {
                 progress.tick(total);
             }
@@ -107,10 +132,10 @@ fn display(candidate: &Candidate) -> String {
 }
 
 /// Reads and checks one file; None when it is not a tenant document.
-fn check_file(candidate: &Candidate, rules: Option<&RuleSet>) -> Option<FileReport> {
+fn check_file(candidate: &Candidate, checker: &Checker) -> Option<FileReport> {
     let name = display(candidate);
     match read_limited(&candidate.path) {
-        Ok(bytes) => check_source(&name, &bytes, candidate.explicit, rules),
+        Ok(bytes) => check_with(&name, &bytes, candidate.explicit, checker),
         Err(ReadError::TooLarge(size)) => {
             let loaded = load::too_large(&name, size);
             Some(FileReport {
@@ -169,6 +194,26 @@ pub fn check_source(
     explicit: bool,
     rules: Option<&RuleSet>,
 ) -> Option<FileReport> {
+    let config = Config::default();
+    check_with(
+        name,
+        bytes,
+        explicit,
+        &Checker {
+            rules,
+            config: &config,
+        },
+    )
+}
+
+/// [`check_source`] under a configuration: overrides, exceptions and inline suppressions apply.
+pub fn check_with(
+    name: &str,
+    bytes: &[u8],
+    explicit: bool,
+    checker: &Checker,
+) -> Option<FileReport> {
+    let rules = checker.rules;
     let loaded = load::load(name, bytes);
     let is_tenant = loaded.is_tenant_document();
     let unreadable = loaded.document.root.is_none() && !loaded.diagnostics.is_empty();
@@ -193,5 +238,11 @@ pub fn check_source(
         diagnostics,
     };
     report.sort();
+    suppress::apply(
+        &mut report,
+        &loaded.document.comments,
+        checker.config,
+        &|n| checker.knows(n),
+    );
     Some(report)
 }

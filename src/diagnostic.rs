@@ -94,6 +94,38 @@ pub struct Diagnostic {
     pub controls: Vec<String>,
     /// Whether the rule declares a fix.
     pub fixable: bool,
+    /// The offending value, for fingerprints: the declared text, or `default: <value>` when the
+    /// finding is on a default. None: the text at the span.
+    pub value: Option<String>,
+    /// Why the finding does not count, when something suppresses it.
+    pub suppression: Option<Suppression>,
+}
+
+/// What suppressed a finding, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressionKind {
+    /// An `# entralint: ignore[…]` comment in the file.
+    Inline,
+    /// An exception in the configuration.
+    Exception,
+    /// An entry of the baseline file.
+    Baseline,
+}
+
+impl SuppressionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressionKind::Inline => "inline",
+            SuppressionKind::Exception => "exception",
+            SuppressionKind::Baseline => "baseline",
+        }
+    }
 }
 
 impl Diagnostic {
@@ -109,6 +141,8 @@ impl Diagnostic {
             path: None,
             controls: Vec::new(),
             fixable: false,
+            value: None,
+            suppression: None,
         }
     }
 
@@ -129,6 +163,11 @@ impl Diagnostic {
     pub fn with_path(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
         self
+    }
+
+    /// Whether the finding counts: not suppressed, excepted or baselined.
+    pub fn is_active(&self) -> bool {
+        self.suppression.is_none()
     }
 
     pub fn with_related(mut self, span: Span, label: impl Into<String>) -> Self {
@@ -274,6 +313,26 @@ pub const LOAD_CHECKS: &[(&str, &str)] = &[
     ("file-too-large", "The file is larger than entralint reads"),
     ("unreadable-file", "The file could not be read"),
     ("rule-error", "A rule could not be evaluated on this tenant"),
+    (
+        "suppression-without-reason",
+        "An inline suppression gives no reason",
+    ),
+    (
+        "expired-suppression",
+        "An inline suppression or exception is past its `until` date",
+    ),
+    (
+        "unused-suppression",
+        "An inline suppression suppresses nothing",
+    ),
+    (
+        "invalid-suppression",
+        "An inline suppression that cannot be read or names an unknown rule",
+    ),
+    (
+        "suppression-not-allowed",
+        "An inline suppression of a rule the configuration does not let be suppressed",
+    ),
 ];
 
 /// A finding's stable identity for baselines and code scanning: the rule, the file, the document
@@ -285,7 +344,11 @@ pub fn fingerprint(source: &SourceFile, diagnostic: &Diagnostic) -> String {
         diagnostic.code.as_str(),
         source.name.as_str(),
         diagnostic.path.as_deref().unwrap_or_default(),
-        source.slice(diagnostic.span).trim(),
+        diagnostic
+            .value
+            .as_deref()
+            .unwrap_or_else(|| source.slice(diagnostic.span))
+            .trim(),
     ];
     for part in parts {
         for byte in part.bytes().chain([0]) {

@@ -2,13 +2,17 @@
 //!
 //! The pipeline, one module per stage:
 //! [`discover`] paths → [`load`] spanned documents → [`model`] tenant model (effective values)
-//! → [`rules`] → findings → [`report`]. [`check`] runs it; [`cli`] is the command line.
+//! → [`rules`] → findings → [`suppress`] (overrides, exceptions, inline comments, baseline)
+//! → [`report`]. [`check`] runs it; [`cli`] is the command line.
 
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod load;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod suppress;
+pub mod write;

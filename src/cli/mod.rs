@@ -6,10 +6,12 @@ use std::process::ExitCode;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::check::{self, Outcome, Progress};
+use crate::check::{self, Checker, Outcome, Progress};
+use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Severity;
 use crate::report::{self, Format, Meta, Style};
 use crate::rules::{self, LoadError, RuleSet, Selection};
+use crate::suppress::{self, baseline::Baseline};
 
 /// A linter for Microsoft Entra ID tenant settings kept as code.
 #[derive(Debug, Parser)]
@@ -27,6 +29,14 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation.
     Explain(ExplainArgs),
+    /// Print the resolved configuration and where each value comes from.
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -38,6 +48,14 @@ pub struct RuleArgs {
     /// A folder of custom rules (repeatable).
     #[arg(long = "rules", value_name = "DIR")]
     pub rule_dirs: Vec<PathBuf>,
+
+    /// Use this configuration file instead of the nearest .entralint.yaml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Use no configuration file.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -53,6 +71,14 @@ pub struct CheckArgs {
     /// Write the report of the `--format` just before it to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Vec<PathBuf>,
+
+    /// Report only findings that are not in this baseline file (default: the configuration's).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in this baseline file, and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
 
     /// Read one tenant document from standard input and report it under this name.
     #[arg(long, value_name = "NAME")]
@@ -150,6 +176,7 @@ pub fn main() -> ExitCode {
         },
         Command::Rules(args) => run_rules(&args),
         Command::Explain(args) => run_explain(&args),
+        Command::Config(args) => run_config(&args),
     };
     ExitCode::from(code)
 }
@@ -163,31 +190,87 @@ fn color(choice: Color, stream: &impl IsTerminal) -> bool {
 }
 
 /// Loads the rules, or prints why they could not be loaded.
-fn load_rules(args: &RuleArgs, select: &[String], ignore: &[String]) -> Result<RuleSet, u8> {
-    let selection = Selection {
-        profile: args.profile.clone(),
-        rule_dirs: args.rule_dirs.clone(),
-        select: select.to_vec(),
-        ignore: ignore.to_vec(),
+/// The configuration the flags ask for: a named file, none, or the nearest `.entralint.yaml`.
+fn load_config(args: &RuleArgs) -> Result<Config, u8> {
+    let path = if args.no_config {
+        None
+    } else if let Some(path) = &args.config {
+        Some(path.clone())
+    } else {
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| config::find(&cwd))
     };
-    match RuleSet::load(&selection) {
+    let Some(path) = path else {
+        return Ok(Config::default());
+    };
+    match Config::load(&path) {
+        Ok(config) => Ok(config),
+        Err(ConfigError::Message(message)) => {
+            eprintln!("error: {message}");
+            Err(exit::FAILURE)
+        }
+        Err(ConfigError::File(report)) => {
+            print_problems(vec![report]);
+            eprintln!("error: the configuration could not be loaded");
+            Err(exit::FAILURE)
+        }
+    }
+}
+
+/// Problems in entralint's own inputs (configuration, rule files) go to stderr: the tool failed.
+fn print_problems(files: Vec<crate::diagnostic::FileReport>) {
+    let outcome = Outcome {
+        files,
+        ..Outcome::default()
+    };
+    let stderr = io::stderr();
+    let style = Style {
+        color: color(Color::Auto, &stderr),
+        width: 100,
+    };
+    let _ = report::human::render(&outcome, style, &mut stderr.lock());
+}
+
+/// The rule selection from the configuration and the flags; flags win.
+fn selection(args: &RuleArgs, config: &Config, select: &[String], ignore: &[String]) -> Selection {
+    let file = &config.file;
+    let mut rule_dirs: Vec<PathBuf> = file
+        .custom_rules
+        .iter()
+        .map(|d| config.root.join(d))
+        .collect();
+    rule_dirs.extend(args.rule_dirs.iter().cloned());
+    Selection {
+        profile: args
+            .profile
+            .clone()
+            .or_else(|| file.profile.as_ref().map(|p| p.value.clone())),
+        rule_dirs,
+        select: if select.is_empty() {
+            file.select.clone()
+        } else {
+            select.to_vec()
+        },
+        ignore: file.ignore.iter().chain(ignore).cloned().collect(),
+        settings: file.rules.clone(),
+    }
+}
+
+fn load_rules(
+    args: &RuleArgs,
+    config: &Config,
+    select: &[String],
+    ignore: &[String],
+) -> Result<RuleSet, u8> {
+    match RuleSet::load(&selection(args, config, select, ignore)) {
         Ok(rules) => Ok(rules),
         Err(LoadError::Message(message)) => {
             eprintln!("error: {message}");
             Err(exit::FAILURE)
         }
         Err(LoadError::Files(files)) => {
-            // Rule-file problems are the tool's configuration failing, so they go to stderr.
-            let outcome = Outcome {
-                files,
-                ..Outcome::default()
-            };
-            let stderr = io::stderr();
-            let style = Style {
-                color: color(Color::Auto, &stderr),
-                width: 100,
-            };
-            let _ = report::human::render(&outcome, style, &mut stderr.lock());
+            print_problems(files);
             eprintln!("error: the rules could not be loaded");
             Err(exit::FAILURE)
         }
@@ -266,12 +349,32 @@ fn targets(matches: Option<&ArgMatches>, args: &CheckArgs) -> Result<Vec<Target>
 }
 
 fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
-    let rules = match load_rules(&args.rules, &args.select, &args.ignore) {
+    let config = match load_config(&args.rules) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let rules = match load_rules(&args.rules, &config, &args.select, &args.ignore) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
-    let outcome = match &args.stdin_filename {
-        Some(name) => match check_stdin(name, &rules) {
+    let checker = Checker {
+        rules: Some(&rules),
+        config: &config,
+    };
+    let baseline_path = args
+        .baseline
+        .clone()
+        .or_else(|| config.file.baseline.as_ref().map(|b| config.root.join(b)))
+        .filter(|_| args.write_baseline.is_none());
+    let baseline = match baseline_path.as_deref().map(Baseline::load).transpose() {
+        Ok(baseline) => baseline,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return exit::FAILURE;
+        }
+    };
+    let mut outcome = match &args.stdin_filename {
+        Some(name) => match check_stdin(name, &checker) {
             Ok(outcome) => outcome,
             Err(code) => return code,
         },
@@ -279,7 +382,7 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
             // Progress only where a person watches: a terminal, outside CI.
             let progress = (io::stderr().is_terminal() && std::env::var_os("CI").is_none())
                 .then(Progress::default);
-            match check::check_paths(&args.paths, Some(&rules), progress.as_ref()) {
+            match check::check_paths(&args.paths, &checker, progress.as_ref()) {
                 Ok(outcome) => outcome,
                 Err(err) => {
                     eprintln!("error: {err}");
@@ -288,6 +391,30 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
             }
         }
     };
+    if let Some(report) = suppress::expired_exceptions(&config, &outcome.files) {
+        outcome.files.insert(0, report);
+    }
+    if let Some(baseline) = &baseline {
+        outcome.baseline = Some(baseline.apply(&mut outcome.files));
+    }
+    if let Some(path) = &args.write_baseline {
+        let recorded = suppress::baseline::record(&outcome.files);
+        if let Err(err) = suppress::baseline::write(path, &recorded) {
+            eprintln!("error: cannot write {}: {err}", path.display());
+            return exit::FAILURE;
+        }
+        eprintln!(
+            "wrote {} finding{} to the baseline {}",
+            recorded.findings.len(),
+            if recorded.findings.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            path.display()
+        );
+        return exit::CLEAN;
+    }
     for skipped in &outcome.skipped {
         eprintln!("warning: {}: skipped: {}", skipped.path, skipped.reason);
     }
@@ -307,7 +434,7 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
             .files
             .iter()
             .flat_map(|f| &f.diagnostics)
-            .any(|d| d.severity >= t)
+            .any(|d| d.is_active() && d.severity >= t)
     });
     let code = if failing { exit::FINDINGS } else { exit::CLEAN };
     let meta = Meta {
@@ -351,7 +478,7 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
 }
 
 /// Checks standard input as one document named `name`.
-fn check_stdin(name: &str, rules: &RuleSet) -> Result<Outcome, u8> {
+fn check_stdin(name: &str, checker: &Checker) -> Result<Outcome, u8> {
     let bytes = check::read_stdin().map_err(|err| {
         eprintln!("error: cannot read standard input: {err}");
         exit::FAILURE
@@ -365,7 +492,7 @@ fn check_stdin(name: &str, rules: &RuleSet) -> Result<Outcome, u8> {
         });
         return Ok(outcome);
     }
-    match check::check_source(name, &bytes, true, Some(rules)) {
+    match check::check_with(name, &bytes, true, checker) {
         Some(report) => outcome.files.push(report),
         None => outcome.not_tenant.push(name.to_string()),
     }
@@ -386,7 +513,11 @@ fn write_report(
 }
 
 fn run_rules(args: &RulesArgs) -> u8 {
-    let rules = match load_rules(&args.rules, &[], &[]) {
+    let config = match load_config(&args.rules) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let rules = match load_rules(&args.rules, &config, &[], &[]) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
@@ -449,7 +580,11 @@ fn run_rules(args: &RulesArgs) -> u8 {
 }
 
 fn run_explain(args: &ExplainArgs) -> u8 {
-    let rules = match load_rules(&args.rules, &[], &[]) {
+    let config = match load_config(&args.rules) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let rules = match load_rules(&args.rules, &config, &[], &[]) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
@@ -462,6 +597,27 @@ fn run_explain(args: &ExplainArgs) -> u8 {
         return exit::FAILURE;
     };
     match write_stdout(|out| write!(out, "{}", rules::docs::page(rule))) {
+        Ok(()) => exit::CLEAN,
+        Err(code) => code,
+    }
+}
+
+fn run_config(args: &ConfigArgs) -> u8 {
+    let config = match load_config(&args.rules) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let rules = match load_rules(&args.rules, &config, &[], &[]) {
+        Ok(rules) => rules,
+        Err(code) => return code,
+    };
+    let text = crate::config::describe(
+        &config,
+        &rules,
+        args.rules.profile.is_some(),
+        &args.rules.rule_dirs,
+    );
+    match write_stdout(|out| out.write_all(text.as_bytes())) {
         Ok(()) => exit::CLEAN,
         Err(code) => code,
     }

@@ -10,7 +10,7 @@ use crate::diagnostic::Severity;
 
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     for file in &outcome.files {
-        for d in &file.diagnostics {
+        for d in file.diagnostics.iter().filter(|d| d.is_active()) {
             let start = file.source.line_col(d.span.start);
             let end = file.source.line_col(d.span.end);
             let command = match d.severity {
@@ -60,7 +60,7 @@ pub fn summary(outcome: &Outcome) -> String {
         counts.info
     ));
     for file in &outcome.files {
-        for d in &file.diagnostics {
+        for d in file.diagnostics.iter().filter(|d| d.is_active()) {
             let at = file.source.line_col(d.span.start);
             text.push_str(&format!(
                 "| `{}` | {} | {} | `{}` | {} |\n",

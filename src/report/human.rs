@@ -22,7 +22,7 @@ pub fn render(outcome: &Outcome, style: Style, out: &mut dyn Write) -> io::Resul
         .with_width(style.width)
         .with_links(false);
     for file in &outcome.files {
-        for d in &file.diagnostics {
+        for d in file.diagnostics.iter().filter(|d| d.is_active()) {
             let mut text = String::new();
             let shown = Shown {
                 diagnostic: d,
@@ -40,24 +40,42 @@ pub fn render(outcome: &Outcome, style: Style, out: &mut dyn Write) -> io::Resul
 /// The closing line: how many problems of each severity, in how many files.
 pub fn summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let counts = Counts::of(outcome);
-    if counts.total() == 0 {
-        writeln!(
-            out,
-            "No problems found in {}.",
+    let mut line = if counts.total() == 0 {
+        format!(
+            "No problems found in {}",
             plural(outcome.files.len(), "tenant file")
         )
     } else {
-        writeln!(
-            out,
-            "Found {} ({}, {}, {}) in {} of {}.",
+        format!(
+            "Found {} ({}, {}, {} info) in {} of {}",
             plural(counts.total(), "problem"),
             plural(counts.error, "error"),
             plural(counts.warning, "warning"),
-            counts.info.to_string() + " info",
+            counts.info,
             counts.files_with_findings,
             plural(outcome.files.len(), "tenant file"),
         )
+    };
+    let mut notes = Vec::new();
+    if counts.suppressed > 0 {
+        notes.push(format!("{} suppressed", counts.suppressed));
     }
+    if let Some(stats) = outcome.baseline {
+        let stale = if stats.stale > 0 {
+            format!(
+                "; {} no longer {} anything",
+                plural(stats.stale, "baseline entry").replace("entrys", "entries"),
+                if stats.stale == 1 { "matches" } else { "match" }
+            )
+        } else {
+            String::new()
+        };
+        notes.push(format!("{} baselined{stale}", counts.baselined));
+    }
+    if !notes.is_empty() {
+        line.push_str(&format!(" ({})", notes.join(", ")));
+    }
+    writeln!(out, "{line}.")
 }
 
 /// A source file as miette reads it, named so the snippet header shows the path.

@@ -29,6 +29,9 @@ pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result
             "errors": counts.error,
             "warnings": counts.warning,
             "info": counts.info,
+            "suppressed": counts.suppressed,
+            "baselined": counts.baselined,
+            "staleBaselineEntries": outcome.baseline.map(|b| b.stale),
         },
         "findings": findings,
     });
@@ -53,6 +56,7 @@ fn findings<'a>(file: &'a FileReport, meta: &'a Meta) -> impl Iterator<Item = Va
             "controls": d.controls,
             "fixable": d.fixable,
             "docs": meta.docs_url(&d.code),
+            "suppression": d.suppression.as_ref().map(|s| json!({"kind": s.kind.as_str(), "reason": s.reason})),
         })
     })
 }

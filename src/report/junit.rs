@@ -8,11 +8,9 @@ use crate::check::Outcome;
 
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let counts = Counts::of(outcome);
-    let tests: usize = outcome
-        .files
-        .iter()
-        .map(|f| f.diagnostics.len().max(1))
-        .sum();
+    let active =
+        |f: &crate::diagnostic::FileReport| f.diagnostics.iter().filter(|d| d.is_active()).count();
+    let tests: usize = outcome.files.iter().map(|f| active(f).max(1)).sum();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
@@ -21,19 +19,19 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     )?;
     for file in &outcome.files {
         let name = xml(&file.source.name);
-        let failures = file.diagnostics.len();
+        let failures = active(file);
         writeln!(
             out,
             r#"  <testsuite name="{name}" tests="{}" failures="{failures}" errors="0">"#,
             failures.max(1)
         )?;
-        if file.diagnostics.is_empty() {
+        if failures == 0 {
             writeln!(
                 out,
                 r#"    <testcase name="no problems" classname="{name}"/>"#
             )?;
         }
-        for d in &file.diagnostics {
+        for d in file.diagnostics.iter().filter(|d| d.is_active()) {
             let at = file.source.line_col(d.span.start);
             writeln!(
                 out,

@@ -95,16 +95,31 @@ pub struct Counts {
     pub warning: usize,
     pub info: usize,
     pub files_with_findings: usize,
+    /// Findings an inline comment or a configured exception accepts.
+    pub suppressed: usize,
+    /// Findings the baseline accepts.
+    pub baselined: usize,
 }
 
 impl Counts {
     pub fn of(outcome: &Outcome) -> Counts {
         let mut counts = Counts::default();
         for file in &outcome.files {
-            if !file.diagnostics.is_empty() {
+            if file.diagnostics.iter().any(|d| d.is_active()) {
                 counts.files_with_findings += 1;
             }
             for d in &file.diagnostics {
+                match &d.suppression {
+                    Some(s) if s.kind == crate::diagnostic::SuppressionKind::Baseline => {
+                        counts.baselined += 1;
+                        continue;
+                    }
+                    Some(_) => {
+                        counts.suppressed += 1;
+                        continue;
+                    }
+                    None => {}
+                }
                 match d.severity {
                     Severity::Error => counts.error += 1,
                     Severity::Warning => counts.warning += 1,

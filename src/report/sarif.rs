@@ -67,6 +67,15 @@ pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result
                 }],
                 "partialFingerprints": {"entralint/v1": fingerprint(&file.source, d)},
             });
+            if let Some(s) = &d.suppression {
+                // Baselined findings are known ones (external); the others are in source or config.
+                let kind = match s.kind {
+                    crate::diagnostic::SuppressionKind::Inline => "inSource",
+                    _ => "external",
+                };
+                result["suppressions"] =
+                    json!([{"kind": kind, "status": "accepted", "justification": s.reason}]);
+            }
             if let Some(i) = index.get(d.code.as_str()) {
                 result["ruleIndex"] = json!(i);
             }

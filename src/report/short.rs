@@ -6,7 +6,7 @@ use crate::check::Outcome;
 
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     for file in &outcome.files {
-        for d in &file.diagnostics {
+        for d in file.diagnostics.iter().filter(|d| d.is_active()) {
             let at = file.source.line_col(d.span.start);
             write!(
                 out,

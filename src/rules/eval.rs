@@ -328,8 +328,8 @@ impl Place<'_> {
             value = get(&value, key).cloned().unwrap_or(Value::Null);
         }
         let mut message = self.message(None, &value);
-        let (span, label, path) = match locate(self.root, at) {
-            Located::Declared(span) => (span, "here".to_string(), at.to_string()),
+        let (span, label, path, shown) = match locate(self.root, at) {
+            Located::Declared(span) => (span, "here".to_string(), at.to_string(), None),
             Located::Missing { span, missing } => {
                 let default = defaults::default_for(at);
                 let kind = self.kind.as_str();
@@ -341,10 +341,18 @@ impl Place<'_> {
                 } else {
                     message.push_str(&format!(" (`{at}` is not declared)"));
                 }
-                (span, format!("`{missing}` not declared"), at.to_string())
+                let shown = format!("default: {}", show(&value));
+                (
+                    span,
+                    format!("`{missing}` not declared"),
+                    at.to_string(),
+                    Some(shown),
+                )
             }
         };
-        self.finding(span, label, message, path)
+        let mut finding = self.finding(span, label, message, path);
+        finding.value = shown;
+        finding
     }
 
     /// A finding on one item of the rule's collection.
@@ -380,7 +388,12 @@ impl Place<'_> {
             (Some(node), None) => node.span,
             (None, _) => Span::default(),
         };
-        self.finding(span, "here".to_string(), message, path)
+        let mut finding = self.finding(span, "here".to_string(), message, path);
+        finding.value = Some(match at {
+            Some(_) => show(&value),
+            None => identity.to_string(),
+        });
+        finding
     }
 
     fn finding(&self, span: Span, label: String, message: String, path: String) -> Diagnostic {

@@ -110,6 +110,8 @@ pub struct Selection {
     /// Only these rules (when not empty).
     pub select: Vec<String>,
     pub ignore: Vec<String>,
+    /// Per-rule settings from the configuration, applied after the profile.
+    pub settings: BTreeMap<String, RuleSetting>,
 }
 
 /// Problems with rules, profiles or the selection: rule-file diagnostics, or plain messages.
@@ -149,6 +151,7 @@ impl RuleSet {
         }
         let profile = load_profile(selection.profile.as_deref().unwrap_or("recommended"))?;
         apply_profile(&mut rules, &profile)?;
+        apply_settings(&mut rules, &selection.settings, "the configuration")?;
         apply_selection(&mut rules, selection)?;
         rules.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(RuleSet { rules, profile })
@@ -212,11 +215,24 @@ fn apply_profile(rules: &mut [Rule], profile: &Profile) -> Result<(), LoadError>
                 Enable::Referenced => referenced,
             };
     }
-    for (name, setting) in &profile.file.rules {
+    apply_settings(
+        rules,
+        &profile.file.rules,
+        &format!("profile `{}`", profile.file.name),
+    )
+}
+
+/// Turns rules on or off and sets their severities and parameters; `origin` names where the
+/// settings come from, for errors.
+fn apply_settings(
+    rules: &mut [Rule],
+    settings: &BTreeMap<String, RuleSetting>,
+    origin: &str,
+) -> Result<(), LoadError> {
+    for (name, setting) in settings {
         let Some(rule) = rules.iter_mut().find(|r| &r.name == name) else {
             return Err(LoadError::Message(format!(
-                "profile `{}` names an unknown rule `{name}`",
-                profile.file.name
+                "{origin} names an unknown rule `{name}`"
             )));
         };
         match setting {
@@ -230,8 +246,7 @@ fn apply_profile(rules: &mut [Rule], profile: &Profile) -> Result<(), LoadError>
                 for (key, value) in &tuning.params {
                     if !rule.params.contains_key(key) {
                         return Err(LoadError::Message(format!(
-                            "profile `{}` sets an unknown parameter `{key}` of rule `{name}`",
-                            profile.file.name
+                            "{origin} sets an unknown parameter `{key}` of rule `{name}`"
                         )));
                     }
                     rule.params.insert(key.clone(), value.clone());

@@ -214,11 +214,31 @@ pub enum RuleSetting {
     Tuned(Tuning),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Switch {
     Off,
     On,
+}
+
+impl<'de> Deserialize<'de> for Switch {
+    // `off` and `on` read as booleans in YAML 1.1, so both spellings are taken.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Flag(bool),
+            Word(String),
+        }
+        match Written::deserialize(deserializer)? {
+            Written::Flag(true) => Ok(Switch::On),
+            Written::Flag(false) => Ok(Switch::Off),
+            Written::Word(w) if w == "on" => Ok(Switch::On),
+            Written::Word(w) if w == "off" => Ok(Switch::Off),
+            Written::Word(w) => Err(serde::de::Error::custom(format!(
+                "`{w}` is not `off`, `on`, or a severity and parameters"
+            ))),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -1,0 +1,457 @@
+//! `.entralint.yaml`: the configuration a repository keeps, found upward from the working folder.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::diagnostic::{Diagnostic, FileReport, SourceFile, Span};
+use crate::model::suggest;
+use crate::rules::schema::RuleSetting;
+
+pub const FILE_NAME: &str = ".entralint.yaml";
+
+/// The configuration file as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ConfigFile {
+    /// The baseline profile.
+    #[serde(default)]
+    pub profile: Option<Spanned<String>>,
+    /// Only these rules.
+    #[serde(default)]
+    pub select: Vec<String>,
+    /// Not these rules.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Per rule: `off`, `on`, or a severity and parameters.
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleSetting>,
+    /// Only files matching these globs are found in folders.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Files matching these globs are not found in folders.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Folders of custom rules.
+    #[serde(default)]
+    pub custom_rules: Vec<PathBuf>,
+    /// Per-path changes: rules off or at another severity for matching files.
+    #[serde(default)]
+    pub overrides: Vec<Override>,
+    /// The baseline file.
+    #[serde(default)]
+    pub baseline: Option<PathBuf>,
+    /// Findings that are accepted, for files where comments are lost.
+    #[serde(default)]
+    pub exceptions: Vec<Spanned<Exception>>,
+    /// Rules that inline `# entralint: ignore[…]` comments may not suppress.
+    #[serde(default)]
+    pub no_inline_suppressions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    /// Globs of the files this applies to.
+    pub files: Vec<String>,
+    pub rules: BTreeMap<String, RuleSetting>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exception {
+    pub rule: String,
+    /// Globs of the files this applies to.
+    pub files: Vec<String>,
+    /// A document path (`roleAssignments[principal=alice@contoso.com]`); `*` matches anything.
+    #[serde(default)]
+    pub path: Option<String>,
+    pub reason: String,
+    /// `YYYY-MM-DD`: the exception stops applying after this day.
+    #[serde(default)]
+    pub until: Option<String>,
+}
+
+/// A configuration ready to apply, with where it was read from.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub file: ConfigFile,
+    /// The configuration file, when there is one.
+    pub source: Option<Arc<SourceFile>>,
+    /// Paths in the configuration are relative to this folder.
+    pub root: PathBuf,
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+    overrides: Vec<(GlobSet, BTreeMap<String, RuleSetting>)>,
+    exceptions: Vec<(GlobSet, Option<globset::GlobMatcher>, Exception, Span)>,
+}
+
+/// A configuration that could not be used: its diagnostics, or a message.
+#[derive(Debug)]
+pub enum ConfigError {
+    File(FileReport),
+    Message(String),
+}
+
+/// The nearest `.entralint.yaml` in `start` or a folder above it.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let start = start.canonicalize().ok()?;
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+impl Config {
+    /// Reads and checks a configuration file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::Message(format!("{}: cannot read: {e}", path.display())))?;
+        let shown = shown(path);
+        let source = SourceFile::new(shown, text);
+        let file: ConfigFile = match serde_saphyr::from_str(&source.text) {
+            Ok(file) => file,
+            Err(err) => return Err(ConfigError::File(invalid(&source, &err))),
+        };
+        let root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from("."));
+        Config::build(file, Some(source), root)
+    }
+
+    pub fn build(
+        file: ConfigFile,
+        source: Option<Arc<SourceFile>>,
+        root: PathBuf,
+    ) -> Result<Config, ConfigError> {
+        let set = |globs: &[String]| -> Result<Option<GlobSet>, ConfigError> {
+            if globs.is_empty() {
+                return Ok(None);
+            }
+            globset(globs).map(Some)
+        };
+        let include = set(&file.include)?;
+        let exclude = set(&file.exclude)?;
+        let mut overrides = Vec::new();
+        for o in &file.overrides {
+            overrides.push((globset(&o.files)?, o.rules.clone()));
+        }
+        let mut exceptions = Vec::new();
+        for e in &file.exceptions {
+            let span = source
+                .as_ref()
+                .map(|s| {
+                    let at = offset(
+                        s,
+                        e.referenced.line() as usize,
+                        e.referenced.column() as usize,
+                    );
+                    Span::new(at, at)
+                })
+                .unwrap_or_default();
+            let path = match &e.value.path {
+                Some(p) => Some(
+                    Glob::new(p)
+                        .map_err(|err| {
+                            ConfigError::Message(format!("exception path `{p}`: {err}"))
+                        })?
+                        .compile_matcher(),
+                ),
+                None => None,
+            };
+            if let Some(until) = &e.value.until
+                && chrono::NaiveDate::parse_from_str(until, "%Y-%m-%d").is_err()
+            {
+                return Err(ConfigError::Message(format!(
+                    "exception for `{}`: `until: {until}` is not a date (YYYY-MM-DD)",
+                    e.value.rule
+                )));
+            }
+            exceptions.push((globset(&e.value.files)?, path, e.value.clone(), span));
+        }
+        Ok(Config {
+            file,
+            source,
+            root,
+            include,
+            exclude,
+            overrides,
+            exceptions,
+        })
+    }
+
+    /// A file's path relative to the configuration's folder, for matching globs.
+    fn relative(&self, file: &str) -> PathBuf {
+        let path = Path::new(file);
+        let absolute = std::env::current_dir()
+            .map(|cwd| cwd.join(path))
+            .unwrap_or_else(|_| path.to_path_buf());
+        let root = self
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.root.clone());
+        let absolute = normalise(&absolute);
+        absolute
+            .strip_prefix(&root)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf())
+    }
+
+    /// Whether discovery keeps a file found in a folder.
+    pub fn discovers(&self, file: &str) -> bool {
+        let relative = self.relative(file);
+        self.include.as_ref().is_none_or(|g| g.is_match(&relative))
+            && !self.exclude.as_ref().is_some_and(|g| g.is_match(&relative))
+    }
+
+    /// Per-path settings for a file, in order.
+    pub fn overrides_for(&self, file: &str) -> Vec<&BTreeMap<String, RuleSetting>> {
+        let relative = self.relative(file);
+        self.overrides
+            .iter()
+            .filter(|(globs, _)| globs.is_match(&relative))
+            .map(|(_, rules)| rules)
+            .collect()
+    }
+
+    /// The exception that accepts a finding, if any, with whether it has expired.
+    pub fn exception_for(
+        &self,
+        file: &str,
+        rule: &str,
+        path: Option<&str>,
+    ) -> Option<(&Exception, Span, bool)> {
+        let relative = self.relative(file);
+        let today = chrono::Utc::now().date_naive();
+        self.exceptions
+            .iter()
+            .find_map(|(files, path_glob, exception, span)| {
+                let matches = exception.rule == rule
+                    && files.is_match(&relative)
+                    && path_glob
+                        .as_ref()
+                        .is_none_or(|g| path.is_some_and(|p| g.is_match(p)));
+                let expired = exception
+                    .until
+                    .as_deref()
+                    .and_then(|u| chrono::NaiveDate::parse_from_str(u, "%Y-%m-%d").ok())
+                    .is_some_and(|until| until < today);
+                matches.then_some((exception, *span, expired))
+            })
+    }
+
+    /// Whether inline comments may suppress a rule.
+    pub fn allows_inline(&self, rule: &str) -> bool {
+        !self.file.no_inline_suppressions.iter().any(|r| r == rule)
+    }
+}
+
+fn globset(globs: &[String]) -> Result<GlobSet, ConfigError> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        let glob =
+            Glob::new(glob).map_err(|e| ConfigError::Message(format!("glob `{glob}`: {e}")))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|e| ConfigError::Message(format!("globs: {e}")))
+}
+
+/// `a/./b/../c` as `a/c`, without touching the file system.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The configuration path as the user should read it.
+fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let absolute = path.canonicalize().ok();
+    match (cwd, absolute) {
+        (Some(cwd), Some(absolute)) => absolute
+            .strip_prefix(&cwd)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| path.display().to_string()),
+        _ => path.display().to_string(),
+    }
+}
+
+fn offset(source: &SourceFile, line: usize, column: usize) -> usize {
+    let Some(span) = source.line_span(line) else {
+        return source.text.len();
+    };
+    let text = source.slice(span);
+    span.start as usize
+        + text
+            .chars()
+            .take(column.saturating_sub(1))
+            .map(char::len_utf8)
+            .sum::<usize>()
+}
+
+/// A configuration file that does not read: the error at its spot, with the nearest known key.
+fn invalid(source: &Arc<SourceFile>, err: &serde_saphyr::Error) -> FileReport {
+    let at = err
+        .location()
+        .map(|l| offset(source, l.line() as usize, l.column() as usize))
+        .unwrap_or_default();
+    let text = err.without_snippet().to_string();
+    let message = text.lines().next().unwrap_or(&text).to_string();
+    let mut diagnostic = Diagnostic::error(
+        "invalid-config",
+        Span::new(at, at),
+        format!("invalid configuration: {message}"),
+    )
+    .with_label("here");
+    if let Some(unknown) = message.split('`').nth(1)
+        && let Some((_, expected)) = message.split_once("expected one of ")
+    {
+        let expected = expected.split(" at line").next().unwrap_or(expected);
+        let names = expected.split(", ").map(|n| n.trim_matches('`'));
+        if let Some(near) = suggest::closest(unknown, names) {
+            diagnostic = diagnostic.with_help(format!("did you mean `{near}`?"));
+        }
+    }
+    FileReport {
+        source: source.clone(),
+        diagnostics: vec![diagnostic],
+    }
+}
+
+/// The resolved configuration as text: every value and where it comes from.
+pub fn describe(
+    config: &Config,
+    rules: &crate::rules::RuleSet,
+    profile_flag: bool,
+    rule_flags: &[PathBuf],
+) -> String {
+    use std::fmt::Write as _;
+    let file = &config.file;
+    let from = config
+        .source
+        .as_ref()
+        .map_or_else(|| "default".to_string(), |s| s.name.clone());
+    let at = |line: u64| format!("{from}:{line}");
+    let mut out = String::new();
+    match &config.source {
+        Some(source) => {
+            let _ = writeln!(out, "configuration: {}", source.name);
+        }
+        None => {
+            let _ = writeln!(out, "configuration: none (defaults apply)");
+        }
+    }
+    let profile_origin = if profile_flag {
+        "--profile".to_string()
+    } else {
+        file.profile
+            .as_ref()
+            .map_or_else(|| "default".to_string(), |p| at(p.referenced.line()))
+    };
+    let _ = writeln!(
+        out,
+        "profile: {}  ({profile_origin})",
+        rules.profile.file.name
+    );
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            "[]".to_string()
+        } else {
+            format!("[{}]", items.join(", "))
+        }
+    };
+    let _ = writeln!(out, "select: {}  ({from})", list(&file.select));
+    let _ = writeln!(out, "ignore: {}  ({from})", list(&file.ignore));
+    let _ = writeln!(out, "include: {}  ({from})", list(&file.include));
+    let _ = writeln!(out, "exclude: {}  ({from})", list(&file.exclude));
+    let _ = writeln!(out, "rules:  ({from})");
+    for (name, setting) in &file.rules {
+        let _ = writeln!(out, "  {name}: {}", setting_text(setting));
+    }
+    let _ = writeln!(out, "customRules:");
+    for dir in &file.custom_rules {
+        let _ = writeln!(out, "  {}  ({from})", config.root.join(dir).display());
+    }
+    for dir in rule_flags {
+        let _ = writeln!(out, "  {}  (--rules)", dir.display());
+    }
+    let _ = writeln!(out, "overrides:  ({from})");
+    for o in &file.overrides {
+        let settings: Vec<String> = o
+            .rules
+            .iter()
+            .map(|(n, s)| format!("{n}: {}", setting_text(s)))
+            .collect();
+        let _ = writeln!(out, "  {} → {}", list(&o.files), settings.join(", "));
+    }
+    let _ = writeln!(
+        out,
+        "baseline: {}  ({from})",
+        file.baseline.as_ref().map_or_else(
+            || "none".to_string(),
+            |b| config.root.join(b).display().to_string()
+        )
+    );
+    let _ = writeln!(out, "exceptions:");
+    for e in &file.exceptions {
+        let x = &e.value;
+        let _ = writeln!(
+            out,
+            "  {} in {}{}{}: {}  ({})",
+            x.rule,
+            list(&x.files),
+            x.path
+                .as_ref()
+                .map(|p| format!(" at {p}"))
+                .unwrap_or_default(),
+            x.until
+                .as_ref()
+                .map(|u| format!(" until {u}"))
+                .unwrap_or_default(),
+            x.reason,
+            at(e.referenced.line())
+        );
+    }
+    let _ = writeln!(
+        out,
+        "noInlineSuppressions: {}  ({from})",
+        list(&file.no_inline_suppressions)
+    );
+    let enabled = rules.enabled().count();
+    let _ = writeln!(out, "rules enabled: {enabled} of {}", rules.rules.len());
+    out
+}
+
+fn setting_text(setting: &RuleSetting) -> String {
+    use crate::rules::schema::Switch;
+    match setting {
+        RuleSetting::Switch(Switch::Off) => "off".to_string(),
+        RuleSetting::Switch(Switch::On) => "on".to_string(),
+        RuleSetting::Tuned(t) => {
+            let mut parts = Vec::new();
+            if let Some(s) = t.severity {
+                parts.push(format!("severity {}", crate::rules::severity(s)));
+            }
+            for (k, v) in &t.params {
+                parts.push(format!("{k} = {v}"));
+            }
+            parts.join(", ")
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! After rules: per-path overrides, configured exceptions, inline `# entralint: ignore[…]`
+//! comments, and the baseline. Suppressed findings are kept, marked with why, so machine formats
+//! can show them; only active findings count.
+
+pub mod baseline;
+pub mod inline;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, FileReport, Severity, Suppression, SuppressionKind};
+use crate::load::tree::Comment;
+use crate::rules::schema::{RuleSetting, Switch};
+use crate::rules::severity;
+
+/// Applies the configuration and the file's own suppression comments to its findings.
+/// `known` says whether a name is a rule or load check that a comment may name.
+pub fn apply(
+    report: &mut FileReport,
+    comments: &[Comment],
+    config: &Config,
+    known: &dyn Fn(&str) -> bool,
+) {
+    let file = report.source.name.clone();
+    for rules in config.overrides_for(&file) {
+        report.diagnostics.retain_mut(|d| match rules.get(&d.code) {
+            Some(RuleSetting::Switch(Switch::Off)) => false,
+            Some(RuleSetting::Tuned(tuning)) => {
+                if let Some(s) = tuning.severity {
+                    d.severity = severity(s);
+                }
+                true
+            }
+            _ => true,
+        });
+    }
+    for d in report.diagnostics.iter_mut() {
+        if let Some((exception, _, expired)) =
+            config.exception_for(&file, &d.code, d.path.as_deref())
+            && !expired
+        {
+            d.suppression = Some(Suppression {
+                kind: SuppressionKind::Exception,
+                reason: exception.reason.clone(),
+            });
+        }
+    }
+    inline::apply(report, comments, config, known);
+}
+
+/// Expired exceptions, reported once, in the configuration file.
+pub fn expired_exceptions(config: &Config, outcome_files: &[FileReport]) -> Option<FileReport> {
+    let source = config.source.clone()?;
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for file in outcome_files {
+        for d in &file.diagnostics {
+            if let Some((exception, span, true)) =
+                config.exception_for(&file.source.name, &d.code, d.path.as_deref())
+                && !diagnostics.iter().any(|e| e.span == span)
+            {
+                diagnostics.push(
+                    Diagnostic::new(
+                        "expired-suppression",
+                        Severity::Warning,
+                        span,
+                        format!(
+                            "the exception for `{}` expired on {}; its findings are reported again",
+                            exception.rule,
+                            exception.until.as_deref().unwrap_or_default()
+                        ),
+                    )
+                    .with_label("expired")
+                    .with_help("fix the findings, or renew the exception with a new `until` date and a reason"),
+                );
+            }
+        }
+    }
+    (!diagnostics.is_empty()).then(|| {
+        let mut report = FileReport {
+            source,
+            diagnostics,
+        };
+        report.sort();
+        report
+    })
+}
