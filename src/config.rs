@@ -87,7 +87,7 @@ pub struct Config {
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
     overrides: Vec<(GlobSet, BTreeMap<String, RuleSetting>)>,
-    exceptions: Vec<(GlobSet, Option<globset::GlobMatcher>, Exception, Span)>,
+    exceptions: Vec<(GlobSet, Exception, Span)>,
 }
 
 /// A configuration that could not be used: its diagnostics, or a message.
@@ -155,16 +155,6 @@ impl Config {
                     Span::new(at, at)
                 })
                 .unwrap_or_default();
-            let path = match &e.value.path {
-                Some(p) => Some(
-                    Glob::new(p)
-                        .map_err(|err| {
-                            ConfigError::Message(format!("exception path `{p}`: {err}"))
-                        })?
-                        .compile_matcher(),
-                ),
-                None => None,
-            };
             if let Some(until) = &e.value.until
                 && chrono::NaiveDate::parse_from_str(until, "%Y-%m-%d").is_err()
             {
@@ -173,7 +163,7 @@ impl Config {
                     e.value.rule
                 )));
             }
-            exceptions.push((globset(&e.value.files)?, path, e.value.clone(), span));
+            exceptions.push((globset(&e.value.files)?, e.value.clone(), span));
         }
         Ok(Config {
             file,
@@ -229,27 +219,46 @@ impl Config {
     ) -> Option<(&Exception, Span, bool)> {
         let relative = self.relative(file);
         let today = chrono::Utc::now().date_naive();
-        self.exceptions
-            .iter()
-            .find_map(|(files, path_glob, exception, span)| {
-                let matches = exception.rule == rule
-                    && files.is_match(&relative)
-                    && path_glob
-                        .as_ref()
-                        .is_none_or(|g| path.is_some_and(|p| g.is_match(p)));
-                let expired = exception
-                    .until
+        self.exceptions.iter().find_map(|(files, exception, span)| {
+            let matches = exception.rule == rule
+                && files.is_match(&relative)
+                && exception
+                    .path
                     .as_deref()
-                    .and_then(|u| chrono::NaiveDate::parse_from_str(u, "%Y-%m-%d").ok())
-                    .is_some_and(|until| until < today);
-                matches.then_some((exception, *span, expired))
-            })
+                    .is_none_or(|pattern| path.is_some_and(|p| wildcard(pattern, p)));
+            let expired = exception
+                .until
+                .as_deref()
+                .and_then(|u| chrono::NaiveDate::parse_from_str(u, "%Y-%m-%d").ok())
+                .is_some_and(|until| until < today);
+            matches.then_some((exception, *span, expired))
+        })
     }
 
     /// Whether inline comments may suppress a rule.
     pub fn allows_inline(&self, rule: &str) -> bool {
         !self.file.no_inline_suppressions.iter().any(|r| r == rule)
     }
+}
+
+/// Matches a document path against a pattern where `*` stands for any text and everything else
+/// is literal (document paths hold `[` and `]`, which globs would read as classes).
+fn wildcard(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (first, rest) = parts.split_first().unwrap_or((&"", &[]));
+    let Some(mut remaining) = text.strip_prefix(first) else {
+        return false;
+    };
+    let Some((last, middle)) = rest.split_last() else {
+        return remaining.is_empty();
+    };
+    for part in middle {
+        match remaining.find(part) {
+            Some(i) => remaining = &remaining[i + part.len()..],
+            None => return false,
+        }
+    }
+    remaining.ends_with(last)
 }
 
 fn globset(globs: &[String]) -> Result<GlobSet, ConfigError> {
@@ -453,5 +462,29 @@ fn setting_text(setting: &RuleSetting) -> String {
             }
             parts.join(", ")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wildcard;
+
+    #[test]
+    fn document_path_wildcards() {
+        assert!(wildcard(
+            "roleAssignments[principal=svc-*]",
+            "roleAssignments[principal=svc-deploy]"
+        ));
+        assert!(wildcard(
+            "authorizationPolicy.*",
+            "authorizationPolicy.allowInvitesFrom"
+        ));
+        assert!(wildcard("a", "a"));
+        assert!(!wildcard("a", "ab"));
+        assert!(!wildcard(
+            "roleAssignments[principal=svc-*]",
+            "roleAssignments[principal=alice]"
+        ));
+        assert!(wildcard("*.role", "roleAssignments[principal=x].role"));
     }
 }
