@@ -169,6 +169,14 @@ pub fn read_stdin() -> std::io::Result<Vec<u8>> {
 }
 
 fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
+    // Opening a FIFO would wait for a writer, and a device may never end: only regular files
+    // (or links to them) are opened.
+    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::Io(std::io::Error::other(
+            "not a regular file (a FIFO, socket, device or folder)",
+        )));
+    }
     let file = std::fs::File::open(path).map_err(ReadError::Io)?;
     let size = file.metadata().map_err(ReadError::Io)?.len();
     if size > MAX_FILE_BYTES {

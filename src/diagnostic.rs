@@ -314,6 +314,10 @@ pub const LOAD_CHECKS: &[(&str, &str)] = &[
     ("unreadable-file", "The file could not be read"),
     ("rule-error", "A rule could not be evaluated on this tenant"),
     (
+        "rule-too-costly",
+        "A rule was not evaluated: the tenant is too large for its nested loops",
+    ),
+    (
         "suppression-without-reason",
         "An inline suppression gives no reason",
     ),

@@ -41,6 +41,14 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
     let mut found = Discovered::default();
     for path in paths {
         let Ok(meta) = std::fs::metadata(path) else {
+            // A link that leads nowhere (or to itself) exists: reading it reports why it fails.
+            if std::fs::symlink_metadata(path).is_ok() {
+                found.candidates.push(Candidate {
+                    path: path.clone(),
+                    explicit: true,
+                });
+                continue;
+            }
             return Err(MissingPath {
                 path: path.display().to_string(),
             });

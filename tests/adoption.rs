@@ -420,3 +420,36 @@ fn the_readme_configuration_example_loads() {
             "profile: cis-m365  (.entralint.yaml:1)",
         ));
 }
+
+#[test]
+fn a_baseline_that_cannot_be_written_leaves_the_old_one_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "t.yaml", PERMISSIVE);
+    let target = write(
+        dir.path(),
+        "locked/baseline.json",
+        "{\"version\": 1, \"findings\": []}\n",
+    );
+    // The folder is read-only, so the temporary file cannot be created next to the target.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        dir.path().join("locked"),
+        std::fs::Permissions::from_mode(0o555),
+    )
+    .unwrap();
+    let probe = dir.path().join("locked/probe");
+    if std::fs::write(&probe, "x").is_ok() {
+        std::fs::remove_file(&probe).unwrap();
+        eprintln!("skipped: this user (root) can write to a read-only folder");
+        return;
+    }
+    let (code, _, err) = short(
+        dir.path(),
+        &["t.yaml", "--write-baseline", "locked/baseline.json"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "{\"version\": 1, \"findings\": []}\n"
+    );
+}

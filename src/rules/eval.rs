@@ -8,7 +8,7 @@ use cel::objects::{Key, Map};
 use cel::{Context, Value};
 
 use super::{ENV, Piece, Rule, RuleSet};
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::load::tree::{Document, Node, Value as Yaml};
 use crate::model::catalog;
 use crate::model::field::{cel_map, cel_str, json_to_cel};
@@ -24,7 +24,24 @@ pub fn evaluate(rules: &RuleSet, model: &Model, document: &Document) -> Vec<Diag
     context.add_variable_from_value("now", Value::Timestamp(chrono::Utc::now().fixed_offset()));
     let root = document.root.as_ref();
     let mut findings = Vec::new();
+    let largest = largest_collection(&tenant);
     for rule in rules.enabled().filter(|r| r.applies_to(model.kind)) {
+        let cost = (largest.max(1) as f64).powi(rule.loop_depth as i32);
+        if cost > MAX_COST {
+            findings.push(
+                Diagnostic::new(
+                    "rule-too-costly",
+                    Severity::Warning,
+                    Span::default(),
+                    format!(
+                        "rule `{}` was not evaluated: over collections of {largest} items it would take about {cost:.0e} steps, more than entralint allows ({MAX_COST:.0e})",
+                        rule.name
+                    ),
+                )
+                .with_help("split the tenant file, or simplify the rule's nested comprehensions"),
+            );
+            continue;
+        }
         context.add_variable_from_value("params", params(rule));
         let result = rule.program.execute(&context);
         let place = Place {
@@ -53,6 +70,26 @@ pub fn evaluate(rules: &RuleSet, model: &Model, document: &Document) -> Vec<Diag
         }
     }
     findings
+}
+
+/// Most work one rule may do on one tenant, in collection items visited (estimated as the largest
+/// collection's size to the power of the rule's loop depth): a rule over a huge collection cannot
+/// run away.
+const MAX_COST: f64 = 1e8;
+
+/// The length of the tenant's longest list of objects.
+fn largest_collection(tenant: &Value) -> usize {
+    [
+        "users",
+        "groups",
+        "servicePrincipals",
+        "applications",
+        "roleAssignments",
+    ]
+    .iter()
+    .map(|c| list(get(tenant, c)).len())
+    .max()
+    .unwrap_or(0)
 }
 
 fn params(rule: &Rule) -> Value {

@@ -47,6 +47,9 @@ pub struct Rule {
     pub severity: Severity,
     pub params: BTreeMap<String, serde_json::Value>,
     pub enabled: bool,
+    /// How deeply the condition nests loops over collections (the rule's own `for` counts), for
+    /// the evaluation-cost guard.
+    pub loop_depth: u32,
 }
 
 /// A piece of a message template.
@@ -440,10 +443,45 @@ pub fn compile(origin: &str, text: &str, builtin: bool) -> Result<Rule, FileRepo
             program,
             message,
             enabled: true,
+            loop_depth: loop_depth(&file.when.value) + u32::from(file.for_each.is_some()),
             file,
         }),
         _ => Err(fail(problems)),
     }
+}
+
+/// The deepest nesting of comprehensions (`all`, `exists`, `exists_one`, `map`, `filter`) in an
+/// expression, read from its text: each multiplies the work by a collection's size.
+pub fn loop_depth(expr: &str) -> u32 {
+    let mut stack: Vec<bool> = Vec::new();
+    let (mut depth, mut deepest) = (0u32, 0u32);
+    let mut quote: Option<char> = None;
+    let chars: Vec<char> = expr.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if let Some(q) = quote {
+            if c == q && chars.get(i.wrapping_sub(1)) != Some(&'\\') {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '(' => {
+                let before: String = chars[..i].iter().collect();
+                let is_loop = ["all", "exists", "exists_one", "map", "filter"]
+                    .iter()
+                    .any(|m| before.ends_with(&format!(".{m}")));
+                if is_loop {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                stack.push(is_loop);
+            }
+            ')' if stack.pop() == Some(true) => depth -= 1,
+            _ => {}
+        }
+    }
+    deepest
 }
 
 fn first_line(text: &str) -> &str {
@@ -651,6 +689,13 @@ mod tests {
                 Ok("params.max".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn loop_depth_counts_nested_comprehensions() {
+        assert_eq!(loop_depth("tenant.x == 'a'"), 0);
+        assert_eq!(loop_depth("tenant.users.exists(u, u.id == 'x.all(')"), 1);
+        assert_eq!(loop_depth("a.filter(x, x.b.exists(y, y > 1)).map(x, x)"), 2);
     }
 
     #[test]
