@@ -113,7 +113,7 @@ impl Config {
             .map_err(|e| ConfigError::Message(format!("{}: cannot read: {e}", path.display())))?;
         let shown = shown(path);
         let source = SourceFile::new(shown, text);
-        let file: ConfigFile = match serde_saphyr::from_str(&source.text) {
+        let file: ConfigFile = match crate::typed::from_str(&source.text) {
             Ok(file) => file,
             Err(err) => return Err(ConfigError::File(invalid(&source, &err))),
         };

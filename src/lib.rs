@@ -15,4 +15,5 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod suppress;
+pub mod typed;
 pub mod write;

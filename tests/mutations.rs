@@ -67,7 +67,10 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 
 fn apply(text: &str, mutation: &Mutation) -> Vec<u8> {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let n = lines.len().max(1);
+    if lines.is_empty() {
+        return text.as_bytes().to_vec();
+    }
+    let n = lines.len();
     match mutation {
         Mutation::DeleteLines(at, count) => {
             let start = at % n;

@@ -34,7 +34,7 @@ const ROLES_YAML: &str = include_str!("../../rules/data/roles.yaml");
 
 static ROLES: LazyLock<Vec<RoleDef>> = LazyLock::new(|| {
     // Embedded at build time and checked by a unit test, so a parse failure is a build defect.
-    serde_saphyr::from_str::<RolesFile>(ROLES_YAML)
+    crate::typed::from_str::<RolesFile>(ROLES_YAML)
         .map(|file| file.roles)
         .unwrap_or_default()
 });
@@ -69,7 +69,7 @@ mod tests {
 
     #[test]
     fn the_embedded_catalog_loads() {
-        serde_saphyr::from_str::<RolesFile>(ROLES_YAML).expect("rules/data/roles.yaml");
+        crate::typed::from_str::<RolesFile>(ROLES_YAML).expect("rules/data/roles.yaml");
         assert!(roles().len() > 30);
     }
 
@@ -119,7 +119,7 @@ struct PermissionsFile {
 const PERMISSIONS_YAML: &str = include_str!("../../rules/data/graph-permissions.yaml");
 
 static PERMISSIONS: LazyLock<Vec<GraphPermission>> = LazyLock::new(|| {
-    serde_saphyr::from_str::<PermissionsFile>(PERMISSIONS_YAML)
+    crate::typed::from_str::<PermissionsFile>(PERMISSIONS_YAML)
         .map(|file| file.permissions)
         .unwrap_or_default()
 });
@@ -138,7 +138,7 @@ mod permission_tests {
 
     #[test]
     fn the_embedded_permissions_load() {
-        let file = serde_saphyr::from_str::<PermissionsFile>(PERMISSIONS_YAML)
+        let file = crate::typed::from_str::<PermissionsFile>(PERMISSIONS_YAML)
             .expect("graph-permissions.yaml");
         assert!(file.permissions.len() > 30);
         assert!(file.permissions.iter().all(|p| is_guid(&p.id)));

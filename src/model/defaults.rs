@@ -50,7 +50,7 @@ static DEFAULTS: LazyLock<HashMap<String, DefaultEntry>> = LazyLock::new(|| {
     // Embedded at build time and checked by a unit test, so a parse failure is a build defect.
     FILES
         .iter()
-        .filter_map(|text| serde_saphyr::from_str::<DefaultsFile>(text).ok())
+        .filter_map(|text| crate::typed::from_str::<DefaultsFile>(text).ok())
         .flat_map(|file| file.defaults)
         .map(|d| (d.key.clone(), d))
         .collect()
@@ -72,7 +72,7 @@ mod tests {
     #[test]
     fn the_embedded_defaults_load() {
         for text in FILES {
-            serde_saphyr::from_str::<DefaultsFile>(text).expect("rules/data/*defaults.yaml");
+            crate::typed::from_str::<DefaultsFile>(text).expect("rules/data/*defaults.yaml");
         }
         assert!(DEFAULTS.len() > 40);
         assert_eq!(

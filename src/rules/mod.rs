@@ -201,7 +201,7 @@ fn load_profile(name: &str) -> Result<Profile, LoadError> {
             names.join(", ")
         )));
     };
-    let file: ProfileFile = serde_saphyr::from_str(text)
+    let file: ProfileFile = crate::typed::from_str(text)
         .map_err(|e| LoadError::Message(format!("{path}: {}", e.without_snippet())))?;
     Ok(Profile { file })
 }
@@ -335,7 +335,7 @@ pub fn compile(origin: &str, text: &str, builtin: bool) -> Result<Rule, FileRepo
         source: source.clone(),
         diagnostics,
     };
-    let file: RuleFile = match serde_saphyr::from_str(text) {
+    let file: RuleFile = match crate::typed::from_str(text) {
         Ok(file) => file,
         Err(err) => {
             let at = err
