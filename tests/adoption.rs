@@ -173,7 +173,15 @@ fn a_comment_on_the_line_above_suppresses_and_a_file_level_one_covers_the_file()
         format!("# entralint: ignore-file[users-can-register-apps, guest-invites-by-everyone] exported as-is\n{PERMISSIVE}"),
     )
     .unwrap();
-    let (code, out, _) = short(dir.path(), &["above.yaml", "file.yaml"]);
+    let (code, out, _) = short(
+        dir.path(),
+        &[
+            "--select",
+            "guest-invites-by-everyone,users-can-register-apps",
+            "above.yaml",
+            "file.yaml",
+        ],
+    );
     assert_eq!((code, out.as_str()), (0, ""));
 }
 
@@ -258,13 +266,27 @@ fn per_path_overrides_turn_rules_off_or_change_severity() {
     );
     write(dir.path(), "dev/t.yaml", PERMISSIVE);
     write(dir.path(), "prod/t.yaml", PERMISSIVE);
-    let (code, out, _) = short(dir.path(), &["dev"]);
+    let (code, out, _) = short(
+        dir.path(),
+        &[
+            "--select",
+            "guest-invites-by-everyone,users-can-register-apps",
+            "dev",
+        ],
+    );
     assert_eq!(code, 0, "only info remains:\n{out}");
     assert_eq!(
         out,
         "dev/t.yaml:6:26: info: every user can register applications and becomes their owner: `allowedToCreateApps` is true [users-can-register-apps] (cisa MS.AAD.5.1v1, cis-m365 5.1.2.2, cis-azure 5.14, eidsca AP10, zero-trust 21807)\n"
     );
-    let (code, out, _) = short(dir.path(), &["prod"]);
+    let (code, out, _) = short(
+        dir.path(),
+        &[
+            "--select",
+            "guest-invites-by-everyone,users-can-register-apps",
+            "prod",
+        ],
+    );
     assert_eq!((code, out.lines().count()), (1, 2));
 }
 
@@ -291,6 +313,8 @@ fn include_and_exclude_globs_shape_discovery() {
     );
 }
 
+const SELECT: &str = "guest-invites-by-everyone,role-assignment-unknown-principal,guests-have-member-access,users-can-register-apps";
+
 #[test]
 fn the_baseline_survives_moved_lines_reordered_keys_and_new_settings() {
     let dir = tempfile::tempdir().unwrap();
@@ -305,7 +329,16 @@ authorizationPolicy:
   allowInvitesFrom: everyone
 ";
     write(dir.path(), "t.yaml", tenant);
-    let (code, _, err) = short(dir.path(), &["t.yaml", "--write-baseline", "baseline.json"]);
+    let (code, _, err) = short(
+        dir.path(),
+        &[
+            "--select",
+            SELECT,
+            "t.yaml",
+            "--write-baseline",
+            "baseline.json",
+        ],
+    );
     assert_eq!(code, 0);
     assert!(
         err.contains("wrote 3 findings to the baseline baseline.json"),
@@ -338,7 +371,14 @@ tenant:
 ";
     write(dir.path(), "t.yaml", moved);
     let output = entralint(dir.path())
-        .args(["check", "t.yaml", "--baseline", "baseline.json"])
+        .args([
+            "check",
+            "--select",
+            SELECT,
+            "t.yaml",
+            "--baseline",
+            "baseline.json",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
@@ -357,6 +397,8 @@ tenant:
     let output = entralint(dir.path())
         .args([
             "check",
+            "--select",
+            SELECT,
             "t.yaml",
             "--baseline",
             "baseline.json",

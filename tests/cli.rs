@@ -16,7 +16,7 @@ fn the_secure_example_exits_zero() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "No problems found in 1 tenant file.",
+            "(0 errors, 0 warnings, 1 info) in 1 of 1 tenant file.",
         ));
 }
 

@@ -404,8 +404,12 @@ impl<T: ToCel> ToCel for Vec<Spanned<T>> {
         Cel::List(Arc::new(items.collect()))
     }
 
-    fn absent(_: &str, _: &CelCx) -> Cel {
-        Cel::List(Arc::new(Vec::new()))
+    /// Entra's default when there is one (the consent list), else an empty list.
+    fn absent(path: &str, cx: &CelCx) -> Cel {
+        defaults::default_for(path).map_or_else(
+            || Cel::List(Arc::new(Vec::new())),
+            |d| json_to_cel(d.value(cx.kind)),
+        )
     }
 }
 

@@ -310,6 +310,8 @@ fn register(context: &mut Context, index: &Arc<Index>) {
         permission_value(&reference)
     });
     let _ = context.add_function("days", |d: chrono::Duration| d.num_days());
+    let _ = context.add_function("min", cel::functions::min);
+    let _ = context.add_function("max", cel::functions::max);
 }
 
 /// A role as rules see it: `{id, name, privileged, scubaHighlyPrivileged, tier}`, or null.
@@ -365,6 +367,14 @@ impl Place<'_> {
             value = get(&value, key).cloned().unwrap_or(Value::Null);
         }
         let mut message = self.message(None, &value);
+        if at.is_empty() {
+            // A rule about the whole tenant points at the document's first key.
+            let span = locate_exact(self.root, "missing-key-for-the-whole-document");
+            let span = match span {
+                Located::Missing { span, .. } | Located::Declared(span) => span,
+            };
+            return self.finding(span, "in this tenant".to_string(), message, String::new());
+        }
         let (span, label, path, shown) = match locate(self.root, at) {
             Located::Declared(span) => (span, "here".to_string(), at.to_string(), None),
             Located::Missing { span, missing } => {
@@ -536,6 +546,20 @@ pub fn show(value: &Value) -> String {
         Value::List(items) => items.iter().map(show).collect::<Vec<_>>().join(", "),
         Value::Duration(d) => format!("{} days", d.num_days()),
         Value::Timestamp(t) => t.to_rfc3339(),
+        // Keys in order, so the same mapping always reads (and fingerprints) the same.
+        Value::Map(map) => {
+            let mut entries: Vec<(String, String)> = map
+                .map
+                .iter()
+                .map(|(k, v)| (format!("{k:?}"), show(v)))
+                .collect();
+            entries.sort();
+            let fields: Vec<String> = entries
+                .into_iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect();
+            format!("{{{}}}", fields.join(", "))
+        }
         other => format!("{other:?}"),
     }
 }
