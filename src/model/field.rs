@@ -95,10 +95,15 @@ impl<'a> Ctx<'a> {
             format!("`{found}` is not a valid value for `{key}`"),
         )
         .with_label(format!("not {what}"));
-        let help = match suggest::closest(found, allowed.iter().copied()) {
+        let mut help = match suggest::closest(found, allowed.iter().copied()) {
             Some(near) => format!("did you mean `{near}`? allowed: {}", allowed.join(", ")),
             None => format!("allowed: {}", allowed.join(", ")),
         };
+        if found.to_ascii_lowercase().contains("xxxx")
+            || found.chars().all(|c| c == '0' || c == '-')
+        {
+            help = format!("this looks like a placeholder an export left in; {help}");
+        }
         diagnostic = diagnostic.with_help(help);
         self.report(diagnostic);
     }
