@@ -110,6 +110,9 @@ fn sarif_has_rules_locations_and_fingerprints() {
     assert_eq!(run["invocations"][0]["exitCode"], 1);
 }
 
+/// Two rules whose findings on the examples are known, so these tests do not move with the catalog.
+const TWO: &str = "guest-invites-by-everyone,users-can-register-apps";
+
 fn entralint() -> Command {
     let mut cmd = Command::cargo_bin("entralint").unwrap();
     cmd.env("NO_COLOR", "1").env_remove("GITHUB_STEP_SUMMARY");
@@ -122,13 +125,8 @@ fn one_run_writes_several_reports() {
     let sarif = dir.path().join("r.sarif");
     let junit = dir.path().join("r.xml");
     entralint()
-        .args([
-            "check",
-            "examples/defaults-workforce.yaml",
-            "--format",
-            "sarif",
-            "--output",
-        ])
+        .args(["check", "--select", TWO, "examples/defaults-workforce.yaml"])
+        .args(["--format", "sarif", "--output"])
         .arg(&sarif)
         .args(["--format", "short", "--format", "junit", "--output"])
         .arg(&junit)
@@ -207,12 +205,8 @@ fn the_github_format_appends_a_step_summary() {
     std::fs::write(&summary, "earlier step\n").unwrap();
     entralint()
         .env("GITHUB_STEP_SUMMARY", &summary)
-        .args([
-            "check",
-            "examples/defaults-workforce.yaml",
-            "--format",
-            "github",
-        ])
+        .args(["check", "--select", TWO, "examples/defaults-workforce.yaml"])
+        .args(["--format", "github"])
         .assert()
         .code(1)
         .stdout(predicate::str::starts_with(

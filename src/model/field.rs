@@ -594,7 +594,7 @@ macro_rules! section {
         $(#[$meta:meta])*
         pub struct $name:ident
             $([identity = $identity:literal])?
-            $([required = $($required:literal),+])?
+            $([required = $($required:ident ($required_key:literal)),+])?
             $([cel_extra = $extra:path])?
         {
             $( $(#[$fmeta:meta])* $key:literal $(| $alias:literal)* => $field:ident : $ty:ty ),* $(,)?
@@ -629,12 +629,17 @@ macro_rules! section {
                         _ => cx.unknown_key(entry, Self::KEYS),
                     }
                 }
+                // An item without a usable required key is reported and left out of the model,
+                // so rules never meet half an item.
+                #[allow(unused_mut)]
+                let mut complete = true;
                 $($(
-                    if node.get($required).is_none() {
-                        cx.missing_key(node, $required);
+                    if node.get($required_key).is_none() {
+                        cx.missing_key(node, $required_key);
                     }
+                    complete &= out.$required.is_some();
                 )+)?
-                Some(out)
+                complete.then_some(out)
             }
         }
 

@@ -139,7 +139,7 @@ section! {
 
 section! {
     /// One reviewer of admin consent requests: a Graph query naming users, groups or roles.
-    pub struct Reviewer [required = "query"] {
+    pub struct Reviewer [required = query ("query")] {
         "query" => query: String,
         "queryType" => query_type: String,
         "queryRoot" => query_root: String,
@@ -212,7 +212,7 @@ string_enum! {
 }
 
 section! {
-    pub struct CredentialRestriction [required = "restrictionType"] {
+    pub struct CredentialRestriction [required = restriction_type ("restrictionType")] {
         "restrictionType" => restriction_type: RestrictionType,
         "state" => state: RestrictionState,
         "maxLifetime" => max_lifetime: IsoDuration,
@@ -244,7 +244,7 @@ string_enum! {
 }
 
 section! {
-    pub struct User [identity = "id"] [required = "id"] [cel_extra = user_extra] {
+    pub struct User [identity = "id"] [required = id ("id")] [cel_extra = user_extra] {
         "id" => id: String,
         "displayName" => display_name: String,
         "userType" => user_type: UserType,
@@ -285,7 +285,7 @@ fn user_extra(user: &User, fields: &mut Vec<(&str, Cel)>, cx: &CelCx) {
 }
 
 section! {
-    pub struct Group [identity = "id"] [required = "id"] {
+    pub struct Group [identity = "id"] [required = id ("id")] {
         "id" => id: String,
         "displayName" => display_name: String,
         "isAssignableToRole" => is_assignable_to_role: bool,
@@ -312,7 +312,7 @@ string_enum! {
 }
 
 section! {
-    pub struct ServicePrincipal [identity = "id"] [required = "id"] {
+    pub struct ServicePrincipal [identity = "id"] [required = id ("id")] {
         "id" => id: String,
         "displayName" => display_name: String,
         "appId" => app_id: String,
@@ -325,7 +325,7 @@ section! {
 }
 
 section! {
-    pub struct Application [identity = "id"] [required = "id"] {
+    pub struct Application [identity = "id"] [required = id ("id")] {
         "id" => id: String,
         "displayName" => display_name: String,
         "appId" => app_id: String,
@@ -344,7 +344,7 @@ string_enum! {
 }
 
 section! {
-    pub struct RoleAssignment [identity = "principal"] [required = "principal", "role"] [cel_extra = assignment_extra] {
+    pub struct RoleAssignment [identity = "principal"] [required = principal ("principal"), role ("role")] [cel_extra = assignment_extra] {
         "principal" => principal: String,
         "role" => role: RoleRef,
         "type" => kind: AssignmentType,
