@@ -176,6 +176,7 @@ fn the_format_doc_and_the_defaults_cover_every_key() {
         ("", ServicePrincipal::KEYS),
         ("", Application::KEYS),
         ("", RoleAssignment::KEYS),
+        ("", RoleSetting::KEYS),
     ];
     for (section, keys) in sections {
         for key in *keys {
@@ -207,6 +208,7 @@ fn the_format_doc_and_the_defaults_cover_every_key() {
         ("groups[]", Group::KEYS),
         ("servicePrincipals[]", ServicePrincipal::KEYS),
         ("roleAssignments[]", RoleAssignment::KEYS),
+        ("roleSettings[]", RoleSetting::KEYS),
     ];
     for entry in defaults::all() {
         let (section, key) = entry.key.rsplit_once('.').unwrap();

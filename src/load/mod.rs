@@ -31,6 +31,7 @@ pub const TENANT_KEYS: &[&str] = &[
     "servicePrincipals",
     "applications",
     "roleAssignments",
+    "roleSettings",
 ];
 
 /// A file after loading: its text, its tree when it parsed, and what went wrong.

@@ -29,6 +29,7 @@ section! {
         "servicePrincipals" => service_principals: List<ServicePrincipal>,
         "applications" => applications: List<Application>,
         "roleAssignments" => role_assignments: List<RoleAssignment>,
+        "roleSettings" => role_settings: List<RoleSetting>,
     }
 }
 
@@ -351,6 +352,19 @@ section! {
         "scope" => scope: String,
         "startDateTime" => start_date_time: DateTime,
         "endDateTime" => end_date_time: DateTime,
+    }
+}
+
+section! {
+    /// Privileged Identity Management settings of one role (its role management policy).
+    pub struct RoleSetting [identity = "role"] [required = role ("role")] {
+        "role" => role: RoleRef,
+        "activationApprovalRequired" => activation_approval_required: bool,
+        "activationMfaRequired" => activation_mfa_required: bool,
+        "maxActivationHours" => max_activation_hours: i64,
+        "assignmentAlertRecipients" => assignment_alert_recipients: List<String>,
+        "eligibilityAlertRecipients" => eligibility_alert_recipients: List<String>,
+        "activationAlertRecipients" => activation_alert_recipients: List<String>,
     }
 }
 

@@ -86,6 +86,7 @@ pub enum Collection {
     ServicePrincipals,
     Applications,
     RoleAssignments,
+    RoleSettings,
 }
 
 impl Collection {
@@ -96,6 +97,7 @@ impl Collection {
             Collection::ServicePrincipals => "servicePrincipals",
             Collection::Applications => "applications",
             Collection::RoleAssignments => "roleAssignments",
+            Collection::RoleSettings => "roleSettings",
         }
     }
 
@@ -103,6 +105,7 @@ impl Collection {
     pub fn identity(self) -> &'static str {
         match self {
             Collection::RoleAssignments => "principal",
+            Collection::RoleSettings => "role",
             _ => "id",
         }
     }
