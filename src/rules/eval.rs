@@ -464,13 +464,23 @@ impl Place<'_> {
         for piece in &self.rule.message {
             match piece {
                 Piece::Text(text) => out.push_str(text),
-                Piece::Expr(program) => match program.execute(&scope) {
-                    Ok(value) => out.push_str(&show(&value)),
-                    Err(err) => out.push_str(&format!("<{err}>")),
-                },
+                Piece::Expr(program) => out.push_str(&run(program, &scope)),
+                Piece::Lazy(expr, program) => {
+                    match program.get_or_init(|| ENV.compile(expr).ok()) {
+                        Some(program) => out.push_str(&run(program, &scope)),
+                        None => out.push_str(&format!("<{expr}>")),
+                    }
+                }
             }
         }
         out.trim().to_string()
+    }
+}
+
+fn run(program: &cel::Program, scope: &Context) -> String {
+    match program.execute(scope) {
+        Ok(value) => show(&value),
+        Err(err) => format!("<{err}>"),
     }
 }
 

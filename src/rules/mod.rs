@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
 use cel::{Env, Program};
+use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, FileReport, Severity, SourceFile, Span};
 use crate::model::suggest;
@@ -57,6 +58,9 @@ pub struct Rule {
 pub enum Piece {
     Text(String),
     Expr(Program),
+    /// A built-in rule's placeholder, compiled when the rule first fires: the tests check every
+    /// built-in message, and a run that finds nothing should not pay for them.
+    Lazy(String, std::sync::OnceLock<Option<Program>>),
 }
 
 impl Rule {
@@ -128,11 +132,14 @@ impl RuleSet {
     pub fn load(selection: &Selection) -> Result<RuleSet, LoadError> {
         let mut reports = Vec::new();
         let mut rules = Vec::new();
-        for (path, text) in BUILTIN
-            .iter()
+        // Compiling CEL dominates start-up, so built-in rules compile in parallel.
+        let compiled: Vec<Result<Rule, FileReport>> = BUILTIN
+            .par_iter()
             .filter(|(p, _)| !p.starts_with("rules/profiles/"))
-        {
-            match compile(path, text, true) {
+            .map(|(path, text)| compile(path, text, true))
+            .collect();
+        for result in compiled {
+            match result {
                 Ok(rule) => rules.push(rule),
                 Err(report) => reports.push(report),
             }
@@ -396,6 +403,7 @@ pub fn compile(origin: &str, text: &str, builtin: bool) -> Result<Rule, FileRepo
     for piece in split_template(&file.message.value) {
         match piece {
             Err(text) => message.push(Piece::Text(text)),
+            Ok(expr) if builtin => message.push(Piece::Lazy(expr, std::sync::OnceLock::new())),
             Ok(expr) => {
                 if let Some(program) =
                     compile_expr(&source, &file.message, &expr, &allowed, &mut problems)
@@ -706,12 +714,13 @@ mod tests {
     }
 
     #[test]
+    /// Built-in rules are checked as strictly as a user's: every message placeholder compiles.
     fn every_builtin_rule_compiles() {
         for (path, text) in BUILTIN
             .iter()
             .filter(|(p, _)| !p.starts_with("rules/profiles/"))
         {
-            if let Err(report) = compile(path, text, true) {
+            if let Err(report) = compile(path, text, false) {
                 panic!("{path}: {:?}", report.diagnostics);
             }
         }
