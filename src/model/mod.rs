@@ -39,6 +39,11 @@ impl Model {
         }
     }
 
+    /// The effective tenant as the rule evaluator's values.
+    pub fn to_value(&self) -> crate::rules::expr::Val {
+        crate::rules::expr::Val::from_cel(&self.to_cel())
+    }
+
     /// The effective consent list, from whichever spelling the file uses.
     pub fn consent_policies(&self) -> Option<&field::List<String>> {
         let policy = &self.tenant.authorization_policy.as_ref()?.value;

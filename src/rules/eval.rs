@@ -1,28 +1,63 @@
-//! Evaluation: one CEL context per tenant, every enabled rule run against it, and each finding
-//! placed at the smallest thing the user must change.
+//! Evaluation: the tenant as rule values and one frame of variables per tenant, every enabled
+//! rule run against it, and each finding placed at the smallest thing the user must change.
+//!
+//! Conditions run on the fast evaluator ([`super::expr`]); the CEL interpreter, with a context
+//! made only when some rule needs it, runs the rest.
 
-use std::collections::{HashMap, HashSet};
+use std::cell::OnceCell;
 use std::sync::Arc;
 
-use cel::objects::{Key, Map};
-use cel::{Context, Value};
+use cel::Context;
 
+use super::expr::lookup::{self, Lookup};
+use super::expr::run::{self, Env, Frame};
+use super::expr::{Compiled, Program, Val};
 use super::{ENV, Piece, Rule, RuleSet};
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::load::tree::{Document, Node, Value as Yaml};
-use crate::model::catalog;
-use crate::model::field::{cel_map, cel_str, json_to_cel};
 use crate::model::{Model, TenantKind, defaults};
+
+const TENANT: usize = 0;
+const PARAMS: usize = 1;
+const NOW: usize = 2;
+const ITEM: usize = 3;
+const VALUE: usize = 4;
 
 /// Runs every enabled rule that applies to the tenant's kind.
 pub fn evaluate(rules: &RuleSet, model: &Model, document: &Document) -> Vec<Diagnostic> {
-    let tenant = model.to_cel();
-    let index = Arc::new(Index::build(&tenant, document));
-    let mut context = Context::with_env(ENV.clone());
-    register(&mut context, &index);
-    context.add_variable_from_value("tenant", tenant.clone());
-    context.add_variable_from_value("now", Value::Timestamp(chrono::Utc::now().fixed_offset()));
+    evaluate_on(rules, model, document, Engine::Fast)
+}
+
+/// Which evaluator runs conditions and placeholders: the fast one where it can (the default), or
+/// the CEL interpreter for everything (to check that both agree).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Fast,
+    Interpreter,
+}
+
+pub fn evaluate_on(
+    rules: &RuleSet,
+    model: &Model,
+    document: &Document,
+    engine: Engine,
+) -> Vec<Diagnostic> {
+    let tenant = model.to_value();
     let root = document.root.as_ref();
+    let lookup = Lookup::build(&tenant, root);
+    let now = chrono::Utc::now().fixed_offset();
+    let mut frame = Frame::new(8);
+    frame.set(TENANT, tenant.clone());
+    frame.set(NOW, Val::Timestamp(now));
+    let mut tenant_run = TenantRun {
+        tenant: &tenant,
+        lookup: &lookup,
+        frame,
+        interpreter: OnceCell::new(),
+        now,
+        kind: model.kind,
+        engine,
+    };
     let mut findings = Vec::new();
     let largest = largest_collection(&tenant);
     for rule in rules.enabled().filter(|r| r.applies_to(model.kind)) {
@@ -42,34 +77,155 @@ pub fn evaluate(rules: &RuleSet, model: &Model, document: &Document) -> Vec<Diag
             );
             continue;
         }
-        context.add_variable_from_value("params", params(rule));
-        let result = rule.program.execute(&context);
-        let place = Place {
-            rule,
-            rules,
-            root,
-            tenant: &tenant,
-            kind: model.kind,
-            context: &context,
-        };
-        match (result, rule.collection()) {
-            (Ok(Value::Bool(true)), None) => findings.push(place.setting()),
-            (Ok(Value::Bool(false)), None) => {}
-            (Ok(Value::List(indexes)), Some(_)) => {
-                for index in indexes.iter() {
-                    if let Value::Int(i) = index {
-                        findings.push(place.item(*i as usize));
-                    }
+        let params = rule.params_value.get_or_init(|| {
+            Val::map(
+                rule.params
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            super::expr::Key::Owned(Arc::from(k.as_str())),
+                            Val::from_json(v),
+                        )
+                    })
+                    .collect(),
+            )
+        });
+        tenant_run.frame.set(PARAMS, params.clone());
+        let place = Place { rule, rules, root };
+        match tenant_run.matches(rule) {
+            Ok(Matched::Tenant(true)) => findings.push(place.setting(&mut tenant_run)),
+            Ok(Matched::Tenant(false)) => {}
+            Ok(Matched::Items(indexes)) => {
+                for index in indexes {
+                    findings.push(place.item(&mut tenant_run, index));
                 }
             }
-            (Ok(other), _) => findings.push(rule_error(
-                rule,
-                format!("the condition gave {other:?}, not a boolean"),
-            )),
-            (Err(err), _) => findings.push(rule_error(rule, err.to_string())),
+            Err(error) => findings.push(rule_error(rule, error)),
         }
     }
     findings
+}
+
+enum Matched {
+    Tenant(bool),
+    Items(Vec<usize>),
+}
+
+/// One tenant's evaluation state: its values, its frame, and the interpreter when needed.
+struct TenantRun<'a> {
+    tenant: &'a Val,
+    lookup: &'a Lookup<'a>,
+    frame: Frame,
+    interpreter: OnceCell<Context<'static, 'static>>,
+    now: chrono::DateTime<chrono::FixedOffset>,
+    kind: TenantKind,
+    engine: Engine,
+}
+
+impl TenantRun<'_> {
+    /// Whether a tenant rule holds, or the items of a collection rule for which it holds.
+    fn matches(&mut self, rule: &Rule) -> Result<Matched, String> {
+        let fast = match &rule.when {
+            Some(fast) if self.engine == Engine::Fast => fast,
+            _ => return self.interpret_rule(rule),
+        };
+        let env = Env {
+            lookup: self.lookup,
+        };
+        let Some(collection) = rule.collection() else {
+            return match run::run(&fast.expr, fast.slots, &mut self.frame, &env) {
+                Ok(Val::Bool(b)) => Ok(Matched::Tenant(b)),
+                Ok(other) => Err(format!(
+                    "the condition gave a {}, not a bool",
+                    other.type_name()
+                )),
+                Err(e) => Err(e.0),
+            };
+        };
+        let items = self
+            .tenant
+            .get(collection.key())
+            .cloned()
+            .unwrap_or(Val::Null);
+        let mut matched = Vec::new();
+        for (index, item) in items.as_list().iter().enumerate() {
+            self.frame.set(ITEM, item.clone());
+            match run::run(&fast.expr, fast.slots, &mut self.frame, &env) {
+                Ok(Val::Bool(true)) => matched.push(index),
+                Ok(Val::Bool(false)) => {}
+                Ok(other) => {
+                    return Err(format!(
+                        "the condition gave a {}, not a bool",
+                        other.type_name()
+                    ));
+                }
+                Err(e) => return Err(e.0),
+            }
+        }
+        Ok(Matched::Items(matched))
+    }
+
+    fn interpret_rule(&mut self, rule: &Rule) -> Result<Matched, String> {
+        let params = self.frame.slots[PARAMS].clone().unwrap_or(Val::Null);
+        let context = self.interpreter();
+        let mut scope = context.new_inner_scope();
+        scope.add_variable_from_value("params", params.to_cel());
+        let Some(program) = rule.program.cel() else {
+            return Err(format!("`{}` does not parse as CEL", rule.program.text()));
+        };
+        match (program.execute(&scope), rule.collection()) {
+            (Ok(cel::Value::Bool(b)), None) => Ok(Matched::Tenant(b)),
+            (Ok(cel::Value::List(indexes)), Some(_)) => Ok(Matched::Items(
+                indexes
+                    .iter()
+                    .filter_map(|i| match i {
+                        cel::Value::Int(i) => usize::try_from(*i).ok(),
+                        _ => None,
+                    })
+                    .collect(),
+            )),
+            (Ok(other), _) => Err(format!("the condition gave {other:?}, not a boolean")),
+            (Err(err), _) => Err(err.to_string()),
+        }
+    }
+
+    /// The CEL interpreter's context for this tenant, made on first use.
+    fn interpreter(&self) -> &Context<'static, 'static> {
+        self.interpreter.get_or_init(|| {
+            let mut context = Context::with_env(ENV.clone());
+            register(&mut context, &Arc::new(self.lookup.detached()));
+            context.add_variable_from_value("tenant", self.tenant.to_cel());
+            context.add_variable_from_value("now", cel::Value::Timestamp(self.now));
+            context
+        })
+    }
+
+    /// Evaluates a message placeholder with `value` and `item` bound.
+    fn show(&mut self, program: &Program) -> String {
+        if let (Some(Compiled { expr, slots }), Engine::Fast) = (&program.fast, self.engine) {
+            let env = Env {
+                lookup: self.lookup,
+            };
+            return match run::run(expr, *slots, &mut self.frame, &env) {
+                Ok(value) => value.show(),
+                Err(e) => format!("<{}>", e.0),
+            };
+        }
+        let bound: Vec<(&str, Val)> = [("params", PARAMS), ("item", ITEM), ("value", VALUE)]
+            .into_iter()
+            .map(|(name, slot)| (name, self.frame.slots[slot].clone().unwrap_or(Val::Null)))
+            .collect();
+        let context = self.interpreter();
+        let mut scope = context.new_inner_scope();
+        for (name, value) in bound {
+            scope.add_variable_from_value(name, value.to_cel());
+        }
+        match program.cel().map(|p| p.execute(&scope)) {
+            Some(Ok(value)) => Val::from_cel(&value).show(),
+            Some(Err(err)) => format!("<{err}>"),
+            None => format!("<{}>", program.text()),
+        }
+    }
 }
 
 /// Most work one rule may do on one tenant, in collection items visited (estimated as the largest
@@ -78,7 +234,7 @@ pub fn evaluate(rules: &RuleSet, model: &Model, document: &Document) -> Vec<Diag
 const MAX_COST: f64 = 1e8;
 
 /// The length of the tenant's longest list of objects.
-fn largest_collection(tenant: &Value) -> usize {
+fn largest_collection(tenant: &Val) -> usize {
     [
         "users",
         "groups",
@@ -87,18 +243,9 @@ fn largest_collection(tenant: &Value) -> usize {
         "roleAssignments",
     ]
     .iter()
-    .map(|c| list(get(tenant, c)).len())
+    .map(|c| tenant.get(c).map_or(0, |v| v.as_list().len()))
     .max()
     .unwrap_or(0)
-}
-
-fn params(rule: &Rule) -> Value {
-    cel_map(
-        rule.params
-            .iter()
-            .map(|(k, v)| (k.as_str(), json_to_cel(v)))
-            .collect(),
-    )
 }
 
 fn rule_error(rule: &Rule, error: String) -> Diagnostic {
@@ -113,239 +260,38 @@ fn rule_error(rule: &Rule, error: String) -> Diagnostic {
     .with_help(format!("this is a defect in the rule ({})", rule.origin))
 }
 
-/// What the helper functions look things up in, built once per tenant.
-struct Index {
-    principals: HashMap<String, Value>,
-    members: HashMap<String, Vec<String>>,
-    break_glass: HashSet<String>,
-    declared: HashSet<String>,
-}
-
-fn get<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
-    match value {
-        Value::Map(map) => map.map.get(&Key::String(Arc::new(key.to_string()))),
-        _ => None,
-    }
-}
-
-fn text(value: Option<&Value>) -> Option<&str> {
-    match value {
-        Some(Value::String(s)) => Some(s.as_str()),
-        _ => None,
-    }
-}
-
-fn list(value: Option<&Value>) -> &[Value] {
-    match value {
-        Some(Value::List(items)) => items,
-        _ => &[],
-    }
-}
-
-impl Index {
-    fn build(tenant: &Value, document: &Document) -> Index {
-        let mut principals = HashMap::new();
-        let mut members = HashMap::new();
-        for (collection, kind) in [
-            ("users", "user"),
-            ("groups", "group"),
-            ("servicePrincipals", "servicePrincipal"),
-            ("applications", "application"),
-        ] {
-            for item in list(get(tenant, collection)) {
-                let Some(id) = text(get(item, "id")) else {
-                    continue;
-                };
-                if collection == "groups" {
-                    let ids = list(get(item, "members"))
-                        .iter()
-                        .filter_map(|m| text(Some(m)))
-                        .map(str::to_lowercase);
-                    members.insert(id.to_lowercase(), ids.collect());
-                }
-                let mut object = match item {
-                    Value::Map(map) => (*map.map).clone(),
-                    _ => HashMap::new(),
-                };
-                object.insert(Key::String(Arc::new("kind".to_string())), cel_str(kind));
-                principals.insert(
-                    id.to_lowercase(),
-                    Value::Map(Map {
-                        map: Arc::new(object),
-                    }),
-                );
-            }
-        }
-        let break_glass = list(get(
-            get(tenant, "tenant").unwrap_or(&Value::Null),
-            "breakGlass",
-        ))
-        .iter()
-        .filter_map(|v| text(Some(v)))
-        .map(str::to_lowercase)
-        .collect();
-        let mut declared = HashSet::new();
-        if let Some(root) = &document.root {
-            collect_paths(root, String::new(), &mut declared);
-        }
-        Index {
-            principals,
-            members,
-            break_glass,
-            declared,
-        }
-    }
-
-    /// Every group that holds `id`, directly or through nested groups.
-    fn groups_of(&self, id: &str) -> Vec<String> {
-        let mut found: Vec<String> = Vec::new();
-        let mut pending = vec![id.to_lowercase()];
-        while let Some(next) = pending.pop() {
-            for (group, members) in &self.members {
-                if members.contains(&next) && !found.contains(group) {
-                    found.push(group.clone());
-                    pending.push(group.clone());
-                }
-            }
-        }
-        found.sort();
-        found
-    }
-
-    /// Principal ids with every group replaced by its members (through nested groups), each once.
-    fn expand(&self, ids: &[Value]) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for id in ids
-            .iter()
-            .filter_map(|v| text(Some(v)))
-            .map(str::to_lowercase)
-        {
-            let expanded = if self.members.contains_key(&id) {
-                self.members_of(&id)
-                    .into_iter()
-                    .filter(|m| !self.members.contains_key(m))
-                    .collect()
-            } else {
-                vec![id]
-            };
-            for id in expanded {
-                if !out.contains(&id) {
-                    out.push(id);
-                }
-            }
-        }
-        out.sort();
-        out
-    }
-
-    /// Every member of a group, through nested groups.
-    fn members_of(&self, group: &str) -> Vec<String> {
-        let mut found: Vec<String> = Vec::new();
-        let mut pending = vec![group.to_lowercase()];
-        while let Some(next) = pending.pop() {
-            for member in self.members.get(&next).into_iter().flatten() {
-                if !found.contains(member) {
-                    found.push(member.clone());
-                    pending.push(member.clone());
-                }
-            }
-        }
-        found.sort();
-        found
-    }
-}
-
-fn collect_paths(node: &Node, prefix: String, out: &mut HashSet<String>) {
-    let Yaml::Map(entries) = &node.value else {
-        return;
-    };
-    for entry in entries {
-        let Some(key) = entry.key.as_str() else {
-            continue;
-        };
-        let path = if prefix.is_empty() {
-            key.to_string()
-        } else {
-            format!("{prefix}.{key}")
-        };
-        if entry.value.value != Yaml::Null {
-            collect_paths(&entry.value, path.clone(), out);
-            out.insert(path);
-        }
-    }
-}
-
-fn strings(items: Vec<String>) -> Value {
-    Value::List(Arc::new(items.into_iter().map(Value::from).collect()))
-}
-
-/// The functions rules need and CEL lacks.
-fn register(context: &mut Context, index: &Arc<Index>) {
+/// The functions rules need and CEL lacks, for the interpreter.
+fn register(context: &mut Context, lookup: &Arc<Lookup<'static>>) {
     // Names are not in the standard library, so registering cannot conflict.
-    let i = index.clone();
+    let strings = |items: Vec<String>| {
+        cel::Value::List(Arc::new(items.into_iter().map(cel::Value::from).collect()))
+    };
+    let l = lookup.clone();
     let _ = context.add_function("principal", move |id: Arc<String>| {
-        i.principals
-            .get(&id.to_lowercase())
-            .cloned()
-            .unwrap_or(Value::Null)
+        l.principal(&id).to_cel()
     });
-    let i = index.clone();
-    let _ = context.add_function("members", move |id: Arc<String>| strings(i.members_of(&id)));
-    let i = index.clone();
-    let _ = context.add_function("groupsOf", move |id: Arc<String>| strings(i.groups_of(&id)));
-    let i = index.clone();
-    let _ = context.add_function("isBreakGlass", move |id: Arc<String>| {
-        i.break_glass.contains(&id.to_lowercase())
+    let l = lookup.clone();
+    let _ = context.add_function("members", move |id: Arc<String>| strings(l.members_of(&id)));
+    let l = lookup.clone();
+    let _ = context.add_function("groupsOf", move |id: Arc<String>| strings(l.groups_of(&id)));
+    let l = lookup.clone();
+    let _ = context.add_function("isBreakGlass", move |id: Arc<String>| l.is_break_glass(&id));
+    let l = lookup.clone();
+    let _ = context.add_function("declared", move |path: Arc<String>| l.declared(&path));
+    let l = lookup.clone();
+    let _ = context.add_function("expand", move |ids: Arc<Vec<cel::Value>>| {
+        let ids: Vec<Val> = ids.iter().map(Val::from_cel).collect();
+        strings(l.expand(&ids))
     });
-    let i = index.clone();
-    let _ = context.add_function("declared", move |path: Arc<String>| {
-        i.declared.contains(path.as_str())
+    let _ = context.add_function("role", |reference: Arc<String>| {
+        lookup::role(&reference).to_cel()
     });
-    let i = index.clone();
-    let _ = context.add_function("expand", move |ids: Arc<Vec<Value>>| {
-        strings(i.expand(&ids))
-    });
-    let _ = context.add_function("role", |reference: Arc<String>| role_value(&reference));
     let _ = context.add_function("graphPermission", |reference: Arc<String>| {
-        permission_value(&reference)
+        lookup::graph_permission(&reference).to_cel()
     });
     let _ = context.add_function("days", |d: chrono::Duration| d.num_days());
     let _ = context.add_function("min", cel::functions::min);
     let _ = context.add_function("max", cel::functions::max);
-}
-
-/// A role as rules see it: `{id, name, privileged, scubaHighlyPrivileged, tier}`, or null.
-pub fn role_value(reference: &str) -> Value {
-    match catalog::role(reference) {
-        Some(role) => cel_map(vec![
-            ("id", cel_str(&role.id)),
-            ("name", cel_str(&role.name)),
-            ("privileged", Value::Bool(role.privileged)),
-            (
-                "scubaHighlyPrivileged",
-                Value::Bool(role.scuba_highly_privileged),
-            ),
-            ("tier", Value::Int(i64::from(role.tier))),
-        ]),
-        None => Value::Null,
-    }
-}
-
-/// A Graph application permission as rules see it: `{name, id, tier, direct, scubaRisk}`, or null.
-pub fn permission_value(reference: &str) -> Value {
-    match catalog::graph_permission(reference) {
-        Some(p) => cel_map(vec![
-            ("name", cel_str(&p.name)),
-            ("id", cel_str(&p.id)),
-            ("tier", Value::Int(i64::from(p.tier))),
-            ("direct", Value::Bool(p.direct)),
-            (
-                "scubaRisk",
-                p.scuba_risk.as_deref().map_or(Value::Null, cel_str),
-            ),
-        ]),
-        None => Value::Null,
-    }
 }
 
 /// Builds findings for one rule.
@@ -353,20 +299,18 @@ struct Place<'a> {
     rule: &'a Rule,
     rules: &'a RuleSet,
     root: Option<&'a Node>,
-    tenant: &'a Value,
-    kind: TenantKind,
-    context: &'a Context<'a, 'a>,
 }
 
 impl Place<'_> {
     /// A finding on a setting: at its value when declared, else at the enclosing section.
-    fn setting(&self) -> Diagnostic {
+    fn setting(&self, run: &mut TenantRun) -> Diagnostic {
         let at = self.rule.file.at.as_deref().unwrap_or_default();
-        let mut value = self.tenant.clone();
+        let mut value = run.tenant;
         for key in at.split('.').filter(|k| !k.is_empty()) {
-            value = get(&value, key).cloned().unwrap_or(Value::Null);
+            value = value.get(key).unwrap_or(&Val::Null);
         }
-        let mut message = self.message(None, &value);
+        let value = value.clone();
+        let mut message = self.message(run, None, &value);
         if at.is_empty() {
             // A rule about the whole tenant points at the document's first key.
             let span = locate_exact(self.root, "missing-key-for-the-whole-document");
@@ -379,16 +323,16 @@ impl Place<'_> {
             Located::Declared(span) => (span, "here".to_string(), at.to_string(), None),
             Located::Missing { span, missing } => {
                 let default = defaults::default_for(at);
-                let kind = self.kind.as_str();
+                let kind = run.kind.as_str();
                 if let Some(default) = default {
                     message.push_str(&format!(
                         " (`{at}` is not declared, so Entra's default for {kind} tenants applies: {})",
-                        show_json(default.value(self.kind))
+                        show_json(default.value(run.kind))
                     ));
                 } else {
                     message.push_str(&format!(" (`{at}` is not declared)"));
                 }
-                let shown = format!("default: {}", show(&value));
+                let shown = format!("default: {}", value.show());
                 (
                     span,
                     format!("`{missing}` not declared"),
@@ -403,18 +347,19 @@ impl Place<'_> {
     }
 
     /// A finding on one item of the rule's collection.
-    fn item(&self, index: usize) -> Diagnostic {
+    fn item(&self, run: &mut TenantRun, index: usize) -> Diagnostic {
         let Some(collection) = self.rule.collection() else {
             return rule_error(self.rule, "not a collection rule".to_string());
         };
-        let items = list(get(self.tenant, collection.key()));
-        let item = items.get(index).cloned().unwrap_or(Value::Null);
-        let at = self.rule.file.at.as_deref();
-        let value = at
-            .and_then(|k| get(&item, k))
+        let item = run
+            .tenant
+            .get(collection.key())
+            .and_then(|items| items.as_list().get(index))
             .cloned()
-            .unwrap_or(Value::Null);
-        let message = self.message(Some(&item), &value);
+            .unwrap_or(Val::Null);
+        let at = self.rule.file.at.as_deref();
+        let value = at.and_then(|k| item.get(k)).cloned().unwrap_or(Val::Null);
+        let message = self.message(run, Some(&item), &value);
         let node = self
             .root
             .and_then(|r| r.get(collection.key()))
@@ -422,7 +367,10 @@ impl Place<'_> {
                 Yaml::Seq(items) => items.get(index),
                 _ => None,
             });
-        let identity = text(get(&item, collection.identity())).unwrap_or_default();
+        let identity = item
+            .get(collection.identity())
+            .and_then(Val::as_str)
+            .unwrap_or_default();
         let mut path = format!("{}[{}={identity}]", collection.key(), collection.identity());
         let span = match (node, at) {
             (Some(node), Some(key)) => match node.get(key) {
@@ -437,7 +385,7 @@ impl Place<'_> {
         };
         let mut finding = self.finding(span, "here".to_string(), message, path);
         finding.value = Some(match at {
-            Some(_) => show(&value),
+            Some(_) => value.show(),
             None => identity.to_string(),
         });
         finding
@@ -454,33 +402,19 @@ impl Place<'_> {
         diagnostic
     }
 
-    fn message(&self, item: Option<&Value>, value: &Value) -> String {
-        let mut scope = self.context.new_inner_scope();
-        scope.add_variable_from_value("value", value.clone());
+    fn message(&self, run: &mut TenantRun, item: Option<&Val>, value: &Val) -> String {
+        run.frame.set(VALUE, value.clone());
         if let Some(item) = item {
-            scope.add_variable_from_value("item", item.clone());
+            run.frame.set(ITEM, item.clone());
         }
         let mut out = String::new();
         for piece in &self.rule.message {
             match piece {
                 Piece::Text(text) => out.push_str(text),
-                Piece::Expr(program) => out.push_str(&run(program, &scope)),
-                Piece::Lazy(expr, program) => {
-                    match program.get_or_init(|| ENV.compile(expr).ok()) {
-                        Some(program) => out.push_str(&run(program, &scope)),
-                        None => out.push_str(&format!("<{expr}>")),
-                    }
-                }
+                Piece::Expr(program) => out.push_str(&run.show(program)),
             }
         }
         out.trim().to_string()
-    }
-}
-
-fn run(program: &cel::Program, scope: &Context) -> String {
-    match program.execute(scope) {
-        Ok(value) => show(&value),
-        Err(err) => format!("<{err}>"),
     }
 }
 
@@ -541,36 +475,6 @@ fn locate_exact(root: Option<&Node>, path: &str) -> Located {
             span: section,
             missing: path.to_string(),
         },
-    }
-}
-
-/// A CEL value as message text.
-pub fn show(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(n) => n.to_string(),
-        Value::UInt(n) => n.to_string(),
-        Value::Float(f) => f.to_string(),
-        Value::Null => "null".to_string(),
-        Value::List(items) => items.iter().map(show).collect::<Vec<_>>().join(", "),
-        Value::Duration(d) => format!("{} days", d.num_days()),
-        Value::Timestamp(t) => t.to_rfc3339(),
-        // Keys in order, so the same mapping always reads (and fingerprints) the same.
-        Value::Map(map) => {
-            let mut entries: Vec<(String, String)> = map
-                .map
-                .iter()
-                .map(|(k, v)| (format!("{k:?}"), show(v)))
-                .collect();
-            entries.sort();
-            let fields: Vec<String> = entries
-                .into_iter()
-                .map(|(k, v)| format!("{k}: {v}"))
-                .collect();
-            format!("{{{}}}", fields.join(", "))
-        }
-        other => format!("{other:?}"),
     }
 }
 

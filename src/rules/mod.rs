@@ -3,6 +3,7 @@
 
 pub mod docs;
 pub mod eval;
+pub mod expr;
 pub mod schema;
 
 use std::collections::BTreeMap;
@@ -42,7 +43,10 @@ pub struct Rule {
     pub builtin: bool,
     /// The program run per tenant: the condition, or for collection rules the indexes of the
     /// items for which it holds.
-    pub program: Program,
+    pub program: expr::Program,
+    /// The condition on the fast path, when the evaluator's subset covers it (for collection
+    /// rules: per item, with `item` bound).
+    pub when: Option<expr::Compiled>,
     pub message: Vec<Piece>,
     /// Severity and parameters after the profile and the configuration.
     pub severity: Severity,
@@ -51,16 +55,15 @@ pub struct Rule {
     /// How deeply the condition nests loops over collections (the rule's own `for` counts), for
     /// the evaluation-cost guard.
     pub loop_depth: u32,
+    /// The parameters as rule values, made on first use (after the profile and configuration).
+    pub params_value: std::sync::OnceLock<expr::Val>,
 }
 
 /// A piece of a message template.
 #[derive(Debug)]
 pub enum Piece {
     Text(String),
-    Expr(Program),
-    /// A built-in rule's placeholder, compiled when the rule first fires: the tests check every
-    /// built-in message, and a run that finds nothing should not pay for them.
-    Lazy(String, std::sync::OnceLock<Option<Program>>),
+    Expr(expr::Program),
 }
 
 impl Rule {
@@ -392,23 +395,35 @@ pub fn compile(origin: &str, text: &str, builtin: bool) -> Result<Rule, FileRepo
     } else {
         VARIABLES.iter().copied().filter(|v| *v != "item").collect()
     };
-    let when = compile_expr(
-        &source,
-        &file.when,
-        &file.when.value,
-        &allowed,
-        &mut problems,
-    );
+    // Built-in rules are checked by the tests, so when the fast parser reads a condition the
+    // `cel` crate's slower parse is skipped; custom rules always go through it for diagnostics.
+    let parsed = if builtin {
+        expr::parse::parse(&file.when.value)
+    } else {
+        None
+    };
+    let when = match parsed {
+        Some(fast) => Ok(Ok(fast)),
+        None => compile_expr(
+            &source,
+            &file.when,
+            &file.when.value,
+            &allowed,
+            &mut problems,
+        )
+        .map(Err)
+        .ok_or(()),
+    };
     let mut message = Vec::new();
     for piece in split_template(&file.message.value) {
         match piece {
             Err(text) => message.push(Piece::Text(text)),
-            Ok(expr) if builtin => message.push(Piece::Lazy(expr, std::sync::OnceLock::new())),
+            Ok(expr) if builtin => message.push(Piece::Expr(expr::Program::parse(&expr))),
             Ok(expr) => {
                 if let Some(program) =
                     compile_expr(&source, &file.message, &expr, &allowed, &mut problems)
                 {
-                    message.push(Piece::Expr(program));
+                    message.push(Piece::Expr(expr::Program::with_cel(&expr, program)));
                 }
             }
         }
@@ -430,17 +445,27 @@ pub fn compile(origin: &str, text: &str, builtin: bool) -> Result<Rule, FileRepo
             .with_label("in this message"),
         );
     }
-    let program = when.and_then(|_| {
-        let condition = &file.when.value;
-        let text = match file.for_each {
-            None => condition.clone(),
-            Some(c) => format!(
-                "tenant.{}.filter(item, {condition}).map(item, item._index)",
-                c.key()
-            ),
-        };
-        ENV.compile(&text).ok()
-    });
+    let condition = &file.when.value;
+    let interpreted = match file.for_each {
+        None => condition.clone(),
+        Some(c) => format!(
+            "tenant.{}.filter(item, {condition}).map(item, item._index)",
+            c.key()
+        ),
+    };
+    let (fast, program) = match when {
+        Ok(Ok(fast)) => (Some(fast), Some(expr::Program::parse(&interpreted))),
+        Ok(Err(cel_when)) => {
+            let fast = expr::parse::parse(condition)
+                .or_else(|| expr::compile::compile(cel_when.expression()));
+            let program = ENV
+                .compile(&interpreted)
+                .ok()
+                .map(|p| expr::Program::with_cel(&interpreted, p));
+            (fast, program)
+        }
+        Err(()) => (None, None),
+    };
     match program {
         Some(program) if problems.is_empty() => Ok(Rule {
             severity: severity(file.severity),
@@ -449,8 +474,10 @@ pub fn compile(origin: &str, text: &str, builtin: bool) -> Result<Rule, FileRepo
             origin: origin.to_string(),
             builtin,
             program,
+            when: fast,
             message,
             enabled: true,
+            params_value: std::sync::OnceLock::new(),
             loop_depth: loop_depth(&file.when.value) + u32::from(file.for_each.is_some()),
             file,
         }),

@@ -1,0 +1,350 @@
+//! Parsed CEL to the fast evaluator's form: variables resolved to slots, functions to an enum,
+//! macros' list building to in-place appends. Anything outside the subset returns None and the
+//! rule runs on the CEL interpreter instead.
+
+use std::sync::Arc;
+
+use cel::common::ast::{EntryExpr, Expr as Ast, IdedExpr, LiteralValue, operators as op};
+
+use super::value::{Key, Val};
+
+/// The variables every condition may name, in slot order.
+pub const GLOBALS: &[&str] = &["tenant", "params", "now", "item", "value"];
+
+#[derive(Debug)]
+pub enum Expr {
+    Const(Val),
+    Slot(usize),
+    Select(Box<Expr>, Key),
+    Has(Box<Expr>, Key),
+    Index(Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    Neg(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    NotStrictlyFalse(Box<Expr>),
+    List(Vec<Expr>),
+    Map(Vec<(Expr, Expr)>),
+    Call(Func, Vec<Expr>),
+    Loop(Box<Loop>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    In,
+}
+
+/// A comprehension (what `exists`, `all`, `exists_one`, `map` and `filter` expand to).
+#[derive(Debug)]
+pub struct Loop {
+    pub range: Expr,
+    pub var: usize,
+    pub accu: usize,
+    pub init: Expr,
+    pub cond: Expr,
+    pub step: Step,
+    pub result: Expr,
+}
+
+#[derive(Debug)]
+pub enum Step {
+    Expr(Expr),
+    /// `accu + [elem]`: the list grows in place instead of being copied each time.
+    Append(Expr),
+    /// `keep ? accu + [elem] : accu`.
+    AppendIf(Expr, Expr),
+}
+
+/// The functions the fast evaluator knows; a receiver comes first among the arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Func {
+    Size,
+    Contains,
+    StartsWith,
+    EndsWith,
+    Matches,
+    LowerAscii,
+    UpperAscii,
+    Trim,
+    Join,
+    String,
+    Int,
+    Timestamp,
+    Duration,
+    Min,
+    Max,
+    Days,
+    Principal,
+    Members,
+    GroupsOf,
+    IsBreakGlass,
+    Declared,
+    Expand,
+    Role,
+    GraphPermission,
+}
+
+impl Func {
+    pub(super) fn find(name: &str, receiver: bool, arity: usize) -> Option<Func> {
+        // `arity` counts the receiver.
+        let f = match (name, receiver, arity) {
+            ("size", _, 1) => Func::Size,
+            ("contains", true, 2) => Func::Contains,
+            ("startsWith", true, 2) => Func::StartsWith,
+            ("endsWith", true, 2) => Func::EndsWith,
+            ("matches", _, 2) => Func::Matches,
+            ("lowerAscii", true, 1) => Func::LowerAscii,
+            ("upperAscii", true, 1) => Func::UpperAscii,
+            ("trim", true, 1) => Func::Trim,
+            ("join", true, 1 | 2) => Func::Join,
+            ("string", false, 1) => Func::String,
+            ("int", false, 1) => Func::Int,
+            ("timestamp", false, 1) => Func::Timestamp,
+            ("duration", false, 1) => Func::Duration,
+            ("min", false, 1..) => Func::Min,
+            ("max", false, 1..) => Func::Max,
+            ("days", false, 1) => Func::Days,
+            ("principal", false, 1) => Func::Principal,
+            ("members", false, 1) => Func::Members,
+            ("groupsOf", false, 1) => Func::GroupsOf,
+            ("isBreakGlass", false, 1) => Func::IsBreakGlass,
+            ("declared", false, 1) => Func::Declared,
+            ("expand", false, 1) => Func::Expand,
+            ("role", false, 1) => Func::Role,
+            ("graphPermission", false, 1) => Func::GraphPermission,
+            _ => return None,
+        };
+        Some(f)
+    }
+}
+
+/// A compiled expression and the number of variable slots it needs.
+#[derive(Debug)]
+pub struct Compiled {
+    pub expr: Expr,
+    pub slots: usize,
+}
+
+/// Compiles a parsed expression; None when it uses something only the CEL interpreter runs.
+pub fn compile(ast: &IdedExpr) -> Option<Compiled> {
+    let mut scope = Scope {
+        names: GLOBALS.iter().map(|n| n.to_string()).collect(),
+        slots: GLOBALS.len(),
+    };
+    let expr = scope.expr(ast)?;
+    Some(Compiled {
+        expr,
+        slots: scope.slots,
+    })
+}
+
+struct Scope {
+    /// Names in scope, innermost last; a name's slot is kept beside it.
+    names: Vec<String>,
+    slots: usize,
+}
+
+impl Scope {
+    fn slot_of(&self, name: &str) -> Option<usize> {
+        // Globals sit at their index; loop variables are looked up innermost first.
+        self.names.iter().rposition(|n| n == name)
+    }
+
+    fn bind(&mut self, name: &str) -> usize {
+        self.names.push(name.to_string());
+        self.slots = self.slots.max(self.names.len());
+        self.names.len() - 1
+    }
+
+    fn expr(&mut self, ast: &IdedExpr) -> Option<Expr> {
+        Some(match &ast.expr {
+            Ast::Literal(literal) => Expr::Const(literal_value(literal)?),
+            Ast::Ident(name) => Expr::Slot(self.slot_of(name)?),
+            Ast::Select(select) => {
+                let operand = Box::new(self.expr(&select.operand)?);
+                let key = Key::Owned(Arc::from(select.field.as_str()));
+                if select.test {
+                    Expr::Has(operand, key)
+                } else {
+                    Expr::Select(operand, key)
+                }
+            }
+            Ast::List(list) if list.optional_indices.is_empty() => Expr::List(
+                list.elements
+                    .iter()
+                    .map(|e| self.expr(e))
+                    .collect::<Option<_>>()?,
+            ),
+            Ast::Map(map) => {
+                let mut entries = Vec::new();
+                for entry in &map.entries {
+                    match &entry.expr {
+                        EntryExpr::MapEntry(e) if !e.optional => {
+                            entries.push((self.expr(&e.key)?, self.expr(&e.value)?));
+                        }
+                        _ => return None,
+                    }
+                }
+                Expr::Map(entries)
+            }
+            Ast::Call(call) => self.call(&call.func_name, call.target.as_deref(), &call.args)?,
+            Ast::Comprehension(c) => {
+                if c.iter_var2.is_some() {
+                    return None;
+                }
+                let range = self.expr(&c.iter_range)?;
+                let init = self.expr(&c.accu_init)?;
+                let depth = self.names.len();
+                let accu = self.bind(&c.accu_var);
+                let var = self.bind(&c.iter_var);
+                let cond = self.expr(&c.loop_cond)?;
+                let step = self.step(&c.loop_step, &c.accu_var)?;
+                // The result sees the accumulator but not the loop variable.
+                self.names.truncate(depth + 1);
+                let result = self.expr(&c.result)?;
+                self.names.truncate(depth);
+                Expr::Loop(Box::new(Loop {
+                    range,
+                    var,
+                    accu,
+                    init,
+                    cond,
+                    step,
+                    result,
+                }))
+            }
+            _ => return None,
+        })
+    }
+
+    /// A loop step, with `accu + [x]` (and its conditional form) turned into appends.
+    fn step(&mut self, ast: &IdedExpr, accu: &str) -> Option<Step> {
+        if let Some(elem) = appended(ast, accu) {
+            return Some(Step::Append(self.expr(elem)?));
+        }
+        if let Ast::Call(call) = &ast.expr
+            && call.func_name == op::CONDITIONAL
+            && call.args.len() == 3
+            && is_ident(&call.args[2], accu)
+            && let Some(elem) = appended(&call.args[1], accu)
+        {
+            return Some(Step::AppendIf(self.expr(&call.args[0])?, self.expr(elem)?));
+        }
+        Some(Step::Expr(self.expr(ast)?))
+    }
+
+    fn call(&mut self, name: &str, target: Option<&IdedExpr>, args: &[IdedExpr]) -> Option<Expr> {
+        let mut operands = Vec::with_capacity(args.len() + 1);
+        if let Some(target) = target {
+            operands.push(self.expr(target)?);
+        }
+        for arg in args {
+            operands.push(self.expr(arg)?);
+        }
+        let two = |mut v: Vec<Expr>| -> Option<(Box<Expr>, Box<Expr>)> {
+            let b = v.pop()?;
+            let a = v.pop()?;
+            Some((Box::new(a), Box::new(b)))
+        };
+        if target.is_none() {
+            let binary = match name {
+                op::EQUALS => Some(BinOp::Eq),
+                op::NOT_EQUALS => Some(BinOp::Ne),
+                op::LESS => Some(BinOp::Lt),
+                op::LESS_EQUALS => Some(BinOp::Le),
+                op::GREATER => Some(BinOp::Gt),
+                op::GREATER_EQUALS => Some(BinOp::Ge),
+                op::ADD => Some(BinOp::Add),
+                op::SUBSTRACT => Some(BinOp::Sub),
+                op::MULTIPLY => Some(BinOp::Mul),
+                op::DIVIDE => Some(BinOp::Div),
+                op::MODULO => Some(BinOp::Mod),
+                op::IN => Some(BinOp::In),
+                _ => None,
+            };
+            if let Some(binop) = binary {
+                if operands.len() != 2 {
+                    return None;
+                }
+                let (a, b) = two(operands)?;
+                return Some(Expr::Binary(binop, a, b));
+            }
+            match (name, operands.len()) {
+                (op::LOGICAL_AND, 2) => {
+                    let (a, b) = two(operands)?;
+                    return Some(Expr::And(a, b));
+                }
+                (op::LOGICAL_OR, 2) => {
+                    let (a, b) = two(operands)?;
+                    return Some(Expr::Or(a, b));
+                }
+                (op::LOGICAL_NOT, 1) => return Some(Expr::Not(Box::new(operands.pop()?))),
+                (op::NEGATE, 1) => return Some(Expr::Neg(Box::new(operands.pop()?))),
+                (op::NOT_STRICTLY_FALSE, 1) => {
+                    return Some(Expr::NotStrictlyFalse(Box::new(operands.pop()?)));
+                }
+                (op::INDEX, 2) => {
+                    let (a, b) = two(operands)?;
+                    return Some(Expr::Index(a, b));
+                }
+                (op::CONDITIONAL, 3) => {
+                    let c = Box::new(operands.pop()?);
+                    let b = Box::new(operands.pop()?);
+                    let a = Box::new(operands.pop()?);
+                    return Some(Expr::Cond(a, b, c));
+                }
+                _ => {}
+            }
+        }
+        let func = Func::find(name, target.is_some(), operands.len())?;
+        Some(Expr::Call(func, operands))
+    }
+}
+
+fn is_ident(ast: &IdedExpr, name: &str) -> bool {
+    matches!(&ast.expr, Ast::Ident(n) if n == name)
+}
+
+/// The `x` of `accu + [x]`.
+fn appended<'a>(ast: &'a IdedExpr, accu: &str) -> Option<&'a IdedExpr> {
+    let Ast::Call(call) = &ast.expr else {
+        return None;
+    };
+    if call.func_name != op::ADD || call.target.is_some() || call.args.len() != 2 {
+        return None;
+    }
+    if !is_ident(&call.args[0], accu) {
+        return None;
+    }
+    match &call.args[1].expr {
+        Ast::List(list) if list.elements.len() == 1 && list.optional_indices.is_empty() => {
+            list.elements.first()
+        }
+        _ => None,
+    }
+}
+
+fn literal_value(literal: &LiteralValue) -> Option<Val> {
+    Some(match literal {
+        LiteralValue::Boolean(b) => Val::Bool(*b.inner()),
+        LiteralValue::Int(n) => Val::Int(*n.inner()),
+        LiteralValue::UInt(n) => Val::UInt(*n.inner()),
+        LiteralValue::Double(f) => Val::Float(*f.inner()),
+        LiteralValue::String(s) => Val::str(s.inner()),
+        LiteralValue::Null => Val::Null,
+        LiteralValue::Bytes(_) => return None,
+    })
+}

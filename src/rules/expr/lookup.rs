@@ -1,0 +1,251 @@
+//! What the functions rules call look things up in: the tenant's principals and group
+//! memberships (built once per tenant), the document's declared keys, and the catalogues of roles
+//! and Graph permissions (built once per process).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use super::run::Error;
+use super::value::{Key, Val};
+use crate::load::tree::{Node, Value as Yaml};
+use crate::model::catalog;
+
+pub struct Lookup<'a> {
+    principals: HashMap<String, Val>,
+    members: HashMap<String, Vec<String>>,
+    break_glass: HashSet<String>,
+    root: Option<&'a Node>,
+    /// The declared setting paths, for a lookup that outlives the document (the interpreter's).
+    declared_paths: Option<HashSet<String>>,
+}
+
+impl<'a> Lookup<'a> {
+    pub fn build(tenant: &Val, root: Option<&'a Node>) -> Lookup<'a> {
+        let mut principals = HashMap::new();
+        let mut members = HashMap::new();
+        for (collection, kind) in [
+            ("users", "user"),
+            ("groups", "group"),
+            ("servicePrincipals", "servicePrincipal"),
+            ("applications", "application"),
+        ] {
+            let Some(items) = tenant.get(collection) else {
+                continue;
+            };
+            for item in items.as_list() {
+                let Some(id) = item.get("id").and_then(Val::as_str) else {
+                    continue;
+                };
+                if collection == "groups" {
+                    let ids = item
+                        .get("members")
+                        .map(Val::as_list)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(Val::as_str)
+                        .map(str::to_lowercase);
+                    members.insert(id.to_lowercase(), ids.collect());
+                }
+                let mut fields = match item {
+                    Val::Map(fields) => fields.to_vec(),
+                    _ => Vec::new(),
+                };
+                fields.push((Key::Static("kind"), Val::Str(Arc::from(kind))));
+                principals.insert(id.to_lowercase(), Val::map(fields));
+            }
+        }
+        let break_glass = tenant
+            .get("tenant")
+            .and_then(|t| t.get("breakGlass"))
+            .map(Val::as_list)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Val::as_str)
+            .map(str::to_lowercase)
+            .collect();
+        Lookup {
+            principals,
+            members,
+            break_glass,
+            root,
+            declared_paths: None,
+        }
+    }
+
+    /// A copy that owns everything, for the CEL interpreter's functions.
+    pub fn detached(&self) -> Lookup<'static> {
+        let mut paths = HashSet::new();
+        if let Some(root) = self.root {
+            collect_paths(root, String::new(), &mut paths);
+        }
+        Lookup {
+            principals: self.principals.clone(),
+            members: self.members.clone(),
+            break_glass: self.break_glass.clone(),
+            root: None,
+            declared_paths: Some(self.declared_paths.clone().unwrap_or(paths)),
+        }
+    }
+
+    pub fn principal(&self, id: &str) -> Val {
+        self.principals
+            .get(&id.to_lowercase())
+            .cloned()
+            .unwrap_or(Val::Null)
+    }
+
+    pub fn is_break_glass(&self, id: &str) -> bool {
+        self.break_glass.contains(&id.to_lowercase())
+    }
+
+    /// Whether the document declares a setting path (a non-null value at every step).
+    pub fn declared(&self, path: &str) -> bool {
+        if let Some(paths) = &self.declared_paths {
+            return paths.contains(path);
+        }
+        let mut node = self.root;
+        for key in path.split('.').filter(|k| !k.is_empty()) {
+            match node.and_then(|n| n.get(key)) {
+                Some(next) if next.value != Yaml::Null => node = Some(next),
+                _ => return false,
+            }
+        }
+        node.is_some() && !path.is_empty()
+    }
+
+    /// Every group that holds `id`, directly or through nested groups.
+    pub fn groups_of(&self, id: &str) -> Vec<String> {
+        let mut found: Vec<String> = Vec::new();
+        let mut pending = vec![id.to_lowercase()];
+        while let Some(next) = pending.pop() {
+            for (group, members) in &self.members {
+                if members.contains(&next) && !found.contains(group) {
+                    found.push(group.clone());
+                    pending.push(group.clone());
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    /// Principal ids with every group replaced by its members (through nested groups), each once.
+    pub fn expand(&self, ids: &[Val]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for id in ids.iter().filter_map(Val::as_str).map(str::to_lowercase) {
+            let expanded = if self.members.contains_key(&id) {
+                self.members_of(&id)
+                    .into_iter()
+                    .filter(|m| !self.members.contains_key(m))
+                    .collect()
+            } else {
+                vec![id]
+            };
+            for id in expanded {
+                if !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Every member of a group, through nested groups.
+    pub fn members_of(&self, group: &str) -> Vec<String> {
+        let mut found: Vec<String> = Vec::new();
+        let mut pending = vec![group.to_lowercase()];
+        while let Some(next) = pending.pop() {
+            for member in self.members.get(&next).into_iter().flatten() {
+                if !found.contains(member) {
+                    found.push(member.clone());
+                    pending.push(member.clone());
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    /// A compiled regular expression, shared by every tenant of the run.
+    pub fn regex(&self, pattern: &str) -> Result<Arc<regex::Regex>, Error> {
+        static CACHE: LazyLock<Mutex<HashMap<String, Arc<regex::Regex>>>> =
+            LazyLock::new(Default::default);
+        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(regex) = cache.get(pattern) {
+            return Ok(regex.clone());
+        }
+        let regex = regex::Regex::new(pattern)
+            .map(Arc::new)
+            .map_err(|e| Error(format!("invalid regular expression `{pattern}`: {e}")))?;
+        if cache.len() < 1024 {
+            cache.insert(pattern.to_string(), regex.clone());
+        }
+        Ok(regex)
+    }
+}
+
+fn collect_paths(node: &Node, prefix: String, out: &mut HashSet<String>) {
+    let Yaml::Map(entries) = &node.value else {
+        return;
+    };
+    for entry in entries {
+        let Some(key) = entry.key.as_str() else {
+            continue;
+        };
+        let path = if prefix.is_empty() {
+            key.to_string()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        if entry.value.value != Yaml::Null {
+            collect_paths(&entry.value, path.clone(), out);
+            out.insert(path);
+        }
+    }
+}
+
+/// A role as rules see it: `{id, name, privileged, scubaHighlyPrivileged, tier}`, or null.
+pub fn role(reference: &str) -> Val {
+    static VALUES: LazyLock<Vec<Val>> = LazyLock::new(|| {
+        catalog::roles()
+            .iter()
+            .map(|role| {
+                Val::map(vec![
+                    (Key::Static("id"), Val::str(&role.id)),
+                    (Key::Static("name"), Val::str(&role.name)),
+                    (Key::Static("privileged"), Val::Bool(role.privileged)),
+                    (
+                        Key::Static("scubaHighlyPrivileged"),
+                        Val::Bool(role.scuba_highly_privileged),
+                    ),
+                    (Key::Static("tier"), Val::Int(i64::from(role.tier))),
+                ])
+            })
+            .collect()
+    });
+    let reference = reference.trim();
+    catalog::roles()
+        .iter()
+        .position(|r| {
+            r.id.eq_ignore_ascii_case(reference) || r.name.eq_ignore_ascii_case(reference)
+        })
+        .map_or(Val::Null, |i| VALUES[i].clone())
+}
+
+/// A Graph application permission as rules see it: `{name, id, tier, direct, scubaRisk}`, or null.
+pub fn graph_permission(reference: &str) -> Val {
+    match catalog::graph_permission(reference) {
+        Some(p) => Val::map(vec![
+            (Key::Static("name"), Val::str(&p.name)),
+            (Key::Static("id"), Val::str(&p.id)),
+            (Key::Static("tier"), Val::Int(i64::from(p.tier))),
+            (Key::Static("direct"), Val::Bool(p.direct)),
+            (
+                Key::Static("scubaRisk"),
+                p.scuba_risk.as_deref().map_or(Val::Null, Val::str),
+            ),
+        ]),
+        None => Val::Null,
+    }
+}

@@ -1,0 +1,615 @@
+//! Evaluating compiled expressions: CEL's semantics (errors absorbed by `&&` and `||`, numeric
+//! equality across int, uint and double) over [`Val`], with variables in a flat frame of slots.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use super::compile::{BinOp, Expr, Func, Loop, Step};
+use super::lookup::Lookup;
+use super::value::{Key, Val};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error(pub String);
+
+pub type R = Result<Val, Error>;
+
+fn err<T>(message: impl Into<String>) -> Result<T, Error> {
+    Err(Error(message.into()))
+}
+
+/// What the tenant-specific functions look things up in.
+pub struct Env<'a> {
+    pub lookup: &'a Lookup<'a>,
+}
+
+/// Variable slots: the globals first, then loop variables and accumulators.
+pub struct Frame {
+    pub slots: Vec<R>,
+}
+
+impl Frame {
+    pub fn new(size: usize) -> Frame {
+        Frame {
+            slots: vec![Ok(Val::Null); size],
+        }
+    }
+
+    pub fn set(&mut self, slot: usize, value: Val) {
+        if slot >= self.slots.len() {
+            self.slots.resize(slot + 1, Ok(Val::Null));
+        }
+        self.slots[slot] = Ok(value);
+    }
+
+    fn grow(&mut self, size: usize) {
+        if self.slots.len() < size {
+            self.slots.resize(size, Ok(Val::Null));
+        }
+    }
+}
+
+/// Evaluates `expr` with `frame` holding at least `slots` slots.
+pub fn run(expr: &Expr, slots: usize, frame: &mut Frame, env: &Env) -> R {
+    frame.grow(slots);
+    eval(expr, frame, env)
+}
+
+/// The value a variable or a chain of field selections names, borrowed from the frame.
+fn place<'f>(expr: &Expr, frame: &'f Frame) -> Option<Result<&'f Val, Error>> {
+    match expr {
+        Expr::Slot(slot) => Some(match &frame.slots[*slot] {
+            Ok(v) => Ok(v),
+            Err(e) => Err(e.clone()),
+        }),
+        Expr::Select(operand, key) => Some(match place(operand, frame)? {
+            Ok(v) => select(v, key),
+            Err(e) => Err(e),
+        }),
+        _ => None,
+    }
+}
+
+fn select<'v>(value: &'v Val, key: &Key) -> Result<&'v Val, Error> {
+    match value {
+        Val::Map(fields) => match fields.iter().find(|(k, _)| k.as_str() == key.as_str()) {
+            Some((_, v)) => Ok(v),
+            None => err(format!("No such key: {}", key.as_str())),
+        },
+        other => err(format!(
+            "cannot select `{}` from a {}",
+            key.as_str(),
+            other.type_name()
+        )),
+    }
+}
+
+fn truth(r: &R) -> Option<bool> {
+    match r {
+        Ok(Val::Bool(b)) => Some(*b),
+        _ => None,
+    }
+}
+
+fn eval(expr: &Expr, frame: &mut Frame, env: &Env) -> R {
+    match expr {
+        Expr::Const(v) => Ok(v.clone()),
+        Expr::Slot(_) | Expr::Select(..) => match place(expr, frame) {
+            Some(Ok(v)) => Ok(v.clone()),
+            Some(Err(e)) => Err(e),
+            // A selection from a computed value: `principal(id).kind`.
+            None => match expr {
+                Expr::Select(operand, key) => {
+                    let value = eval(operand, frame, env)?;
+                    select(&value, key).cloned()
+                }
+                _ => err("a variable out of scope"),
+            },
+        },
+        Expr::Has(operand, key) => {
+            let value = match place(operand, frame) {
+                Some(r) => r.cloned()?,
+                None => eval(operand, frame, env)?,
+            };
+            match value {
+                Val::Map(fields) => Ok(Val::Bool(
+                    fields.iter().any(|(k, _)| k.as_str() == key.as_str()),
+                )),
+                other => err(format!(
+                    "has() cannot test a field of a {}",
+                    other.type_name()
+                )),
+            }
+        }
+        Expr::Index(a, b) => {
+            let container = eval(a, frame, env)?;
+            let index = eval(b, frame, env)?;
+            match (&container, &index) {
+                (Val::List(items), Val::Int(i)) => usize::try_from(*i)
+                    .ok()
+                    .and_then(|i| items.get(i))
+                    .cloned()
+                    .ok_or_else(|| Error(format!("index {i} out of range"))),
+                (Val::List(items), Val::UInt(i)) => items
+                    .get(*i as usize)
+                    .cloned()
+                    .ok_or_else(|| Error(format!("index {i} out of range"))),
+                (Val::Map(_), Val::Str(key)) => container
+                    .get(key)
+                    .cloned()
+                    .ok_or_else(|| Error(format!("No such key: {key}"))),
+                _ => err(format!(
+                    "cannot index a {} with a {}",
+                    container.type_name(),
+                    index.type_name()
+                )),
+            }
+        }
+        Expr::Not(a) => match eval(a, frame, env)? {
+            Val::Bool(b) => Ok(Val::Bool(!b)),
+            other => err(format!("`!` needs a bool, not a {}", other.type_name())),
+        },
+        Expr::Neg(a) => match eval(a, frame, env)? {
+            Val::Int(n) => n
+                .checked_neg()
+                .map(Val::Int)
+                .ok_or_else(|| Error("integer overflow".into())),
+            Val::Float(f) => Ok(Val::Float(-f)),
+            other => err(format!("`-` needs a number, not a {}", other.type_name())),
+        },
+        Expr::And(a, b) => {
+            let left = eval(a, frame, env);
+            if truth(&left) == Some(false) {
+                return Ok(Val::Bool(false));
+            }
+            let right = eval(b, frame, env);
+            match (truth(&left), truth(&right)) {
+                (_, Some(false)) => Ok(Val::Bool(false)),
+                (Some(true), Some(true)) => Ok(Val::Bool(true)),
+                _ => logic_error(left, right, "&&"),
+            }
+        }
+        Expr::Or(a, b) => {
+            let left = eval(a, frame, env);
+            if truth(&left) == Some(true) {
+                return Ok(Val::Bool(true));
+            }
+            let right = eval(b, frame, env);
+            match (truth(&left), truth(&right)) {
+                (_, Some(true)) => Ok(Val::Bool(true)),
+                (Some(false), Some(false)) => Ok(Val::Bool(false)),
+                _ => logic_error(left, right, "||"),
+            }
+        }
+        Expr::Cond(c, a, b) => match eval(c, frame, env)? {
+            Val::Bool(true) => eval(a, frame, env),
+            Val::Bool(false) => eval(b, frame, env),
+            other => err(format!(
+                "a condition must be a bool, not a {}",
+                other.type_name()
+            )),
+        },
+        Expr::NotStrictlyFalse(a) => Ok(Val::Bool(truth(&eval(a, frame, env)) != Some(false))),
+        Expr::Binary(op, a, b) => {
+            let left = eval(a, frame, env)?;
+            let right = eval(b, frame, env)?;
+            binary(*op, &left, &right)
+        }
+        Expr::List(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(eval(item, frame, env)?);
+            }
+            Ok(Val::list(out))
+        }
+        Expr::Map(entries) => {
+            let mut out: Vec<(Key, Val)> = Vec::with_capacity(entries.len());
+            for (k, v) in entries {
+                let key = match eval(k, frame, env)? {
+                    Val::Str(s) => Key::Owned(s),
+                    other => {
+                        return err(format!(
+                            "a map key must be a string, not a {}",
+                            other.type_name()
+                        ));
+                    }
+                };
+                let value = eval(v, frame, env)?;
+                if out.iter().any(|(k, _)| k.as_str() == key.as_str()) {
+                    return err(format!("duplicate map key {}", key.as_str()));
+                }
+                out.push((key, value));
+            }
+            Ok(Val::map(out))
+        }
+        Expr::Call(func, args) => call(*func, args, frame, env),
+        Expr::Loop(l) => comprehension(l, frame, env),
+    }
+}
+
+fn logic_error(left: R, right: R, op: &str) -> R {
+    match (left, right) {
+        (Err(e), _) | (_, Err(e)) => Err(e),
+        (Ok(l), Ok(r)) => err(format!(
+            "`{op}` needs bools, not {} and {}",
+            l.type_name(),
+            r.type_name()
+        )),
+    }
+}
+
+fn comprehension(l: &Loop, frame: &mut Frame, env: &Env) -> R {
+    let range = eval(&l.range, frame, env)?;
+    let items: Vec<Val> = match &range {
+        Val::List(items) => items.to_vec(),
+        Val::Map(fields) => fields
+            .iter()
+            .map(|(k, _)| {
+                Val::Str(match k {
+                    Key::Static(s) => Arc::from(*s),
+                    Key::Owned(s) => s.clone(),
+                })
+            })
+            .collect(),
+        other => return err(format!("cannot iterate over a {}", other.type_name())),
+    };
+    frame.slots[l.accu] = eval(&l.init, frame, env);
+    for item in items {
+        frame.slots[l.var] = Ok(item);
+        if truth(&eval(&l.cond, frame, env)) == Some(false) {
+            break;
+        }
+        match &l.step {
+            Step::Expr(step) => frame.slots[l.accu] = eval(step, frame, env),
+            Step::Append(elem) => {
+                let value = eval(elem, frame, env);
+                append(frame, l.accu, value);
+            }
+            Step::AppendIf(keep, elem) => match eval(keep, frame, env) {
+                Ok(Val::Bool(true)) => {
+                    let value = eval(elem, frame, env);
+                    append(frame, l.accu, value);
+                }
+                Ok(Val::Bool(false)) => {}
+                Ok(other) => {
+                    frame.slots[l.accu] = err(format!(
+                        "a condition must be a bool, not a {}",
+                        other.type_name()
+                    ))
+                }
+                Err(e) => frame.slots[l.accu] = Err(e),
+            },
+        }
+    }
+    eval(&l.result, frame, env)
+}
+
+fn append(frame: &mut Frame, accu: usize, value: R) {
+    let slot = std::mem::replace(&mut frame.slots[accu], Ok(Val::Null));
+    frame.slots[accu] = match (slot, value) {
+        (Ok(Val::List(mut items)), Ok(value)) => {
+            Arc::make_mut(&mut items).push(value);
+            Ok(Val::List(items))
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+        (Ok(other), _) => err(format!("cannot append to a {}", other.type_name())),
+    };
+}
+
+/// CEL equality: numbers compare across int, uint and double; lists and maps by content.
+pub fn equal(a: &Val, b: &Val) -> bool {
+    match (a, b) {
+        (Val::Str(x), Val::Str(y)) => x == y,
+        (Val::Bool(x), Val::Bool(y)) => x == y,
+        (Val::Null, Val::Null) => true,
+        (Val::List(x), Val::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| equal(a, b))
+        }
+        (Val::Map(x), Val::Map(y)) => {
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| {
+                    y.iter()
+                        .find(|(k2, _)| k2.as_str() == k.as_str())
+                        .is_some_and(|(_, v2)| equal(v, v2))
+                })
+        }
+        (Val::Timestamp(x), Val::Timestamp(y)) => x == y,
+        (Val::Duration(x), Val::Duration(y)) => x == y,
+        _ => compare(a, b) == Some(Ordering::Equal) && is_number(a) && is_number(b),
+    }
+}
+
+fn is_number(v: &Val) -> bool {
+    matches!(v, Val::Int(_) | Val::UInt(_) | Val::Float(_))
+}
+
+fn compare(a: &Val, b: &Val) -> Option<Ordering> {
+    match (a, b) {
+        (Val::Int(x), Val::Int(y)) => Some(x.cmp(y)),
+        (Val::UInt(x), Val::UInt(y)) => Some(x.cmp(y)),
+        (Val::Float(x), Val::Float(y)) => x.partial_cmp(y),
+        (Val::Int(x), Val::UInt(y)) => Some(u64::try_from(*x).map_or(Ordering::Less, |x| x.cmp(y))),
+        (Val::UInt(x), Val::Int(y)) => {
+            Some(i64::try_from(*x).map_or(Ordering::Greater, |x| x.cmp(y)))
+        }
+        (Val::Int(x), Val::Float(y)) => (*x as f64).partial_cmp(y),
+        (Val::Float(x), Val::Int(y)) => x.partial_cmp(&(*y as f64)),
+        (Val::UInt(x), Val::Float(y)) => (*x as f64).partial_cmp(y),
+        (Val::Float(x), Val::UInt(y)) => x.partial_cmp(&(*y as f64)),
+        (Val::Str(x), Val::Str(y)) => Some(x.cmp(y)),
+        (Val::Bool(x), Val::Bool(y)) => Some(x.cmp(y)),
+        (Val::Null, Val::Null) => Some(Ordering::Equal),
+        (Val::Timestamp(x), Val::Timestamp(y)) => Some(x.cmp(y)),
+        (Val::Duration(x), Val::Duration(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+fn binary(op: BinOp, a: &Val, b: &Val) -> R {
+    let ordered = |test: fn(Ordering) -> bool| match compare(a, b) {
+        Some(o) => Ok(Val::Bool(test(o))),
+        None => err(format!(
+            "cannot compare a {} with a {}",
+            a.type_name(),
+            b.type_name()
+        )),
+    };
+    match op {
+        BinOp::Eq => Ok(Val::Bool(equal(a, b))),
+        BinOp::Ne => Ok(Val::Bool(!equal(a, b))),
+        BinOp::Lt => ordered(|o| o == Ordering::Less),
+        BinOp::Le => ordered(|o| o != Ordering::Greater),
+        BinOp::Gt => ordered(|o| o == Ordering::Greater),
+        BinOp::Ge => ordered(|o| o != Ordering::Less),
+        BinOp::In => match b {
+            Val::List(items) => Ok(Val::Bool(items.iter().any(|i| equal(a, i)))),
+            Val::Map(fields) => {
+                Ok(Val::Bool(a.as_str().is_some_and(|k| {
+                    fields.iter().any(|(key, _)| key.as_str() == k)
+                })))
+            }
+            other => err(format!(
+                "`in` needs a list or map, not a {}",
+                other.type_name()
+            )),
+        },
+        BinOp::Add => match (a, b) {
+            (Val::Int(x), Val::Int(y)) => overflow(x.checked_add(*y)),
+            (Val::UInt(x), Val::UInt(y)) => x
+                .checked_add(*y)
+                .map(Val::UInt)
+                .ok_or_else(|| Error("unsigned integer overflow".into())),
+            (Val::Float(x), Val::Float(y)) => Ok(Val::Float(x + y)),
+            (Val::Str(x), Val::Str(y)) => Ok(Val::str(&format!("{x}{y}"))),
+            (Val::List(x), Val::List(y)) => {
+                Ok(Val::list(x.iter().chain(y.iter()).cloned().collect()))
+            }
+            (Val::Timestamp(t), Val::Duration(d)) | (Val::Duration(d), Val::Timestamp(t)) => {
+                Ok(Val::Timestamp(*t + *d))
+            }
+            (Val::Duration(x), Val::Duration(y)) => Ok(Val::Duration(*x + *y)),
+            _ => no_overload("+", a, b),
+        },
+        BinOp::Sub => match (a, b) {
+            (Val::Int(x), Val::Int(y)) => overflow(x.checked_sub(*y)),
+            (Val::UInt(x), Val::UInt(y)) => x
+                .checked_sub(*y)
+                .map(Val::UInt)
+                .ok_or_else(|| Error("unsigned integer overflow".into())),
+            (Val::Float(x), Val::Float(y)) => Ok(Val::Float(x - y)),
+            (Val::Timestamp(x), Val::Timestamp(y)) => Ok(Val::Duration(*x - *y)),
+            (Val::Timestamp(t), Val::Duration(d)) => Ok(Val::Timestamp(*t - *d)),
+            (Val::Duration(x), Val::Duration(y)) => Ok(Val::Duration(*x - *y)),
+            _ => no_overload("-", a, b),
+        },
+        BinOp::Mul => match (a, b) {
+            (Val::Int(x), Val::Int(y)) => overflow(x.checked_mul(*y)),
+            (Val::UInt(x), Val::UInt(y)) => x
+                .checked_mul(*y)
+                .map(Val::UInt)
+                .ok_or_else(|| Error("unsigned integer overflow".into())),
+            (Val::Float(x), Val::Float(y)) => Ok(Val::Float(x * y)),
+            _ => no_overload("*", a, b),
+        },
+        BinOp::Div | BinOp::Mod => {
+            let div = op == BinOp::Div;
+            match (a, b) {
+                (Val::Int(_) | Val::UInt(_), Val::Int(0) | Val::UInt(0)) => err(if div {
+                    "division by zero"
+                } else {
+                    "modulus by zero"
+                }),
+                (Val::Int(x), Val::Int(y)) => overflow(if div {
+                    x.checked_div(*y)
+                } else {
+                    x.checked_rem(*y)
+                }),
+                (Val::UInt(x), Val::UInt(y)) => Ok(Val::UInt(if div { x / y } else { x % y })),
+                (Val::Float(x), Val::Float(y)) if div => Ok(Val::Float(x / y)),
+                _ => no_overload(if div { "/" } else { "%" }, a, b),
+            }
+        }
+    }
+}
+
+fn overflow(n: Option<i64>) -> R {
+    n.map(Val::Int)
+        .ok_or_else(|| Error("integer overflow".into()))
+}
+
+fn no_overload(op: &str, a: &Val, b: &Val) -> R {
+    err(format!(
+        "no `{op}` for a {} and a {}",
+        a.type_name(),
+        b.type_name()
+    ))
+}
+
+fn call(func: Func, args: &[Expr], frame: &mut Frame, env: &Env) -> R {
+    let mut values = Vec::with_capacity(args.len());
+    for arg in args {
+        values.push(eval(arg, frame, env)?);
+    }
+    let text = |i: usize| -> Result<&str, Error> {
+        values[i].as_str().ok_or_else(|| {
+            Error(format!(
+                "{func:?} needs a string, not a {}",
+                values[i].type_name()
+            ))
+        })
+    };
+    let lookup = env.lookup;
+    match func {
+        Func::Size => match &values[0] {
+            Val::Str(s) => Ok(Val::Int(s.chars().count() as i64)),
+            Val::List(items) => Ok(Val::Int(items.len() as i64)),
+            Val::Map(fields) => Ok(Val::Int(fields.len() as i64)),
+            other => err(format!("size() of a {}", other.type_name())),
+        },
+        Func::Contains => Ok(Val::Bool(text(0)?.contains(text(1)?))),
+        Func::StartsWith => Ok(Val::Bool(text(0)?.starts_with(text(1)?))),
+        Func::EndsWith => Ok(Val::Bool(text(0)?.ends_with(text(1)?))),
+        Func::Matches => {
+            let pattern = text(1)?;
+            let regex = lookup.regex(pattern)?;
+            Ok(Val::Bool(regex.is_match(text(0)?)))
+        }
+        Func::LowerAscii => Ok(Val::str(&text(0)?.to_ascii_lowercase())),
+        Func::UpperAscii => Ok(Val::str(&text(0)?.to_ascii_uppercase())),
+        Func::Trim => Ok(Val::str(text(0)?.trim())),
+        Func::Join => {
+            let separator = if values.len() == 2 { text(1)? } else { "" };
+            let mut out = String::new();
+            for (i, item) in values[0].as_list().iter().enumerate() {
+                if i > 0 {
+                    out.push_str(separator);
+                }
+                match item {
+                    Val::Str(s) => out.push_str(s),
+                    other => {
+                        return err(format!("join() of a list holding a {}", other.type_name()));
+                    }
+                }
+            }
+            Ok(Val::str(&out))
+        }
+        Func::String => Ok(match &values[0] {
+            Val::Str(s) => Val::Str(s.clone()),
+            Val::Timestamp(t) => Val::str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+            Val::Int(_) | Val::UInt(_) | Val::Float(_) | Val::Bool(_) => {
+                Val::str(&values[0].show())
+            }
+            other => return err(format!("string() of a {}", other.type_name())),
+        }),
+        Func::Int => match &values[0] {
+            Val::Int(n) => Ok(Val::Int(*n)),
+            Val::UInt(n) => i64::try_from(*n)
+                .map(Val::Int)
+                .map_err(|_| Error("integer overflow".into())),
+            Val::Float(f) if f.is_finite() && f.abs() < 9.2e18 => Ok(Val::Int(*f as i64)),
+            Val::Str(s) => s
+                .parse()
+                .map(Val::Int)
+                .map_err(|_| Error(format!("int() cannot parse `{s}`"))),
+            Val::Timestamp(t) => Ok(Val::Int(t.timestamp())),
+            other => err(format!("int() of a {}", other.type_name())),
+        },
+        Func::Timestamp => match &values[0] {
+            Val::Str(s) => chrono::DateTime::parse_from_rfc3339(s)
+                .map(Val::Timestamp)
+                .map_err(|e| Error(format!("timestamp() cannot parse `{s}`: {e}"))),
+            Val::Timestamp(t) => Ok(Val::Timestamp(*t)),
+            other => err(format!("timestamp() of a {}", other.type_name())),
+        },
+        Func::Duration => match &values[0] {
+            Val::Str(s) => parse_duration(s)
+                .map(Val::Duration)
+                .ok_or_else(|| Error(format!("duration() cannot parse `{s}`"))),
+            Val::Duration(d) => Ok(Val::Duration(*d)),
+            other => err(format!("duration() of a {}", other.type_name())),
+        },
+        Func::Min | Func::Max => {
+            let items: &[Val] = match values.as_slice() {
+                [Val::List(items)] => items,
+                many => many,
+            };
+            let want = if func == Func::Min {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+            let mut best: Option<&Val> = None;
+            for item in items {
+                best = match best {
+                    None => Some(item),
+                    Some(b) => match compare(item, b) {
+                        Some(o) if o == want => Some(item),
+                        Some(_) => Some(b),
+                        None => {
+                            return err(format!(
+                                "cannot compare a {} with a {}",
+                                item.type_name(),
+                                b.type_name()
+                            ));
+                        }
+                    },
+                };
+            }
+            best.cloned().ok_or_else(|| {
+                Error(format!(
+                    "{}() of an empty list",
+                    if func == Func::Min { "min" } else { "max" }
+                ))
+            })
+        }
+        Func::Days => match &values[0] {
+            Val::Duration(d) => Ok(Val::Int(d.num_days())),
+            other => err(format!("days() of a {}", other.type_name())),
+        },
+        Func::Principal => Ok(lookup.principal(text(0)?)),
+        Func::Members => Ok(strings(lookup.members_of(text(0)?))),
+        Func::GroupsOf => Ok(strings(lookup.groups_of(text(0)?))),
+        Func::IsBreakGlass => Ok(Val::Bool(lookup.is_break_glass(text(0)?))),
+        Func::Declared => Ok(Val::Bool(lookup.declared(text(0)?))),
+        Func::Expand => Ok(strings(lookup.expand(values[0].as_list()))),
+        Func::Role => Ok(super::lookup::role(text(0)?)),
+        Func::GraphPermission => Ok(super::lookup::graph_permission(text(0)?)),
+    }
+}
+
+fn strings(items: Vec<String>) -> Val {
+    Val::list(items.iter().map(|s| Val::str(s)).collect())
+}
+
+/// CEL's duration syntax: a sequence of decimal numbers with units h, m, s, ms, us, ns (`90s`).
+fn parse_duration(text: &str) -> Option<chrono::TimeDelta> {
+    let (negative, mut rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text),
+    };
+    if rest.is_empty() {
+        return None;
+    }
+    let mut nanos: f64 = 0.0;
+    while !rest.is_empty() {
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let number: f64 = rest[..end].parse().ok()?;
+        rest = &rest[end..];
+        let unit = ["ns", "us", "ms", "h", "m", "s"]
+            .into_iter()
+            .find(|u| rest.starts_with(u))?;
+        rest = &rest[unit.len()..];
+        nanos += number
+            * match unit {
+                "h" => 3.6e12,
+                "m" => 6e10,
+                "s" => 1e9,
+                "ms" => 1e6,
+                "us" => 1e3,
+                _ => 1.0,
+            };
+    }
+    let delta = chrono::TimeDelta::nanoseconds(nanos as i64);
+    Some(if negative { -delta } else { delta })
+}
