@@ -2,15 +2,12 @@
 //! (every problem becomes a diagnostic with the document path), and turning the model into the
 //! effective values rules see (declared where declared, Entra's default elsewhere).
 
-use std::collections::HashMap;
 use std::sync::Arc;
-
-use cel::Value as Cel;
-use cel::objects::Key;
 
 use super::{TenantKind, defaults, suggest};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::load::tree::{Entry, Node, Value};
+use crate::rules::expr::{Key, Val};
 
 /// A declared value with the span of its value and of its key.
 #[derive(Debug, Clone, PartialEq)]
@@ -224,66 +221,50 @@ pub trait FromNode: Sized {
     fn from_node(node: &Node, cx: &mut Ctx) -> Option<Self>;
 }
 
-/// What rules see: the model as CEL values.
+/// What rules see: the model as the evaluator's values.
 pub struct CelCx {
     pub kind: TenantKind,
 }
 
 pub trait ToCel {
-    fn to_cel(&self, path: &str, cx: &CelCx) -> Cel;
+    /// Whether the value's own document path matters to it (sections and lists find defaults and
+    /// name items by it; leaves don't, and are spared building it).
+    const NEEDS_PATH: bool = true;
+
+    fn to_cel(&self, path: &str, cx: &CelCx) -> Val;
 
     /// The effective value of a key that is not declared: Entra's default for the tenant kind.
-    fn absent(path: &str, cx: &CelCx) -> Cel {
-        defaults::default_for(path).map_or(Cel::Null, |d| json_to_cel(d.value(cx.kind)))
-    }
-}
-
-pub fn json_to_cel(value: &serde_json::Value) -> Cel {
-    match value {
-        serde_json::Value::Null => Cel::Null,
-        serde_json::Value::Bool(b) => Cel::Bool(*b),
-        serde_json::Value::Number(n) => n
-            .as_i64()
-            .map(Cel::Int)
-            .unwrap_or_else(|| Cel::Float(n.as_f64().unwrap_or_default())),
-        serde_json::Value::String(s) => Cel::String(Arc::new(s.clone())),
-        serde_json::Value::Array(items) => {
-            Cel::List(Arc::new(items.iter().map(json_to_cel).collect()))
-        }
-        serde_json::Value::Object(map) => cel_map(
-            map.iter()
-                .map(|(k, v)| (k.as_str(), json_to_cel(v)))
-                .collect(),
-        ),
+    fn absent(path: &str, cx: &CelCx) -> Val {
+        defaults::default_for(path).map_or(Val::Null, |d| Val::from_json(d.value(cx.kind)))
     }
 }
 
 /// Marks a collection item with its position (`_index`), so collection rules can say which items
 /// they matched.
-fn with_index(value: Cel, index: usize) -> Cel {
+fn with_index(value: Val, index: usize) -> Val {
     match value {
-        Cel::Map(map) => {
-            let mut fields = Arc::try_unwrap(map.map).unwrap_or_else(|shared| (*shared).clone());
-            fields.insert(
-                Key::String(Arc::new("_index".to_string())),
-                Cel::Int(index as i64),
-            );
-            Cel::Map(fields.into())
+        Val::Map(fields) => {
+            let mut fields = Arc::unwrap_or_clone(fields);
+            let at = fields.partition_point(|(k, _)| k.as_str() < "_index");
+            fields.insert(at, (Key::Static("_index"), Val::Int(index as i64)));
+            Val::map(fields)
         }
         other => other,
     }
 }
 
-pub fn cel_str(text: &str) -> Cel {
-    Cel::String(Arc::new(text.to_string()))
+pub fn cel_str(text: &str) -> Val {
+    Val::str(text)
 }
 
-pub fn cel_map(fields: Vec<(&str, Cel)>) -> Cel {
-    let map: HashMap<Key, Cel> = fields
+/// A mapping from the model's field names, sorted by key so that every rendering is stable.
+pub fn cel_map(fields: Vec<(&'static str, Val)>) -> Val {
+    let mut fields: Vec<(Key, Val)> = fields
         .into_iter()
-        .map(|(k, v)| (Key::String(Arc::new(k.to_string())), v))
+        .map(|(k, v)| (Key::Static(k), v))
         .collect();
-    Cel::Map(map.into())
+    fields.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+    Val::map(fields)
 }
 
 // ---- leaf types -------------------------------------------------------------------------------
@@ -301,8 +282,10 @@ impl FromNode for bool {
 }
 
 impl ToCel for bool {
-    fn to_cel(&self, _: &str, _: &CelCx) -> Cel {
-        Cel::Bool(*self)
+    const NEEDS_PATH: bool = false;
+
+    fn to_cel(&self, _: &str, _: &CelCx) -> Val {
+        Val::Bool(*self)
     }
 }
 
@@ -329,8 +312,10 @@ impl FromNode for DirBool {
 }
 
 impl ToCel for DirBool {
-    fn to_cel(&self, _: &str, _: &CelCx) -> Cel {
-        Cel::Bool(self.0)
+    const NEEDS_PATH: bool = false;
+
+    fn to_cel(&self, _: &str, _: &CelCx) -> Val {
+        Val::Bool(self.0)
     }
 }
 
@@ -347,7 +332,9 @@ impl FromNode for String {
 }
 
 impl ToCel for String {
-    fn to_cel(&self, _: &str, _: &CelCx) -> Cel {
+    const NEEDS_PATH: bool = false;
+
+    fn to_cel(&self, _: &str, _: &CelCx) -> Val {
         cel_str(self)
     }
 }
@@ -365,8 +352,10 @@ impl FromNode for i64 {
 }
 
 impl ToCel for i64 {
-    fn to_cel(&self, _: &str, _: &CelCx) -> Cel {
-        Cel::Int(*self)
+    const NEEDS_PATH: bool = false;
+
+    fn to_cel(&self, _: &str, _: &CelCx) -> Val {
+        Val::Int(*self)
     }
 }
 
@@ -400,20 +389,20 @@ impl<T: FromNode> FromNode for Vec<Spanned<T>> {
 }
 
 impl<T: ToCel> ToCel for Vec<Spanned<T>> {
-    fn to_cel(&self, path: &str, cx: &CelCx) -> Cel {
+    fn to_cel(&self, path: &str, cx: &CelCx) -> Val {
         let item_path = format!("{path}[]");
         let items = self
             .iter()
             .enumerate()
             .map(|(index, item)| with_index(item.value.to_cel(&item_path, cx), index));
-        Cel::List(Arc::new(items.collect()))
+        Val::list(items.collect())
     }
 
     /// Entra's default when there is one (the consent list), else an empty list.
-    fn absent(path: &str, cx: &CelCx) -> Cel {
+    fn absent(path: &str, cx: &CelCx) -> Val {
         defaults::default_for(path).map_or_else(
-            || Cel::List(Arc::new(Vec::new())),
-            |d| json_to_cel(d.value(cx.kind)),
+            || Val::list(Vec::new()),
+            |d| Val::from_json(d.value(cx.kind)),
         )
     }
 }
@@ -455,8 +444,10 @@ impl FromNode for DateTime {
 }
 
 impl ToCel for DateTime {
-    fn to_cel(&self, _: &str, _: &CelCx) -> Cel {
-        Cel::Timestamp(self.0.fixed_offset())
+    const NEEDS_PATH: bool = false;
+
+    fn to_cel(&self, _: &str, _: &CelCx) -> Val {
+        Val::Timestamp(self.0.fixed_offset())
     }
 }
 
@@ -531,8 +522,10 @@ impl FromNode for IsoDuration {
 }
 
 impl ToCel for IsoDuration {
-    fn to_cel(&self, _: &str, _: &CelCx) -> Cel {
-        Cel::Duration(chrono::Duration::days(self.days))
+    const NEEDS_PATH: bool = false;
+
+    fn to_cel(&self, _: &str, _: &CelCx) -> Val {
+        Val::Duration(chrono::Duration::days(self.days))
     }
 }
 
@@ -579,7 +572,9 @@ macro_rules! string_enum {
         }
 
         impl $crate::model::field::ToCel for $name {
-            fn to_cel(&self, _: &str, _: &$crate::model::field::CelCx) -> cel::Value {
+            const NEEDS_PATH: bool = false;
+
+            fn to_cel(&self, _: &str, _: &$crate::model::field::CelCx) -> $crate::rules::expr::Val {
                 $crate::model::field::cel_str(self.as_str())
             }
         }
@@ -644,22 +639,23 @@ macro_rules! section {
         }
 
         impl $crate::model::field::ToCel for $name {
-            fn to_cel(&self, path: &str, cx: &$crate::model::field::CelCx) -> cel::Value {
+            fn to_cel(&self, path: &str, cx: &$crate::model::field::CelCx) -> $crate::rules::expr::Val {
+                // A field's document path is only spelled out where it is needed: to find the
+                // default of an absent key, or to name the items of a list.
+                let field_path = |key: &str| if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
                 #[allow(unused_mut)]
-                let mut fields: Vec<(&str, cel::Value)> = vec![$(
-                    ($key, {
-                        let path = if path.is_empty() { $key.to_string() } else { format!("{path}.{}", $key) };
-                        match &self.$field {
-                            Some(declared) => declared.value.to_cel(&path, cx),
-                            None => <$ty as $crate::model::field::ToCel>::absent(&path, cx),
-                        }
+                let mut fields: Vec<(&'static str, $crate::rules::expr::Val)> = vec![$(
+                    ($key, match &self.$field {
+                        Some(declared) if <$ty as $crate::model::field::ToCel>::NEEDS_PATH => declared.value.to_cel(&field_path($key), cx),
+                        Some(declared) => declared.value.to_cel("", cx),
+                        None => <$ty as $crate::model::field::ToCel>::absent(&field_path($key), cx),
                     }),
                 )*];
                 $($extra(self, &mut fields, cx);)?
                 $crate::model::field::cel_map(fields)
             }
 
-            fn absent(path: &str, cx: &$crate::model::field::CelCx) -> cel::Value {
+            fn absent(path: &str, cx: &$crate::model::field::CelCx) -> $crate::rules::expr::Val {
                 Self::default().to_cel(path, cx)
             }
         }

@@ -9,6 +9,9 @@ pub mod suggest;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::tree::Document;
+use std::sync::Arc;
+
+use crate::rules::expr::{Key, Val};
 use field::{CelCx, Ctx, FromNode, ToCel, string_enum};
 pub use sections::Tenant;
 
@@ -30,7 +33,7 @@ pub struct Model {
 impl Model {
     /// The effective tenant as rules see it: declared values, and Entra's defaults for the rest.
     /// The user-consent list reads the same under both of its spellings.
-    pub fn to_cel(&self) -> cel::Value {
+    pub fn to_value(&self) -> Val {
         let cx = CelCx { kind: self.kind };
         let tenant = self.tenant.to_cel("", &cx);
         match self.consent_policies() {
@@ -39,9 +42,9 @@ impl Model {
         }
     }
 
-    /// The effective tenant as the rule evaluator's values.
-    pub fn to_value(&self) -> crate::rules::expr::Val {
-        crate::rules::expr::Val::from_cel(&self.to_cel())
+    /// [`Model::to_value`] as the CEL interpreter's value.
+    pub fn to_cel(&self) -> cel::Value {
+        self.to_value().to_cel()
     }
 
     /// The effective consent list, from whichever spelling the file uses.
@@ -74,32 +77,36 @@ pub fn other_spelling(path: &str) -> Option<&'static str> {
 }
 
 /// Puts one consent list under both spellings of the effective tenant.
-fn with_consent_list(tenant: cel::Value, list: cel::Value) -> cel::Value {
-    use cel::objects::Key;
-    use std::sync::Arc;
-    let key = |k: &str| Key::String(Arc::new(k.to_string()));
-    let cel::Value::Map(root) = tenant else {
+fn with_consent_list(tenant: Val, list: Val) -> Val {
+    let Some(policy) = tenant.get("authorizationPolicy") else {
         return tenant;
     };
-    let mut root = Arc::unwrap_or_clone(root.map);
-    if let Some(cel::Value::Map(policy)) = root.get(&key("authorizationPolicy")).cloned() {
-        let mut policy = Arc::unwrap_or_clone(policy.map);
-        policy.insert(
-            key("permissionGrantPolicyIdsAssignedToDefaultUserRole"),
+    let mut policy = policy.clone();
+    if let Some(durp) = policy.get("defaultUserRolePermissions") {
+        let durp = with_field(
+            durp.clone(),
+            "permissionGrantPoliciesAssigned",
             list.clone(),
         );
-        if let Some(cel::Value::Map(durp)) = policy.get(&key("defaultUserRolePermissions")).cloned()
-        {
-            let mut durp = Arc::unwrap_or_clone(durp.map);
-            durp.insert(key("permissionGrantPoliciesAssigned"), list);
-            policy.insert(
-                key("defaultUserRolePermissions"),
-                cel::Value::Map(durp.into()),
-            );
-        }
-        root.insert(key("authorizationPolicy"), cel::Value::Map(policy.into()));
+        policy = with_field(policy, "defaultUserRolePermissions", durp);
     }
-    cel::Value::Map(root.into())
+    let policy = with_field(
+        policy,
+        "permissionGrantPolicyIdsAssignedToDefaultUserRole",
+        list,
+    );
+    with_field(tenant, "authorizationPolicy", policy)
+}
+
+/// A mapping with `key` set to `value`, keeping its keys sorted.
+fn with_field(map: Val, key: &'static str, value: Val) -> Val {
+    let Val::Map(fields) = map else { return map };
+    let mut fields = Arc::unwrap_or_clone(fields);
+    match fields.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+        Ok(at) => fields[at].1 = value,
+        Err(at) => fields.insert(at, (Key::Static(key), value)),
+    }
+    Val::map(fields)
 }
 
 /// Reads a tenant document into the model; every problem goes to `diagnostics`.

@@ -1,8 +1,6 @@
 //! The tenant file, format v1, declared section by section. `docs/tenant-format.md` describes the
 //! same keys for people; a test keeps the two in step.
 
-use cel::Value as Cel;
-
 use super::TenantKind;
 use super::catalog::{self, RoleDef};
 use super::field::{
@@ -11,6 +9,7 @@ use super::field::{
 };
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::tree::Node;
+use crate::rules::expr::Val;
 
 section! {
     /// A whole tenant document.
@@ -277,7 +276,7 @@ impl User {
     }
 }
 
-fn user_extra(user: &User, fields: &mut Vec<(&str, Cel)>, cx: &CelCx) {
+fn user_extra(user: &User, fields: &mut Vec<(&'static str, Val)>, cx: &CelCx) {
     for (key, value) in fields.iter_mut() {
         if *key == "audience" {
             *value = cel_str(user.audience(cx.kind).as_str());
@@ -369,17 +368,17 @@ section! {
 }
 
 /// Adds what rules ask of an assignment's role: its name, privileged flags and tier.
-fn assignment_extra(assignment: &RoleAssignment, fields: &mut Vec<(&str, Cel)>, _: &CelCx) {
+fn assignment_extra(assignment: &RoleAssignment, fields: &mut Vec<(&'static str, Val)>, _: &CelCx) {
     let role = assignment.role.as_ref().and_then(|r| r.value.def);
-    fields.push(("roleName", role.map_or(Cel::Null, |r| cel_str(&r.name))));
-    fields.push(("privileged", Cel::Bool(role.is_some_and(|r| r.privileged))));
+    fields.push(("roleName", role.map_or(Val::Null, |r| cel_str(&r.name))));
+    fields.push(("privileged", Val::Bool(role.is_some_and(|r| r.privileged))));
     fields.push((
         "scubaHighlyPrivileged",
-        Cel::Bool(role.is_some_and(|r| r.scuba_highly_privileged)),
+        Val::Bool(role.is_some_and(|r| r.scuba_highly_privileged)),
     ));
     fields.push((
         "tier",
-        role.map_or(Cel::Int(2), |r| Cel::Int(i64::from(r.tier))),
+        role.map_or(Val::Int(2), |r| Val::Int(i64::from(r.tier))),
     ));
 }
 
@@ -455,7 +454,9 @@ impl FromNode for RoleRef {
 }
 
 impl ToCel for RoleRef {
-    fn to_cel(&self, _: &str, _: &CelCx) -> Cel {
+    const NEEDS_PATH: bool = false;
+
+    fn to_cel(&self, _: &str, _: &CelCx) -> Val {
         cel_str(&self.id)
     }
 }
