@@ -11,7 +11,7 @@ use cel::Context;
 
 use super::expr::lookup::{self, Lookup};
 use super::expr::run::{self, Env, Frame};
-use super::expr::{Compiled, Program, Val};
+use super::expr::{Program, Val};
 use super::{ENV, Piece, Rule, RuleSet};
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::load::tree::{Document, Node, Value as Yaml};
@@ -133,7 +133,7 @@ impl TenantRun<'_> {
             lookup: self.lookup,
         };
         let Some(collection) = rule.collection() else {
-            return match run::run(&fast.expr, fast.slots, &mut self.frame, &env) {
+            return match run::run(fast, &mut self.frame, &env) {
                 Ok(Val::Bool(b)) => Ok(Matched::Tenant(b)),
                 Ok(other) => Err(format!(
                     "the condition gave a {}, not a bool",
@@ -150,7 +150,7 @@ impl TenantRun<'_> {
         let mut matched = Vec::new();
         for (index, item) in items.as_list().iter().enumerate() {
             self.frame.set(ITEM, item.clone());
-            match run::run(&fast.expr, fast.slots, &mut self.frame, &env) {
+            match run::run(fast, &mut self.frame, &env) {
                 Ok(Val::Bool(true)) => matched.push(index),
                 Ok(Val::Bool(false)) => {}
                 Ok(other) => {
@@ -202,11 +202,11 @@ impl TenantRun<'_> {
 
     /// Evaluates a message placeholder with `value` and `item` bound.
     fn show(&mut self, program: &Program) -> String {
-        if let (Some(Compiled { expr, slots }), Engine::Fast) = (&program.fast, self.engine) {
+        if let (Some(compiled), Engine::Fast) = (&program.fast, self.engine) {
             let env = Env {
                 lookup: self.lookup,
             };
-            return match run::run(expr, *slots, &mut self.frame, &env) {
+            return match run::run(compiled, &mut self.frame, &env) {
                 Ok(value) => value.show(),
                 Err(e) => format!("<{}>", e.0),
             };

@@ -29,6 +29,9 @@ pub enum Expr {
     Map(Vec<(Expr, Expr)>),
     Call(Func, Vec<Expr>),
     Loop(Box<Loop>),
+    /// A loop-invariant sub-expression, computed once per entry to the comprehension that resets
+    /// it (see [`super::hoist`]).
+    Memo(usize, Box<Expr>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +60,8 @@ pub struct Loop {
     pub cond: Expr,
     pub step: Step,
     pub result: Expr,
+    /// The memos to forget on entry: the invariant sub-expressions hoisted to this loop.
+    pub resets: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -136,6 +141,16 @@ impl Func {
 pub struct Compiled {
     pub expr: Expr,
     pub slots: usize,
+    /// How many memos the expression uses.
+    pub memos: usize,
+}
+
+impl Compiled {
+    /// A compiled expression, with its loop-invariant sub-expressions marked.
+    pub fn new(mut expr: Expr, slots: usize) -> Compiled {
+        let memos = super::hoist::hoist(&mut expr);
+        Compiled { expr, slots, memos }
+    }
 }
 
 /// Compiles a parsed expression; None when it uses something only the CEL interpreter runs.
@@ -145,10 +160,7 @@ pub fn compile(ast: &IdedExpr) -> Option<Compiled> {
         slots: GLOBALS.len(),
     };
     let expr = scope.expr(ast)?;
-    Some(Compiled {
-        expr,
-        slots: scope.slots,
-    })
+    Some(Compiled::new(expr, scope.slots))
 }
 
 struct Scope {
@@ -224,6 +236,7 @@ impl Scope {
                     cond,
                     step,
                     result,
+                    resets: Vec::new(),
                 }))
             }
             _ => return None,

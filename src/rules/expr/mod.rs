@@ -5,6 +5,7 @@
 //! rules may use all of CEL.
 
 pub mod compile;
+pub mod hoist;
 pub mod lookup;
 pub mod parse;
 pub mod run;

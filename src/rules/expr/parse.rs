@@ -21,10 +21,7 @@ pub fn parse(text: &str) -> Option<Compiled> {
     if parser.pos != parser.tokens.len() {
         return None;
     }
-    Some(Compiled {
-        expr,
-        slots: parser.slots,
-    })
+    Some(Compiled::new(expr, parser.slots))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -450,6 +447,7 @@ impl Parser {
             cond,
             step,
             result,
+            resets: Vec::new(),
         })))
     }
 

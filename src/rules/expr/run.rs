@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use super::compile::{BinOp, Expr, Func, Loop, Step};
+use super::compile::{BinOp, Compiled, Expr, Func, Loop, Step};
 use super::lookup::Lookup;
 use super::value::{Key, Val};
 
@@ -25,12 +25,15 @@ pub struct Env<'a> {
 /// Variable slots: the globals first, then loop variables and accumulators.
 pub struct Frame {
     pub slots: Vec<R>,
+    /// Values of loop-invariant sub-expressions, once computed.
+    memos: Vec<Option<R>>,
 }
 
 impl Frame {
     pub fn new(size: usize) -> Frame {
         Frame {
             slots: vec![Ok(Val::Null); size],
+            memos: Vec::new(),
         }
     }
 
@@ -48,10 +51,13 @@ impl Frame {
     }
 }
 
-/// Evaluates `expr` with `frame` holding at least `slots` slots.
-pub fn run(expr: &Expr, slots: usize, frame: &mut Frame, env: &Env) -> R {
-    frame.grow(slots);
-    eval(expr, frame, env)
+/// Evaluates a compiled expression.
+pub fn run(compiled: &Compiled, frame: &mut Frame, env: &Env) -> R {
+    frame.grow(compiled.slots);
+    if frame.memos.len() < compiled.memos {
+        frame.memos.resize(compiled.memos, None);
+    }
+    eval(&compiled.expr, frame, env)
 }
 
 /// The value a variable or a chain of field selections names, borrowed from the frame.
@@ -223,6 +229,14 @@ fn eval(expr: &Expr, frame: &mut Frame, env: &Env) -> R {
         }
         Expr::Call(func, args) => call(*func, args, frame, env),
         Expr::Loop(l) => comprehension(l, frame, env),
+        Expr::Memo(memo, body) => {
+            if let Some(known) = &frame.memos[*memo] {
+                return known.clone();
+            }
+            let value = eval(body, frame, env);
+            frame.memos[*memo] = Some(value.clone());
+            value
+        }
     }
 }
 
@@ -238,23 +252,27 @@ fn logic_error(left: R, right: R, op: &str) -> R {
 }
 
 fn comprehension(l: &Loop, frame: &mut Frame, env: &Env) -> R {
-    let range = eval(&l.range, frame, env)?;
-    let items: Vec<Val> = match &range {
-        Val::List(items) => items.to_vec(),
-        Val::Map(fields) => fields
-            .iter()
-            .map(|(k, _)| {
-                Val::Str(match k {
-                    Key::Static(s) => Arc::from(*s),
-                    Key::Owned(s) => s.clone(),
+    let items: Arc<Vec<Val>> = match eval(&l.range, frame, env)? {
+        Val::List(items) => items,
+        Val::Map(fields) => Arc::new(
+            fields
+                .iter()
+                .map(|(k, _)| {
+                    Val::Str(match k {
+                        Key::Static(s) => Arc::from(*s),
+                        Key::Owned(s) => s.clone(),
+                    })
                 })
-            })
-            .collect(),
+                .collect(),
+        ),
         other => return err(format!("cannot iterate over a {}", other.type_name())),
     };
+    for memo in &l.resets {
+        frame.memos[*memo] = None;
+    }
     frame.slots[l.accu] = eval(&l.init, frame, env);
-    for item in items {
-        frame.slots[l.var] = Ok(item);
+    for item in items.iter() {
+        frame.slots[l.var] = Ok(item.clone());
         if truth(&eval(&l.cond, frame, env)) == Some(false) {
             break;
         }
@@ -472,6 +490,10 @@ fn call(func: Func, args: &[Expr], frame: &mut Frame, env: &Env) -> R {
             let pattern = text(1)?;
             let regex = lookup.regex(pattern)?;
             Ok(Val::Bool(regex.is_match(text(0)?)))
+        }
+        // Most ids are lower case already: they are kept as they are, without a copy.
+        Func::LowerAscii if !text(0)?.bytes().any(|b| b.is_ascii_uppercase()) => {
+            Ok(values[0].clone())
         }
         Func::LowerAscii => Ok(Val::str(&text(0)?.to_ascii_lowercase())),
         Func::UpperAscii => Ok(Val::str(&text(0)?.to_ascii_uppercase())),

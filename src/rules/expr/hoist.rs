@@ -1,0 +1,241 @@
+//! Loop-invariant hoisting. A sub-expression inside a comprehension that loops itself but reads
+//! none of the comprehension's variables — `min(tenant.roleAssignments.filter(…).map(…))` inside
+//! `owners.exists(o, …)` — gives the same value on every iteration. It is marked as a memo, which
+//! the evaluator computes on first use and keeps until the outermost comprehension it does not
+//! depend on is entered again. Being computed on first use, it stays lazy: short-circuits and
+//! errors behave exactly as without it.
+
+use super::compile::{Expr, Loop, Step};
+
+/// Marks the invariant sub-expressions of `expr`; returns how many memos it made.
+pub fn hoist(expr: &mut Expr) -> usize {
+    let mut hoister = Hoister {
+        loops: Vec::new(),
+        memos: 0,
+    };
+    hoister.walk(expr);
+    hoister.memos
+}
+
+/// A comprehension being walked: its variables and the memos to forget when it is entered.
+struct Open {
+    var: usize,
+    accu: usize,
+    resets: Vec<usize>,
+}
+
+struct Hoister {
+    loops: Vec<Open>,
+    memos: usize,
+}
+
+impl Hoister {
+    fn walk(&mut self, expr: &mut Expr) {
+        if contains_loop(expr) && !self.loops.is_empty() {
+            let free = free_slots(expr);
+            // The outermost enclosing comprehension from which inward none binds what `expr` reads.
+            let mut outer = self.loops.len();
+            while outer > 0 {
+                let open = &self.loops[outer - 1];
+                if free.contains(&open.var) || free.contains(&open.accu) {
+                    break;
+                }
+                outer -= 1;
+            }
+            if outer < self.loops.len() {
+                // Inside, `expr` sees only the comprehensions outside `outer`.
+                let inner = self.loops.split_off(outer);
+                self.walk_inside(expr);
+                self.loops.extend(inner);
+                let memo = self.memos;
+                self.memos += 1;
+                self.loops[outer].resets.push(memo);
+                let body = std::mem::replace(expr, Expr::Slot(0));
+                *expr = Expr::Memo(memo, Box::new(body));
+                return;
+            }
+        }
+        self.walk_inside(expr);
+    }
+
+    fn walk_inside(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Loop(l) => self.walk_loop(l),
+            other => children(other, &mut |child| self.walk(child)),
+        }
+    }
+
+    fn walk_loop(&mut self, l: &mut Loop) {
+        // The range and the first accumulator are computed once per entry, outside the loop.
+        self.walk(&mut l.range);
+        self.walk(&mut l.init);
+        self.loops.push(Open {
+            var: l.var,
+            accu: l.accu,
+            resets: Vec::new(),
+        });
+        self.walk(&mut l.cond);
+        match &mut l.step {
+            Step::Expr(e) | Step::Append(e) => self.walk(e),
+            Step::AppendIf(keep, e) => {
+                self.walk(keep);
+                self.walk(e);
+            }
+        }
+        self.walk(&mut l.result);
+        let open = self.loops.pop().expect("pushed above");
+        l.resets.extend(open.resets);
+    }
+}
+
+fn contains_loop(expr: &Expr) -> bool {
+    match expr {
+        Expr::Loop(_) => true,
+        Expr::Memo(..) => false,
+        other => {
+            let mut found = false;
+            children_ref(other, &mut |child| found |= contains_loop(child));
+            found
+        }
+    }
+}
+
+/// The slots `expr` reads that no comprehension inside it binds.
+fn free_slots(expr: &Expr) -> Vec<usize> {
+    let mut free = Vec::new();
+    collect_free(expr, &mut Vec::new(), &mut free);
+    free
+}
+
+fn collect_free(expr: &Expr, bound: &mut Vec<usize>, free: &mut Vec<usize>) {
+    match expr {
+        Expr::Slot(slot) => {
+            if !bound.contains(slot) && !free.contains(slot) {
+                free.push(*slot);
+            }
+        }
+        Expr::Loop(l) => {
+            collect_free(&l.range, bound, free);
+            collect_free(&l.init, bound, free);
+            bound.push(l.var);
+            bound.push(l.accu);
+            collect_free(&l.cond, bound, free);
+            match &l.step {
+                Step::Expr(e) | Step::Append(e) => collect_free(e, bound, free),
+                Step::AppendIf(keep, e) => {
+                    collect_free(keep, bound, free);
+                    collect_free(e, bound, free);
+                }
+            }
+            collect_free(&l.result, bound, free);
+            bound.truncate(bound.len() - 2);
+        }
+        other => children_ref(other, &mut |child| collect_free(child, bound, free)),
+    }
+}
+
+/// Calls `f` on each direct sub-expression (comprehensions are walked by the callers).
+fn children(expr: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
+    match expr {
+        Expr::Const(_) | Expr::Slot(_) | Expr::Loop(_) => {}
+        Expr::Select(a, _) | Expr::Has(a, _) | Expr::Not(a) | Expr::Neg(a) => f(a),
+        Expr::NotStrictlyFalse(a) | Expr::Memo(_, a) => f(a),
+        Expr::Index(a, b) | Expr::And(a, b) | Expr::Or(a, b) | Expr::Binary(_, a, b) => {
+            f(a);
+            f(b);
+        }
+        Expr::Cond(c, a, b) => {
+            f(c);
+            f(a);
+            f(b);
+        }
+        Expr::List(items) | Expr::Call(_, items) => items.iter_mut().for_each(f),
+        Expr::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            f(k);
+            f(v);
+        }),
+    }
+}
+
+fn children_ref(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
+    match expr {
+        Expr::Const(_) | Expr::Slot(_) => {}
+        Expr::Loop(l) => {
+            f(&l.range);
+            f(&l.init);
+            f(&l.cond);
+            match &l.step {
+                Step::Expr(e) | Step::Append(e) => f(e),
+                Step::AppendIf(keep, e) => {
+                    f(keep);
+                    f(e);
+                }
+            }
+            f(&l.result);
+        }
+        Expr::Select(a, _) | Expr::Has(a, _) | Expr::Not(a) | Expr::Neg(a) => f(a),
+        Expr::NotStrictlyFalse(a) | Expr::Memo(_, a) => f(a),
+        Expr::Index(a, b) | Expr::And(a, b) | Expr::Or(a, b) | Expr::Binary(_, a, b) => {
+            f(a);
+            f(b);
+        }
+        Expr::Cond(c, a, b) => {
+            f(c);
+            f(a);
+            f(b);
+        }
+        Expr::List(items) | Expr::Call(_, items) => items.iter().for_each(f),
+        Expr::Map(entries) => entries.iter().for_each(|(k, v)| {
+            f(k);
+            f(v);
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lookup::Lookup;
+    use super::super::parse::parse;
+    use super::super::run::{Env, Frame, run};
+    use super::super::value::Val;
+
+    fn eval(text: &str) -> (usize, String) {
+        let compiled = parse(text).expect("in the subset");
+        let tenant = Val::map(Vec::new());
+        let lookup = Lookup::build(&tenant, None);
+        let env = Env { lookup: &lookup };
+        let mut frame = Frame::new(8);
+        let value = run(&compiled, &mut frame, &env).expect("evaluates");
+        (compiled.memos, value.show())
+    }
+
+    #[test]
+    fn invariant_loops_are_computed_once_per_entry_of_the_loop_they_ignore() {
+        // `[5].map(z, z + l[0])` ignores `x` but reads `l`: it is kept for one entry of the
+        // `x` loop, and forgotten when the next `l` enters it again.
+        let (memos, shown) = eval("[[1], [2]].map(l, l.map(x, [5].map(z, z + l[0])))");
+        assert_eq!(memos, 1);
+        assert_eq!(shown, "6, 7");
+    }
+
+    #[test]
+    fn nothing_is_hoisted_when_every_loop_reads_its_variable() {
+        let (memos, shown) = eval("[1, 2].map(x, [3].map(y, x + y))");
+        assert_eq!(memos, 0);
+        assert_eq!(shown, "4, 5");
+    }
+
+    #[test]
+    fn invariance_reaches_past_every_loop_not_read() {
+        // The filter ignores `b` and `o`; the `exists` reads `o`.
+        let (memos, shown) =
+            eval("[1, 2].all(o, [1, 2].exists(b, b + o >= [3, 1].filter(a, a > 0).size()))");
+        assert_eq!(memos, 1);
+        assert_eq!(shown, "true");
+        // Here the `exists` ignores `o` too, and the filter inside it is hoisted again.
+        let (memos, shown) =
+            eval("[1].all(o, [1, 2].exists(b, b >= [3, 1].filter(a, a > 0).size()))");
+        assert_eq!(memos, 2);
+        assert_eq!(shown, "true");
+    }
+}
