@@ -1,0 +1,198 @@
+//! Microsoft365DSC configurations, data files and Workshop YAML: findings point into the DSC text.
+
+use std::path::Path;
+
+use entralint::check::{Outcome, check_source};
+use entralint::diagnostic::FileReport;
+use entralint::report::{self, Format, Style};
+use entralint::rules::{RuleSet, Selection};
+
+fn check(path: &Path) -> Option<FileReport> {
+    let rules = RuleSet::load(&Selection::default()).unwrap();
+    let bytes = std::fs::read(path).unwrap();
+    let name = format!(
+        "tests/fixtures/dsc/{}",
+        path.file_name().unwrap().to_string_lossy()
+    );
+    check_source(&name, &bytes, false, Some(&rules))
+}
+
+fn render(report: Option<FileReport>, format: Format) -> String {
+    let outcome = Outcome {
+        files: report.into_iter().collect(),
+        ..Outcome::default()
+    };
+    let mut out = Vec::new();
+    let style = Style {
+        color: false,
+        width: 100,
+    };
+    report::render(&outcome, format, style, &Default::default(), &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// (rule, line, column) of every diagnostic in a fixture.
+fn found(name: &str) -> Vec<(String, usize, usize)> {
+    let Some(report) = check(&Path::new("tests/fixtures/dsc").join(name)) else {
+        return Vec::new();
+    };
+    report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = report.source.line_col(d.span.start);
+            (d.code.clone(), at.line, at.column)
+        })
+        .collect()
+}
+
+fn has(found: &[(String, usize, usize)], rule: &str, line: usize, column: usize) -> bool {
+    found
+        .iter()
+        .any(|(r, l, c)| r == rule && *l == line && *c == column)
+}
+
+#[test]
+fn short_output_per_fixture() {
+    insta::glob!("fixtures/dsc/*.{ps1,psd1,yml}", |path| {
+        insta::assert_snapshot!(render(check(path), Format::Short));
+    });
+}
+
+#[test]
+fn load_problems_read_well() {
+    for name in ["unterminated-string.ps1", "missing-equals.ps1"] {
+        let path = Path::new("tests/fixtures/dsc").join(name);
+        let rules = None;
+        let bytes = std::fs::read(&path).unwrap();
+        let shown = format!("tests/fixtures/dsc/{name}");
+        let report = check_source(&shown, &bytes, false, rules);
+        insta::assert_snapshot!(format!("human-{name}"), render(report, Format::Human));
+    }
+}
+
+#[test]
+fn findings_point_at_the_assignment_value() {
+    let found = found("authorization-policy.ps1");
+    // `ALLOWINVITESFROM = "Everyone";` — property names and values in any case.
+    assert!(
+        has(&found, "guest-invites-by-everyone", 14, 50),
+        "{found:?}"
+    );
+    assert!(has(&found, "users-can-register-apps", 16, 50), "{found:?}");
+    assert!(has(&found, "user-consent-any-app", 19, 13), "{found:?}");
+    assert!(!found.iter().any(|(r, ..)| r == "email-verified-join"));
+    assert!(!found.iter().any(|(r, ..)| r == "tenant-creation-by-users"));
+    // The restricted guest role satisfies every guest-access rule.
+    assert!(!found.iter().any(|(r, ..)| r.starts_with("guest-access")));
+}
+
+#[test]
+fn values_only_powershell_knows_are_unresolved_and_not_judged() {
+    let found = found("authorization-policy.ps1");
+    assert!(has(&found, "unresolved-value", 23, 54), "{found:?}");
+    assert!(has(&found, "unresolved-value", 24, 50), "{found:?}");
+    // `$OrganizationName` inside the display name is unresolved too.
+    assert!(has(&found, "unresolved-value", 12, 50), "{found:?}");
+    // The defaults standing in for unresolved values are not reported.
+    assert!(
+        !found
+            .iter()
+            .any(|(r, ..)| r == "email-based-subscription-signup")
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(r, ..)| r == "msol-powershell-not-blocked")
+    );
+    // Authentication parameters carry no setting and are not reported.
+    assert_eq!(
+        found
+            .iter()
+            .filter(|(r, ..)| r == "unresolved-value")
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn utf16_export_with_crlf_points_at_lines() {
+    let found = found("export-utf16le-crlf.ps1");
+    assert!(
+        has(&found, "user-consent-low-impact-allowed", 30, 13),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "guest-access-not-most-restrictive", 28, 65),
+        "{found:?}"
+    );
+    assert!(!found.iter().any(|(r, ..)| r == "guest-invites-by-everyone"));
+    // `Ensure = "Absent"`: no Group.Unified object, so the template default applies.
+    assert!(
+        found
+            .iter()
+            .any(|(r, ..)| r == "m365-group-creation-by-users")
+    );
+}
+
+#[test]
+fn absent_resources_leave_defaults_and_guid_instances_read() {
+    let found = found("groups-settings-absent.ps1");
+    assert!(
+        found
+            .iter()
+            .any(|(r, ..)| r == "m365-group-creation-by-users"),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(r, ..)| r == "guests-can-own-m365-groups")
+    );
+}
+
+#[test]
+fn role_requests_and_settings_map_to_assignments_and_settings() {
+    let found = found("role-requests.ps1");
+    // Permanent eligible and time-bound active Global Administrators; the removal is not one.
+    assert!(has(&found, "invalid-value", 45, 73), "{found:?}");
+    assert!(
+        has(&found, "ga-activation-without-approval", 42, 9),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(r, ..)| r == "privileged-assignment-alert-missing")
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(r, ..)| r == "ga-activation-alert-missing")
+    );
+}
+
+#[test]
+fn other_resources_and_scripts_give_no_noise() {
+    assert!(found("not-a-configuration.ps1").is_empty());
+    let found = found("other-resources.ps1");
+    assert!(!found.iter().any(|(r, ..)| r == "syntax-error"));
+    assert!(!found.iter().any(|(r, ..)| r == "unresolved-value"));
+    assert!(
+        !found
+            .iter()
+            .any(|(r, ..)| r == "guests-can-own-m365-groups")
+    );
+}
+
+#[test]
+fn syntax_errors_point_at_the_spot() {
+    assert_eq!(
+        found("unterminated-string.ps1"),
+        vec![("syntax-error".to_string(), 8, 32)]
+    );
+    assert_eq!(
+        found("missing-equals.ps1"),
+        vec![("syntax-error".to_string(), 8, 30)]
+    );
+}
