@@ -196,3 +196,37 @@ fn syntax_errors_point_at_the_spot() {
         vec![("syntax-error".to_string(), 8, 30)]
     );
 }
+
+#[test]
+fn composite_data_files_map_their_azure_ad_tables() {
+    let composite = found("composite-data.psd1");
+    assert!(
+        has(&composite, "email-verified-join", 10, 61),
+        "{composite:?}"
+    );
+    assert!(
+        has(&composite, "guests-have-member-access", 12, 61),
+        "{composite:?}"
+    );
+    assert!(
+        has(&composite, "guests-can-own-m365-groups", 17, 45),
+        "{composite:?}"
+    );
+    assert!(
+        !composite
+            .iter()
+            .any(|(r, ..)| r == "users-can-register-apps")
+    );
+    assert!(
+        !composite
+            .iter()
+            .any(|(r, ..)| r == "ga-activation-without-approval")
+    );
+    // A `{{Placeholder}}` is filled in by a pipeline: its value is not known here.
+    assert!(has(&composite, "unresolved-value", 13, 61), "{composite:?}");
+    assert!(found("configuration-data.psd1").is_empty());
+    assert_eq!(
+        found("unclosed-data.psd1"),
+        vec![("syntax-error".to_string(), 1, 1)]
+    );
+}

@@ -5,6 +5,7 @@
 pub mod lexer;
 pub mod map;
 pub mod parse;
+pub mod psd1;
 
 use std::path::Path;
 
@@ -17,6 +18,8 @@ use crate::diagnostic::{Diagnostic, Span};
 pub enum Format {
     /// A `Configuration` script.
     Script,
+    /// A PowerShell data file in the M365DSC.CompositeResources layout.
+    DataFile,
 }
 
 impl Format {
@@ -25,6 +28,9 @@ impl Format {
         let extension = Path::new(name).extension()?.to_str()?;
         if extension.eq_ignore_ascii_case("ps1") {
             return Some(Format::Script);
+        }
+        if extension.eq_ignore_ascii_case("psd1") {
+            return Some(Format::DataFile);
         }
         None
     }
@@ -38,6 +44,7 @@ impl Format {
                     .get(..14)
                     .is_some_and(|w| w.eq_ignore_ascii_case("configuration "))
             }),
+            Format::DataFile => text.to_ascii_lowercase().contains("nonnodedata"),
         }
     }
 }
@@ -46,7 +53,7 @@ impl Format {
 /// diagnostics.
 pub fn parse(format: Format, text: &str) -> Parsed {
     match format {
-        Format::Script => script(text),
+        Format::Script | Format::DataFile => powershell(format, text),
     }
 }
 
@@ -63,10 +70,10 @@ fn syntax_error(span: Span, message: String) -> Diagnostic {
         .with_help("entralint reads the literal subset of PowerShell that Microsoft365DSC writes")
 }
 
-fn script(text: &str) -> Parsed {
+fn powershell(format: Format, text: &str) -> Parsed {
     let lexed = match lexer::lex(text) {
         Ok(lexed) => lexed,
-        Err(err) if Format::Script.recognises(text) => {
+        Err(err) if format.recognises(text) => {
             return Parsed {
                 document: Document::default(),
                 diagnostics: vec![syntax_error(err.span, err.message)],
@@ -74,9 +81,14 @@ fn script(text: &str) -> Parsed {
         }
         Err(_) => return nothing(),
     };
-    let resources = match parse::configuration(text, &lexed.tokens) {
+    let resources = match format {
+        Format::DataFile => psd1::resources(text, &lexed.tokens),
+        _ => parse::configuration(text, &lexed.tokens),
+    };
+    let resources = match resources {
         None => return nothing(),
         Some(Ok(resources)) => resources,
+        Some(Err(_)) if !format.recognises(text) => return nothing(),
         Some(Err(err)) => {
             return Parsed {
                 document: Document::default(),
