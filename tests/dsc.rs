@@ -230,3 +230,45 @@ fn composite_data_files_map_their_azure_ad_tables() {
         vec![("syntax-error".to_string(), 1, 1)]
     );
 }
+
+#[test]
+fn workshop_yaml_maps_by_file_name() {
+    let policy = found("workshop-cAADAuthorizationPolicy.yml");
+    assert!(
+        has(&policy, "guest-invites-by-everyone", 3, 19),
+        "{policy:?}"
+    );
+    assert!(has(&policy, "users-can-register-apps", 6, 37), "{policy:?}");
+    assert!(
+        has(&policy, "user-consent-low-impact-allowed", 8, 1),
+        "{policy:?}"
+    );
+    // `yes` is a string in YAML 1.2; the boolean parameter reports it with a hint.
+    assert!(has(&policy, "wrong-type", 5, 41), "{policy:?}");
+    // A Datum expression is computed when the configuration is built.
+    assert!(has(&policy, "unresolved-value", 9, 22), "{policy:?}");
+    assert!(
+        !policy
+            .iter()
+            .any(|(r, ..)| r == "msol-powershell-not-blocked")
+    );
+    assert!(!policy.iter().any(|(r, ..)| r == "email-verified-join"));
+
+    let roles = found("workshop-cAADRoleSetting.yml");
+    assert!(
+        !roles
+            .iter()
+            .any(|(r, ..)| r == "privileged-assignment-alert-missing")
+    );
+    assert!(
+        has(&roles, "ga-activation-without-approval", 2, 5),
+        "{roles:?}"
+    );
+    assert!(
+        !roles
+            .iter()
+            .any(|(r, ..)| r == "privileged-role-admin-activation-without-approval")
+    );
+
+    assert!(found("workshop-cAADConditionalAccessPolicy.yml").is_empty());
+}

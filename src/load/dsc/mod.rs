@@ -6,6 +6,7 @@ pub mod lexer;
 pub mod map;
 pub mod parse;
 pub mod psd1;
+pub mod workshop;
 
 use std::path::Path;
 
@@ -20,6 +21,8 @@ pub enum Format {
     Script,
     /// A PowerShell data file in the M365DSC.CompositeResources layout.
     DataFile,
+    /// A Microsoft365DscWorkshop YAML file for the named resource.
+    Workshop(&'static str),
 }
 
 impl Format {
@@ -31,6 +34,10 @@ impl Format {
         }
         if extension.eq_ignore_ascii_case("psd1") {
             return Some(Format::DataFile);
+        }
+        if extension.eq_ignore_ascii_case("yml") || extension.eq_ignore_ascii_case("yaml") {
+            let stem = Path::new(name).file_stem()?.to_str()?;
+            return workshop::resource_of(stem).map(Format::Workshop);
         }
         None
     }
@@ -45,6 +52,8 @@ impl Format {
                     .is_some_and(|w| w.eq_ignore_ascii_case("configuration "))
             }),
             Format::DataFile => text.to_ascii_lowercase().contains("nonnodedata"),
+            // The file's name already says it is one.
+            Format::Workshop(_) => true,
         }
     }
 }
@@ -54,7 +63,18 @@ impl Format {
 pub fn parse(format: Format, text: &str) -> Parsed {
     match format {
         Format::Script | Format::DataFile => powershell(format, text),
+        Format::Workshop(kind) => workshop_yaml(kind, text),
     }
+}
+
+fn workshop_yaml(kind: &str, text: &str) -> Parsed {
+    let mut parsed = super::yaml::parse(text);
+    let Some(root) = parsed.document.root.take() else {
+        return parsed;
+    };
+    let resources = workshop::resources(kind, &root);
+    parsed.document.root = map::map(&resources, &mut parsed.diagnostics);
+    parsed
 }
 
 fn nothing() -> Parsed {
