@@ -272,3 +272,15 @@ fn workshop_yaml_maps_by_file_name() {
 
     assert!(found("workshop-cAADConditionalAccessPolicy.yml").is_empty());
 }
+
+#[test]
+fn deep_nesting_is_reported_not_a_stack_overflow() {
+    let mut text = String::from("Configuration C { Node n { AADAuthorizationPolicy 'p' {\n X = ");
+    text.push_str(&"@(".repeat(100_000));
+    text.push_str(&")".repeat(100_000));
+    text.push_str("\n} } }\n");
+    let report = check_source("deep.ps1", text.as_bytes(), false, None).unwrap();
+    assert_eq!(report.diagnostics.len(), 1);
+    assert_eq!(report.diagnostics[0].code, "syntax-error");
+    assert!(report.diagnostics[0].message.contains("nest deeper"));
+}
