@@ -284,3 +284,85 @@ fn deep_nesting_is_reported_not_a_stack_overflow() {
     assert_eq!(report.diagnostics[0].code, "syntax-error");
     assert!(report.diagnostics[0].message.contains("nest deeper"));
 }
+
+#[test]
+fn a_property_set_twice_is_reported() {
+    let found = found("duplicate-property.ps1");
+    assert!(has(&found, "duplicate-key", 9, 13), "{found:?}");
+    assert!(
+        !found
+            .iter()
+            .any(|(r, ..)| r == "m365-group-creation-by-users")
+    );
+}
+
+#[test]
+fn encodings_of_dsc_files() {
+    let text = "Configuration C\r\n{\r\n Node n\r\n {\r\n  AADAuthorizationPolicy 'p'\r\n  {\r\n   AllowInvitesFrom = 'everyone'\r\n  }\r\n }\r\n}\r\n";
+    let rules = RuleSet::load(&Selection::default()).unwrap();
+    let mut be = vec![0xFE, 0xFF];
+    let mut le = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        be.extend_from_slice(&unit.to_be_bytes());
+        le.extend_from_slice(&unit.to_le_bytes());
+    }
+    for bytes in [be, le, text.as_bytes().to_vec()] {
+        let report = check_source("c.ps1", &bytes, false, Some(&rules)).unwrap();
+        let finding = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "guest-invites-by-everyone")
+            .unwrap();
+        let at = report.source.line_col(finding.span.start);
+        assert_eq!((at.line, at.column), (7, 23));
+    }
+    // UTF-16 without its byte-order mark: reported when it is a configuration, so the NUL bytes
+    // of the ASCII text show.
+    let no_bom: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let report = check_source("c.ps1", &no_bom, true, None);
+    assert!(report.is_none_or(|r| r.diagnostics.iter().all(|d| d.code == "invalid-encoding")));
+    // Some other script in a legacy encoding is not a tenant file.
+    assert!(check_source("tool.ps1", b"Write-Host 'caf\xe9'\n", false, None).is_none());
+    let broken = b"Configuration C {\n Node n { AADAuthorizationPolicy 'p' { AllowInvitesFrom = 'caf\xe9' } }\n}\n";
+    let report = check_source("c.ps1", broken, false, None).unwrap();
+    assert_eq!(report.diagnostics[0].code, "invalid-encoding");
+}
+
+#[test]
+fn folder_walks_read_dsc_files_and_skip_other_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "tests/fixtures/dsc/not-a-configuration.ps1",
+        dir.path().join("deploy.ps1"),
+    )
+    .unwrap();
+    std::fs::copy(
+        "tests/fixtures/dsc/configuration-data.psd1",
+        dir.path().join("ConfigurationData.psd1"),
+    )
+    .unwrap();
+    std::fs::copy(
+        "tests/fixtures/dsc/groups-settings-absent.ps1",
+        dir.path().join("M365TenantConfig.ps1"),
+    )
+    .unwrap();
+    let output = assert_cmd::Command::cargo_bin("entralint")
+        .unwrap()
+        .args(["check", "--format", "short"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stdout.contains("M365TenantConfig.ps1:13:9: warning:"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("[m365-group-creation-by-users]"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("deploy.ps1") && !stderr.contains("deploy.ps1"));
+    assert!(!stdout.contains("ConfigurationData") && !stderr.contains("ConfigurationData"));
+    assert_eq!(output.status.code(), Some(1));
+}

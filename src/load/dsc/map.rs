@@ -217,6 +217,7 @@ impl Mapper<'_> {
         else {
             return;
         };
+        self.duplicates(&resource.props);
         if !self.present(resource) {
             return;
         }
@@ -234,6 +235,31 @@ impl Mapper<'_> {
             // Security defaults and tenant details have no counterpart in the tenant format:
             // they are recognised and read, and nothing of them is checked.
             _ => {}
+        }
+    }
+
+    /// PowerShell rejects a block that sets a property twice (names compare ignoring case); the
+    /// first is read, and both are shown.
+    fn duplicates(&mut self, props: &[Prop]) {
+        for (i, prop) in props.iter().enumerate() {
+            if let Some(first) = props[..i]
+                .iter()
+                .find(|p| p.name.eq_ignore_ascii_case(&prop.name))
+            {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "duplicate-key",
+                        prop.name_span,
+                        format!(
+                            "`{}` is set twice in this block; PowerShell rejects the configuration, and entralint reads the first",
+                            prop.name
+                        ),
+                    )
+                    .with_label("set again here")
+                    .with_related(first.name_span, "first set here")
+                    .with_help("remove one of the two assignments"),
+                );
+            }
         }
     }
 
