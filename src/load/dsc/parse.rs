@@ -180,7 +180,8 @@ impl<'a> Parser<'a> {
                     self.block(out, depth + 1)?;
                 }
                 Some(Tok::Word(kind))
-                    if matches!(self.peek_at(1), Some(Tok::Word(_) | Tok::Str { .. }))
+                    if !is_keyword(kind)
+                        && matches!(self.peek_at(1), Some(Tok::Word(_) | Tok::Str { .. }))
                         && self.next_solid(2) == Some(&Tok::LBrace) =>
                 {
                     let start = self.span();
@@ -362,6 +363,38 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// PowerShell keywords that open a block: `function Name { … }` is not a resource block.
+fn is_keyword(word: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "function",
+        "filter",
+        "workflow",
+        "configuration",
+        "foreach",
+        "for",
+        "while",
+        "do",
+        "until",
+        "if",
+        "elseif",
+        "else",
+        "switch",
+        "try",
+        "catch",
+        "finally",
+        "trap",
+        "class",
+        "enum",
+        "data",
+        "param",
+        "begin",
+        "process",
+        "end",
+        "dynamicparam",
+    ];
+    KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
+}
+
 /// Fills in the text of unresolved values from the source, for messages.
 pub fn fill_unresolved(props: &mut [Prop], text: &str) {
     for prop in props {
@@ -443,6 +476,14 @@ mod tests {
             props[3].value.value,
             PsValue::Unresolved("(Get-Date).AddDays(1)".into())
         );
+    }
+
+    #[test]
+    fn keyword_blocks_are_not_resources() {
+        let text = "Configuration C {\n function Get-Name { return 'x' }\n Node n { AADGroupsSettings 'g' { EnableGroupCreation = $false } }\n}";
+        let found = resources(text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, "AADGroupsSettings");
     }
 
     #[test]
