@@ -366,3 +366,22 @@ fn folder_walks_read_dsc_files_and_skip_other_scripts() {
     assert!(!stdout.contains("ConfigurationData") && !stderr.contains("ConfigurationData"));
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn inline_suppressions_work_in_powershell_comments() {
+    let report = check(Path::new("tests/fixtures/dsc/inline-suppression.ps1")).unwrap();
+    let finding = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "guest-invites-by-everyone")
+        .unwrap();
+    assert_eq!(report.source.line_col(finding.span.start).line, 9);
+    let suppression = finding.suppression.as_ref().unwrap();
+    assert_eq!(suppression.reason, "partner onboarding, reviewed monthly");
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "unused-suppression")
+    );
+}
