@@ -312,6 +312,10 @@ pub const LOAD_CHECKS: &[(&str, &str)] = &[
     ),
     ("file-too-large", "The file is larger than entralint reads"),
     ("unreadable-file", "The file could not be read"),
+    (
+        "unresolved-value",
+        "A Microsoft365DSC value that only PowerShell can evaluate (a variable, an expression)",
+    ),
     ("rule-error", "A rule could not be evaluated on this tenant"),
     (
         "rule-too-costly",

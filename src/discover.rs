@@ -35,7 +35,9 @@ pub struct MissingPath {
     pub path: String,
 }
 
-const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
+/// Microsoft365DSC scripts and data files are among them; the loader tells a configuration from
+/// any other script by its content.
+const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "ps1", "psd1"];
 
 pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
     let mut found = Discovered::default();

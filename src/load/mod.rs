@@ -3,6 +3,7 @@
 //! Each input format is a module that produces the same [`tree::Node`] shape (format v1).
 
 pub mod decode;
+pub mod dsc;
 pub mod tree;
 pub mod yaml;
 
@@ -47,6 +48,13 @@ impl Loaded {
     /// Whether this looks like a tenant document: a tenant key at the top level, or, when the
     /// file did not parse, a line that starts with one.
     pub fn is_tenant_document(&self) -> bool {
+        // DSC loaders only report problems in files they recognised as their layout.
+        if self.document.root.is_none()
+            && !self.diagnostics.is_empty()
+            && dsc::Format::of(&self.source.name).is_some()
+        {
+            return true;
+        }
         if let Some(entries) = self.document.root.as_ref().and_then(|r| r.as_map()) {
             return entries
                 .iter()
@@ -68,8 +76,18 @@ impl Loaded {
 
 /// Loads a file's bytes. `name` is how the file is shown in reports.
 pub fn load(name: &str, bytes: &[u8]) -> Loaded {
+    let dsc_format = dsc::Format::of(name);
     let (text, encoding) = match decode::decode(bytes) {
         Ok(decoded) => decoded,
+        Err(err) if dsc_format.is_some_and(|f| !f.recognises(&err.text)) => {
+            // Some other PowerShell file in an encoding of its own: not a tenant file.
+            return Loaded {
+                source: SourceFile::new(name, err.text),
+                encoding: Encoding::Utf8,
+                document: Document::default(),
+                diagnostics: Vec::new(),
+            };
+        }
         Err(err) => {
             let at = Span::new(err.offset, err.offset);
             let source = SourceFile::new(name, err.text);
@@ -85,7 +103,10 @@ pub fn load(name: &str, bytes: &[u8]) -> Loaded {
             };
         }
     };
-    let parsed = yaml::parse(&text);
+    let parsed = match dsc_format {
+        Some(format) => dsc::parse(format, &text),
+        None => yaml::parse(&text),
+    };
     Loaded {
         source: SourceFile::new(name, text),
         encoding,

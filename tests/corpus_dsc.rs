@@ -1,0 +1,239 @@
+//! The public Microsoft365DSC examples and Microsoft365DscWorkshop files in ../shared/samples:
+//! each loads (or is recognised as holding nothing entralint checks) and gives the findings its
+//! settings call for, at the assignment that sets them. Skipped when the folder is absent.
+
+use std::path::PathBuf;
+
+use entralint::check::check_source;
+use entralint::rules::{RuleSet, Selection};
+
+fn samples() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/samples");
+    dir.is_dir().then_some(dir)
+}
+
+/// (rule, line, column) of every diagnostic; None when the file is not a tenant file.
+fn check(
+    rules: &RuleSet,
+    dir: &std::path::Path,
+    name: &str,
+) -> Option<Vec<(String, usize, usize)>> {
+    let bytes = std::fs::read(dir.join(name)).unwrap();
+    let report = check_source(name, &bytes, false, Some(rules))?;
+    Some(
+        report
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let at = report.source.line_col(d.span.start);
+                (d.code.clone(), at.line, at.column)
+            })
+            .collect(),
+    )
+}
+
+fn has(found: &[(String, usize, usize)], rule: &str, line: usize, column: usize) -> bool {
+    found
+        .iter()
+        .any(|(r, l, c)| r == rule && *l == line && *c == column)
+}
+
+fn lacks(found: &[(String, usize, usize)], rule: &str) -> bool {
+    !found.iter().any(|(r, ..)| r == rule)
+}
+
+fn no_load_errors(found: &[(String, usize, usize)]) -> bool {
+    [
+        "syntax-error",
+        "wrong-type",
+        "invalid-value",
+        "unknown-key",
+        "unknown-role",
+    ]
+    .iter()
+    .all(|code| lacks(found, code))
+}
+
+#[test]
+fn microsoft365dsc_resource_examples() {
+    let Some(dir) = samples() else {
+        println!("skipped: ../shared/samples is not there");
+        return;
+    };
+    let rules = RuleSet::load(&Selection::default()).unwrap();
+
+    let policy = check(
+        &rules,
+        &dir,
+        "m365dsc_example_AADAuthorizationPolicy_2-Update.ps1",
+    )
+    .unwrap();
+    assert!(no_load_errors(&policy), "{policy:?}");
+    assert!(has(&policy, "email-verified-join", 31, 65), "{policy:?}");
+    assert!(
+        has(&policy, "guest-invites-by-everyone", 32, 65),
+        "{policy:?}"
+    );
+    assert!(
+        has(&policy, "email-based-subscription-signup", 33, 65),
+        "{policy:?}"
+    );
+    assert!(
+        has(&policy, "users-can-register-apps", 36, 65),
+        "{policy:?}"
+    );
+    assert!(
+        has(&policy, "security-group-creation-by-users", 37, 65),
+        "{policy:?}"
+    );
+    assert!(
+        has(&policy, "guest-access-not-most-restrictive", 39, 65),
+        "{policy:?}"
+    );
+    // `PermissionGrantPolicyIdsAssignedToDefaultUserRole = @()`: user consent is off.
+    assert!(lacks(&policy, "user-consent-any-app"), "{policy:?}");
+    // `ApplicationId = $ApplicationId` and the like carry no setting: nothing unresolved.
+    assert!(lacks(&policy, "unresolved-value"), "{policy:?}");
+
+    let groups = check(
+        &rules,
+        &dir,
+        "m365dsc_example_AADGroupsSettings_2-Update.ps1",
+    )
+    .unwrap();
+    assert!(no_load_errors(&groups), "{groups:?}");
+    assert!(
+        has(&groups, "guests-can-own-m365-groups", 29, 45),
+        "{groups:?}"
+    );
+    assert!(
+        has(&groups, "m365-group-creation-by-users", 31, 45),
+        "{groups:?}"
+    );
+
+    let leave = check(
+        &rules,
+        &dir,
+        "m365dsc_example_AADExternalIdentityPolicy_2-Update.ps1",
+    )
+    .unwrap();
+    assert!(no_load_errors(&leave), "{leave:?}");
+
+    let setting = check(&rules, &dir, "m365dsc_example_AADRoleSetting_2-Update.ps1").unwrap();
+    assert!(no_load_errors(&setting), "{setting:?}");
+    assert!(
+        has(&setting, "privileged-activation-alert-missing", 44, 73),
+        "{setting:?}"
+    );
+
+    // `Principal = "AdeleV@$TenantId"`: only PowerShell knows who that is.
+    for (name, line) in [
+        (
+            "m365dsc_example_AADRoleAssignmentScheduleRequest_1-Create.ps1",
+            33,
+        ),
+        (
+            "m365dsc_example_AADRoleEligibilityScheduleRequest_1-Create.ps1",
+            28,
+        ),
+    ] {
+        let request = check(&rules, &dir, name).unwrap();
+        assert_eq!(request, vec![("unresolved-value".to_string(), line, 36)]);
+    }
+
+    // Resources with no counterpart in the tenant format: recognised, nothing to check.
+    for name in [
+        "m365dsc_example_AADCrossTenantAccessPolicy_2-Update.ps1",
+        "m365dsc_example_AADSecurityDefaults_2-Update.ps1",
+        "m365dsc_example_AADTenantDetails_2-Update.ps1",
+    ] {
+        assert_eq!(check(&rules, &dir, name), None, "{name}");
+    }
+}
+
+#[test]
+fn microsoft365dscworkshop_files() {
+    let Some(dir) = samples() else {
+        println!("skipped: ../shared/samples is not there");
+        return;
+    };
+    let rules = RuleSet::load(&Selection::default()).unwrap();
+
+    let policy = check(
+        &rules,
+        &dir,
+        "m365dscworkshop_1-AllTenantsConfig_AzureAd_cAADAuthorizationPolicy.yml",
+    )
+    .unwrap();
+    assert!(no_load_errors(&policy), "{policy:?}");
+    assert!(has(&policy, "email-verified-join", 4, 44), "{policy:?}");
+    assert!(
+        has(&policy, "guest-invites-by-everyone", 5, 19),
+        "{policy:?}"
+    );
+    assert!(has(&policy, "users-can-register-apps", 9, 37), "{policy:?}");
+    // The consent list is commented out, so Entra's default (any app) applies.
+    assert!(
+        policy.iter().any(|(r, ..)| r == "user-consent-any-app"),
+        "{policy:?}"
+    );
+
+    let groups = check(
+        &rules,
+        &dir,
+        "m365dscworkshop_1-AllTenantsConfig_AzureAd_cAADGroupsSettings.yml",
+    )
+    .unwrap();
+    assert!(no_load_errors(&groups), "{groups:?}");
+    assert!(lacks(&groups, "guests-can-own-m365-groups"), "{groups:?}");
+    assert!(lacks(&groups, "m365-group-creation-by-users"), "{groups:?}");
+
+    let setting = check(
+        &rules,
+        &dir,
+        "m365dscworkshop_2-EnvironmentConfig_Dev_AzureAd_cAADRoleSetting.yml",
+    )
+    .unwrap();
+    assert!(no_load_errors(&setting), "{setting:?}");
+    assert!(
+        has(&setting, "privileged-activation-alert-missing", 2, 18),
+        "{setting:?}"
+    );
+
+    for name in [
+        "m365dscworkshop_1-AllTenantsConfig_AzureAd_cAADSecurityDefaults.yml",
+        "m365dscworkshop_2-EnvironmentConfig_Dev_AzureAd_cAADTenantDetails.yml",
+    ] {
+        assert_eq!(check(&rules, &dir, name), None, "{name}");
+    }
+}
+
+/// Every DSC sample cut at every character still loads without a panic, with spans in the text.
+#[test]
+fn cut_samples_never_panic() {
+    let Some(dir) = samples() else {
+        println!("skipped: ../shared/samples is not there");
+        return;
+    };
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("m365dsc"))
+        .collect();
+    names.sort();
+    assert!(!names.is_empty());
+    for name in names {
+        let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+        for (cut, _) in text.char_indices() {
+            let Some(report) = check_source(&name, &text.as_bytes()[..cut], true, None) else {
+                continue;
+            };
+            for d in &report.diagnostics {
+                assert!(
+                    d.span.end as usize <= report.source.text.len(),
+                    "{name} cut at {cut}"
+                );
+            }
+        }
+    }
+}
