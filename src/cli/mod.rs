@@ -1,5 +1,7 @@
 //! The command line: flags in, exit code out. All work happens in the library.
 
+mod commands;
+
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +33,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Print the resolved configuration and where each value comes from.
     Config(ConfigArgs),
+    /// Write a tenant file that declares every setting at its secure value, and a configuration.
+    Init(commands::InitArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -177,6 +181,7 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => run_rules(&args),
         Command::Explain(args) => run_explain(&args),
         Command::Config(args) => run_config(&args),
+        Command::Init(args) => commands::run_init(&args),
     };
     ExitCode::from(code)
 }
