@@ -58,3 +58,11 @@ pub fn run_init(args: &InitArgs) -> u8 {
         }
     }
 }
+
+pub fn run_schema() -> u8 {
+    let text = crate::model::schema::tenant_schema_json();
+    match super::write_stdout(|out| out.write_all(text.as_bytes())) {
+        Ok(()) => exit::CLEAN,
+        Err(code) => code,
+    }
+}

@@ -35,6 +35,8 @@ pub enum Command {
     Config(ConfigArgs),
     /// Write a tenant file that declares every setting at its secure value, and a configuration.
     Init(commands::InitArgs),
+    /// Print the JSON Schema of the tenant file, for editors and validators.
+    Schema,
 }
 
 #[derive(Debug, clap::Args)]
@@ -182,6 +184,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => run_explain(&args),
         Command::Config(args) => run_config(&args),
         Command::Init(args) => commands::run_init(&args),
+        Command::Schema => commands::run_schema(),
     };
     ExitCode::from(code)
 }
