@@ -13,6 +13,7 @@ pub mod discover;
 pub mod init;
 pub mod load;
 pub mod model;
+pub mod permissions;
 pub mod report;
 pub mod rules;
 pub mod suppress;

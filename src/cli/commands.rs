@@ -66,3 +66,73 @@ pub fn run_schema() -> u8 {
         Err(code) => code,
     }
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PermissionsFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PermissionsArgs {
+    /// The tenant file.
+    pub file: PathBuf,
+
+    /// Output format: a table for people, JSON for machines.
+    #[arg(long, value_enum, default_value_t = PermissionsFormat::Table)]
+    pub format: PermissionsFormat,
+}
+
+/// Files larger than this are refused, as `check` refuses them.
+const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+pub fn run_permissions(args: &PermissionsArgs) -> u8 {
+    let shown = args.file.display().to_string();
+    let too_large = std::fs::metadata(&args.file).map(|m| m.len() > MAX_FILE_BYTES);
+    let bytes = match too_large {
+        Ok(true) => {
+            eprintln!("error: {shown}: larger than 10 MB; not read");
+            return exit::FAILURE;
+        }
+        Ok(false) => std::fs::read(&args.file),
+        Err(err) => Err(err),
+    };
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            eprintln!("error: {shown}: cannot read: {err}");
+            return exit::FAILURE;
+        }
+    };
+    let loaded = crate::load::load(&shown, &bytes);
+    let mut diagnostics = loaded.diagnostics;
+    let model = crate::model::normalise(&loaded.document, &mut diagnostics);
+    let has_errors = diagnostics
+        .iter()
+        .any(|d| d.severity == crate::diagnostic::Severity::Error);
+    if !diagnostics.is_empty() {
+        let mut report = crate::diagnostic::FileReport {
+            source: loaded.source.clone(),
+            diagnostics,
+        };
+        report.sort();
+        super::print_problems(vec![report]);
+    }
+    let model = match model {
+        Some(model) if !has_errors => model,
+        _ => {
+            // A misread setting would be shown at its default: refuse rather than mislead.
+            eprintln!("error: {shown} has problems (above); fix them to see its permissions");
+            return exit::FINDINGS;
+        }
+    };
+    let permissions = crate::permissions::compute(&model, &loaded.source);
+    let written = super::write_stdout(|out| match args.format {
+        PermissionsFormat::Table => crate::permissions::render::table(&permissions, out),
+        PermissionsFormat::Json => crate::permissions::render::json(&permissions, out),
+    });
+    match written {
+        Ok(()) => exit::CLEAN,
+        Err(code) => code,
+    }
+}

@@ -37,6 +37,8 @@ pub enum Command {
     Init(commands::InitArgs),
     /// Print the JSON Schema of the tenant file, for editors and validators.
     Schema,
+    /// Show what members, guests and customers can do in a tenant, and which settings decide it.
+    Permissions(commands::PermissionsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -185,6 +187,7 @@ pub fn main() -> ExitCode {
         Command::Config(args) => run_config(&args),
         Command::Init(args) => commands::run_init(&args),
         Command::Schema => commands::run_schema(),
+        Command::Permissions(args) => commands::run_permissions(&args),
     };
     ExitCode::from(code)
 }
