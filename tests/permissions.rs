@@ -287,3 +287,28 @@ fn a_missing_file_is_a_failure() {
             .contains("no-such-tenant.yaml: cannot read")
     );
 }
+
+#[test]
+fn folders_and_special_files_are_refused_without_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = entralint()
+        .arg("permissions")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("not a regular file")
+    );
+    #[cfg(unix)]
+    {
+        let fifo = dir.path().join("pipe.yaml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let output = entralint().arg("permissions").arg(&fifo).output().unwrap();
+            assert_eq!(output.status.code(), Some(2));
+        }
+    }
+}

@@ -88,13 +88,17 @@ const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 pub fn run_permissions(args: &PermissionsArgs) -> u8 {
     let shown = args.file.display().to_string();
-    let too_large = std::fs::metadata(&args.file).map(|m| m.len() > MAX_FILE_BYTES);
-    let bytes = match too_large {
-        Ok(true) => {
+    let bytes = match std::fs::metadata(&args.file) {
+        // A FIFO or a device could block the read forever, or never end.
+        Ok(meta) if !meta.is_file() => {
+            eprintln!("error: {shown}: not a regular file; not read");
+            return exit::FAILURE;
+        }
+        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
             eprintln!("error: {shown}: larger than 10 MB; not read");
             return exit::FAILURE;
         }
-        Ok(false) => std::fs::read(&args.file),
+        Ok(_) => std::fs::read(&args.file),
         Err(err) => Err(err),
     };
     let bytes = match bytes {

@@ -683,7 +683,12 @@ macro_rules! section {
                 let mut properties = serde_json::Map::new();
                 $(
                     let field = $crate::model::schema::nullable(generator.subschema_for::<$ty>());
-                    $( properties.insert($alias.to_string(), field.clone()); )*
+                    $(
+                        let mut alias = field.clone();
+                        alias["description"] =
+                            serde_json::json!(concat!("Another spelling of `", $key, "`."));
+                        properties.insert($alias.to_string(), alias);
+                    )*
                     properties.insert($key.to_string(), field);
                 )*
                 $crate::model::schema::object(
