@@ -30,7 +30,7 @@ pub struct Plan {
 
 #[derive(Debug)]
 pub enum InitError {
-    /// The profile or the rules could not be loaded.
+    /// The profile, the rules or the tenant name cannot be used.
     Rules(String),
     /// These files already exist; nothing was written.
     Exists(Vec<PathBuf>),
@@ -78,6 +78,16 @@ pub fn default_name(dir: &Path) -> String {
     } else {
         name
     }
+}
+
+/// Whether a name can go into the file as it is: it becomes a YAML scalar and part of a mailbox.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        && !name.starts_with(['-', '.'])
 }
 
 /// The tenant file's text for a plan. Lines marked `{{if-enabled RULE}}` are kept only when the
@@ -135,6 +145,12 @@ pub fn config_file(plan: &Plan) -> String {
 /// Writes both files into `dir` (created when missing). Refuses, writing nothing, when either
 /// file exists; each file is created exclusively, so a file that appears meanwhile is not replaced.
 pub fn write(dir: &Path, plan: &Plan) -> Result<Vec<PathBuf>, InitError> {
+    if !valid_name(&plan.name) {
+        return Err(InitError::Rules(format!(
+            "`{}` cannot be a tenant name: use letters, digits, `-`, `_` and `.` (--name NAME)",
+            plan.name
+        )));
+    }
     let files = [
         (dir.join(TENANT_FILE), tenant_file(plan)?),
         (dir.join(CONFIG_FILE), config_file(plan)),
@@ -186,5 +202,8 @@ mod tests {
     fn folder_names_become_tenant_names() {
         assert_eq!(default_name(Path::new("/x/Contoso Prod")), "contoso-prod");
         assert_eq!(default_name(Path::new("/x/__")), "my-tenant");
+        assert!(valid_name(&default_name(Path::new("/x/Contoso Prod"))));
+        assert!(!valid_name("a: b"));
+        assert!(!valid_name("-x"));
     }
 }

@@ -173,3 +173,21 @@ fn the_tenant_name_comes_from_the_folder_or_the_flag() {
     let text = std::fs::read_to_string(named.join("tenant.yaml")).unwrap();
     assert!(text.contains("  name: contoso\n"));
 }
+
+#[test]
+fn a_name_that_would_break_the_file_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("t");
+    let output = entralint()
+        .args(["init", "--name", "a: b # c"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("cannot be a tenant name")
+    );
+    assert!(!dir.exists());
+}
