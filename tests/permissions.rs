@@ -200,6 +200,14 @@ fn external_tenants_have_a_customer_column() {
         cell(&p, "read-groups", Audience::Customers).access,
         Access::No
     );
+    // The external-tenant restriction covers every user created there, not only customers.
+    assert_eq!(
+        cell(&p, "read-groups", Audience::Members).access,
+        Access::No
+    );
+    let workforce = compute("tenant: {name: corp}\n");
+    let members = cell(&workforce, "read-groups", Audience::Members);
+    assert_eq!((members.access, members.sources.len()), (Access::Yes, 0));
 }
 
 #[test]

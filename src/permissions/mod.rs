@@ -376,8 +376,8 @@ pub fn compute(model: &Model, source: &SourceFile) -> Permissions {
             .iter()
             .map(|&audience| match audience {
                 Audience::Guests => guest_reads(false),
-                // In an external tenant the same switch keeps customers out of groups and devices.
-                Audience::Customers => Cell {
+                // In an external tenant the same switch keeps its users out of groups and devices.
+                _ if external => Cell {
                     audience,
                     access: yes_no(read_users.value),
                     detail: if read_users.value {
@@ -388,7 +388,7 @@ pub fn compute(model: &Model, source: &SourceFile) -> Permissions {
                     .to_string(),
                     sources: vec![read_users.source.clone()],
                 },
-                Audience::Members => Cell {
+                _ => Cell {
                     audience,
                     access: Access::Yes,
                     detail: "members read every non-hidden group and its members".to_string(),
