@@ -33,15 +33,15 @@ fn the_examples_folder_reports_the_broken_file_and_exits_one() {
         .filter(|l| l.starts_with("examples/broken.yaml:"))
         .collect();
     for (at, code) in [
-        ("7:3", "[unknown-key]"),
-        ("9:20", "[invalid-value]"),
-        ("12:5", "[unknown-key]"),
-        ("14:26", "[wrong-type]"),
-        ("17:3", "[duplicate-key]"),
-        ("20:26", "[wrong-type]"),
-        ("24:15", "[invalid-value]"),
-        ("28:11", "[unknown-role]"),
-        ("30:11", "[invalid-value]"),
+        ("8:3", "[unknown-key]"),
+        ("10:20", "[invalid-value]"),
+        ("13:5", "[unknown-key]"),
+        ("15:26", "[wrong-type]"),
+        ("18:3", "[duplicate-key]"),
+        ("21:26", "[wrong-type]"),
+        ("25:15", "[invalid-value]"),
+        ("29:11", "[unknown-role]"),
+        ("31:11", "[invalid-value]"),
     ] {
         let prefix = format!("examples/broken.yaml:{at}: error: ");
         assert!(

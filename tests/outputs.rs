@@ -133,7 +133,7 @@ fn one_run_writes_several_reports() {
         .assert()
         .code(1)
         .stdout(predicate::str::starts_with(
-            "examples/defaults-workforce.yaml:3:1: warning:",
+            "examples/defaults-workforce.yaml:4:1: warning:",
         ));
     let sarif: serde_json::Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
@@ -210,13 +210,13 @@ fn the_github_format_appends_a_step_summary() {
         .assert()
         .code(1)
         .stdout(predicate::str::starts_with(
-            "::warning file=examples/defaults-workforce.yaml,line=3,col=1,",
+            "::warning file=examples/defaults-workforce.yaml,line=4,col=1,",
         ));
     let text = std::fs::read_to_string(&summary).unwrap();
     assert!(text.starts_with("earlier step\n## entralint\n"), "{text}");
     assert!(
         text.contains(
-            "| `examples/defaults-workforce.yaml` | 3 | warning | `guest-invites-by-everyone` |"
+            "| `examples/defaults-workforce.yaml` | 4 | warning | `guest-invites-by-everyone` |"
         ),
         "{text}"
     );

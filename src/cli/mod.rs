@@ -1,5 +1,7 @@
 //! The command line: flags in, exit code out. All work happens in the library.
 
+mod commands;
+
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +33,12 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Print the resolved configuration and where each value comes from.
     Config(ConfigArgs),
+    /// Write a tenant file that declares every setting at its secure value, and a configuration.
+    Init(commands::InitArgs),
+    /// Print the JSON Schema of the tenant file, for editors and validators.
+    Schema,
+    /// Show what members, guests and customers can do in a tenant, and which settings decide it.
+    Permissions(commands::PermissionsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -177,6 +185,9 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => run_rules(&args),
         Command::Explain(args) => run_explain(&args),
         Command::Config(args) => run_config(&args),
+        Command::Init(args) => commands::run_init(&args),
+        Command::Schema => commands::run_schema(),
+        Command::Permissions(args) => commands::run_permissions(&args),
     };
     ExitCode::from(code)
 }

@@ -532,8 +532,8 @@ impl ToCel for IsoDuration {
 /// Declares a string enum whose values are matched case-insensitively and reported with the
 /// allowed set when they don't match.
 macro_rules! string_enum {
-    ($(#[$meta:meta])* pub enum $name:ident ($what:literal) { $($text:literal => $variant:ident),+ $(,)? }) => {
-        $(#[$meta])*
+    ($(#[doc = $doc:literal])* pub enum $name:ident ($what:literal) { $($text:literal => $variant:ident),+ $(,)? }) => {
+        $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name { $($variant),+ }
 
@@ -578,6 +578,16 @@ macro_rules! string_enum {
                 $crate::model::field::cel_str(self.as_str())
             }
         }
+
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                $crate::model::schema::string_enum(concat!($($doc, "\n",)*), Self::VALUES)
+            }
+        }
     };
 }
 pub(crate) use string_enum;
@@ -586,7 +596,7 @@ pub(crate) use string_enum;
 /// keys reported with the nearest known key), and its effective CEL value.
 macro_rules! section {
     (
-        $(#[$meta:meta])*
+        $(#[doc = $doc:literal])*
         pub struct $name:ident
             $([identity = $identity:literal])?
             $([required = $($required:ident ($required_key:literal)),+])?
@@ -595,7 +605,7 @@ macro_rules! section {
             $( $(#[$fmeta:meta])* $key:literal $(| $alias:literal)* => $field:ident : $ty:ty ),* $(,)?
         }
     ) => {
-        $(#[$meta])*
+        $(#[doc = $doc])*
         #[derive(Debug, Clone, Default, PartialEq)]
         pub struct $name {
             /// The span of the whole mapping.
@@ -657,6 +667,31 @@ macro_rules! section {
 
             fn absent(path: &str, cx: &$crate::model::field::CelCx) -> $crate::rules::expr::Val {
                 Self::default().to_cel(path, cx)
+            }
+        }
+
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let mut properties = serde_json::Map::new();
+                $(
+                    let field = $crate::model::schema::nullable(generator.subschema_for::<$ty>());
+                    $(
+                        let mut alias = field.clone();
+                        alias["description"] =
+                            serde_json::json!(concat!("Another spelling of `", $key, "`."));
+                        properties.insert($alias.to_string(), alias);
+                    )*
+                    properties.insert($key.to_string(), field);
+                )*
+                $crate::model::schema::object(
+                    concat!($($doc, "\n",)*),
+                    properties,
+                    &[$($($required_key),+)?],
+                )
             }
         }
     };

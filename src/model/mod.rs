@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod defaults;
 pub mod field;
+pub mod schema;
 pub mod sections;
 pub mod suggest;
 

@@ -1,0 +1,142 @@
+//! The `init`, `schema` and `permissions` commands: flags in, exit code out.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use super::exit;
+use crate::init::{self, Plan};
+use crate::model::TenantKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    Workforce,
+    External,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The folder to write tenant.yaml and .entralint.yaml into (created when missing).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// The kind of tenant.
+    #[arg(long, value_enum, default_value_t = Kind::Workforce)]
+    pub kind: Kind,
+
+    /// Baseline profile: recommended, cisa, cis-m365, cis-azure, eidsca or zero-trust.
+    #[arg(long, value_name = "NAME", default_value = "recommended")]
+    pub profile: String,
+
+    /// The tenant's name (default: the folder's name).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+pub fn run_init(args: &InitArgs) -> u8 {
+    let plan = Plan {
+        kind: match args.kind {
+            Kind::Workforce => TenantKind::Workforce,
+            Kind::External => TenantKind::External,
+        },
+        profile: args.profile.clone(),
+        name: args
+            .name
+            .clone()
+            .unwrap_or_else(|| init::default_name(&args.dir)),
+    };
+    match init::write(&args.dir, &plan) {
+        Ok(written) => {
+            for path in written {
+                eprintln!("wrote {}", path.display());
+            }
+            exit::CLEAN
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            exit::FAILURE
+        }
+    }
+}
+
+pub fn run_schema() -> u8 {
+    let text = crate::model::schema::tenant_schema_json();
+    match super::write_stdout(|out| out.write_all(text.as_bytes())) {
+        Ok(()) => exit::CLEAN,
+        Err(code) => code,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PermissionsFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PermissionsArgs {
+    /// The tenant file.
+    pub file: PathBuf,
+
+    /// Output format: a table for people, JSON for machines.
+    #[arg(long, value_enum, default_value_t = PermissionsFormat::Table)]
+    pub format: PermissionsFormat,
+}
+
+/// Files larger than this are refused, as `check` refuses them.
+const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+pub fn run_permissions(args: &PermissionsArgs) -> u8 {
+    let shown = args.file.display().to_string();
+    let bytes = match std::fs::metadata(&args.file) {
+        // A FIFO or a device could block the read forever, or never end.
+        Ok(meta) if !meta.is_file() => {
+            eprintln!("error: {shown}: not a regular file; not read");
+            return exit::FAILURE;
+        }
+        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+            eprintln!("error: {shown}: larger than 10 MB; not read");
+            return exit::FAILURE;
+        }
+        Ok(_) => std::fs::read(&args.file),
+        Err(err) => Err(err),
+    };
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            eprintln!("error: {shown}: cannot read: {err}");
+            return exit::FAILURE;
+        }
+    };
+    let loaded = crate::load::load(&shown, &bytes);
+    let mut diagnostics = loaded.diagnostics;
+    let model = crate::model::normalise(&loaded.document, &mut diagnostics);
+    let has_errors = diagnostics
+        .iter()
+        .any(|d| d.severity == crate::diagnostic::Severity::Error);
+    if !diagnostics.is_empty() {
+        let mut report = crate::diagnostic::FileReport {
+            source: loaded.source.clone(),
+            diagnostics,
+        };
+        report.sort();
+        super::print_problems(vec![report]);
+    }
+    let model = match model {
+        Some(model) if !has_errors => model,
+        _ => {
+            // A misread setting would be shown at its default: refuse rather than mislead.
+            eprintln!("error: {shown} has problems (above); fix them to see its permissions");
+            return exit::FINDINGS;
+        }
+    };
+    let permissions = crate::permissions::compute(&model, &loaded.source);
+    let written = super::write_stdout(|out| match args.format {
+        PermissionsFormat::Table => crate::permissions::render::table(&permissions, out),
+        PermissionsFormat::Json => crate::permissions::render::json(&permissions, out),
+    });
+    match written {
+        Ok(()) => exit::CLEAN,
+        Err(code) => code,
+    }
+}

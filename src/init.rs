@@ -1,0 +1,209 @@
+//! `entralint init`: a starting tenant file that declares every setting at its secure value, and a
+//! `.entralint.yaml` naming the profile. The tenant files are data under `rules/data/init/`.
+
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::model::TenantKind;
+use crate::rules::{LoadError, RuleSet, Selection};
+
+/// The tenant file `init` writes, inside the chosen folder.
+pub const TENANT_FILE: &str = "tenant.yaml";
+/// The configuration file `init` writes next to it.
+pub const CONFIG_FILE: &str = ".entralint.yaml";
+/// Where editors find the schema; the published copy lives in the entralint repository.
+pub const SCHEMA_URL: &str =
+    "https://raw.githubusercontent.com/entralint/entralint/main/schema/tenant.schema.json";
+
+const WORKFORCE: &str = include_str!("../rules/data/init/workforce.yaml");
+const EXTERNAL: &str = include_str!("../rules/data/init/external.yaml");
+
+/// What to write and where.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub kind: TenantKind,
+    pub profile: String,
+    /// The tenant's name (`tenant.name`); also names the alert mailbox.
+    pub name: String,
+}
+
+#[derive(Debug)]
+pub enum InitError {
+    /// The profile, the rules or the tenant name cannot be used.
+    Rules(String),
+    /// These files already exist; nothing was written.
+    Exists(Vec<PathBuf>),
+    Io(PathBuf, std::io::Error),
+}
+
+impl fmt::Display for InitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InitError::Rules(message) => f.write_str(message),
+            InitError::Exists(paths) => {
+                let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                write!(
+                    f,
+                    "{} already exist{}; init writes new files only and changed nothing (move {} away or pick another folder)",
+                    shown.join(" and "),
+                    if paths.len() == 1 { "s" } else { "" },
+                    if paths.len() == 1 { "it" } else { "them" },
+                )
+            }
+            InitError::Io(path, err) => write!(f, "{}: {err}", path.display()),
+        }
+    }
+}
+
+/// The tenant name `init` uses for a folder: its last component, or a neutral one.
+pub fn default_name(dir: &Path) -> String {
+    let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let name: String = absolute
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let name = name.trim_matches('-').to_string();
+    if name.is_empty() {
+        "my-tenant".to_string()
+    } else {
+        name
+    }
+}
+
+/// Whether a name can go into the file as it is: it becomes a YAML scalar and part of a mailbox.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        && !name.starts_with(['-', '.'])
+}
+
+/// The tenant file's text for a plan. Lines marked `{{if-enabled RULE}}` are kept only when the
+/// profile turns RULE on, so the file carries no suppression that would be reported as unused.
+pub fn tenant_file(plan: &Plan) -> Result<String, InitError> {
+    let rules = RuleSet::load(&Selection {
+        profile: Some(plan.profile.clone()),
+        ..Selection::default()
+    })
+    .map_err(|err| match err {
+        LoadError::Message(message) => InitError::Rules(message),
+        LoadError::Files(_) => InitError::Rules("the built-in rules do not load".to_string()),
+    })?;
+    let template = match plan.kind {
+        TenantKind::Workforce => WORKFORCE,
+        TenantKind::External => EXTERNAL,
+    };
+    let alerts = format!("security@{}.onmicrosoft.com", plan.name);
+    let mut out = String::with_capacity(template.len());
+    for line in template.lines() {
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let line = match line.trim_start().strip_prefix("{{if-enabled ") {
+            Some(rest) => {
+                let Some((rule, text)) = rest.split_once("}}") else {
+                    continue;
+                };
+                if !rules.get(rule).is_some_and(|r| r.enabled) {
+                    continue;
+                }
+                format!("{indent}{text}")
+            }
+            None => line.to_string(),
+        };
+        out.push_str(
+            &line
+                .replace("{{schema}}", SCHEMA_URL)
+                .replace("{{profile}}", &plan.profile)
+                .replace("{{name}}", &plan.name)
+                .replace("{{alerts}}", &alerts),
+        );
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// The configuration's text: the profile, and where tenant files are found.
+pub fn config_file(plan: &Plan) -> String {
+    format!(
+        "# entralint configuration, written by `entralint init`.\n\
+         profile: {}   # the baseline findings answer to; `entralint rules` lists what it turns on\n",
+        plan.profile
+    )
+}
+
+/// Writes both files into `dir` (created when missing). Refuses, writing nothing, when either
+/// file exists; each file is created exclusively, so a file that appears meanwhile is not replaced.
+pub fn write(dir: &Path, plan: &Plan) -> Result<Vec<PathBuf>, InitError> {
+    if !valid_name(&plan.name) {
+        return Err(InitError::Rules(format!(
+            "`{}` cannot be a tenant name: use letters, digits, `-`, `_` and `.` (--name NAME)",
+            plan.name
+        )));
+    }
+    let files = [
+        (dir.join(TENANT_FILE), tenant_file(plan)?),
+        (dir.join(CONFIG_FILE), config_file(plan)),
+    ];
+    let existing: Vec<PathBuf> = files
+        .iter()
+        .filter(|(path, _)| path.symlink_metadata().is_ok())
+        .map(|(path, _)| path.clone())
+        .collect();
+    if !existing.is_empty() {
+        return Err(InitError::Exists(existing));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| InitError::Io(dir.to_path_buf(), e))?;
+    let mut written = Vec::new();
+    for (path, text) in &files {
+        let result = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map_err(|err| (false, err))
+            .and_then(|mut file| {
+                file.write_all(text.as_bytes())
+                    .and(file.sync_all())
+                    .map_err(|err| (true, err))
+            });
+        if let Err((created, err)) = result {
+            // Leave the folder as it was: remove only what this run created.
+            if created {
+                let _ = std::fs::remove_file(path);
+            }
+            for done in &written {
+                let _ = std::fs::remove_file(done);
+            }
+            return Err(match err.kind() {
+                std::io::ErrorKind::AlreadyExists => InitError::Exists(vec![path.clone()]),
+                _ => InitError::Io(path.clone(), err),
+            });
+        }
+        written.push(path.clone());
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_names_become_tenant_names() {
+        assert_eq!(default_name(Path::new("/x/Contoso Prod")), "contoso-prod");
+        assert_eq!(default_name(Path::new("/x/__")), "my-tenant");
+        assert!(valid_name(&default_name(Path::new("/x/Contoso Prod"))));
+        assert!(!valid_name("a: b"));
+        assert!(!valid_name("-x"));
+    }
+}
