@@ -522,10 +522,19 @@ fn report_fixes(summary: &crate::fix::Summary, mode: crate::fix::Mode) {
         crate::fix::Mode::Write => "fixed",
         crate::fix::Mode::Diff => "would fix",
     };
+    for (file, rule, reason) in &summary.not_editable {
+        eprintln!("warning: {file}: cannot fix {rule}: {reason}");
+    }
     eprintln!(
-        "{verb} {} in {}",
+        "{verb} {} in {}; {} {}",
         plural(summary.fixes, "setting"),
-        plural(summary.files, "file")
+        plural(summary.files, "file"),
+        plural(summary.remaining, "finding"),
+        if summary.remaining == 1 {
+            "remains"
+        } else {
+            "remain"
+        }
     );
     if summary.unsafe_skipped > 0 {
         eprintln!(

@@ -28,6 +28,19 @@ pub enum Blocked {
     NotAMapping,
     /// The value is a block scalar (`|`, `>`), whose header is outside its span.
     BlockScalar,
+    /// The mapping comes (in part) from an alias or a merge key: editing the anchored text would
+    /// change every place that uses it.
+    Alias,
+}
+
+impl Blocked {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Blocked::NotAMapping => "a key on the way to the setting does not hold a mapping",
+            Blocked::BlockScalar => "the value is a block scalar",
+            Blocked::Alias => "the setting comes from an alias or a merge key",
+        }
+    }
 }
 
 /// The edits for a set of ops: each edit with the indices of the ops it makes, and the ops that
@@ -158,6 +171,10 @@ fn locate<'a>(root: &'a Node, path: &[String]) -> Located<'a> {
             }
             _ => return Located::Blocked(Blocked::NotAMapping),
         };
+        // An alias copies the anchored node with its spans: they lie outside the mapping.
+        if !within(node, entries, via) {
+            return Located::Blocked(Blocked::Alias);
+        }
         match entries.iter().find(|e| e.key.as_str() == Some(segment)) {
             Some(entry) if depth + 1 == path.len() => {
                 return Located::Found {
@@ -179,6 +196,17 @@ fn locate<'a>(root: &'a Node, path: &[String]) -> Located<'a> {
         }
     }
     Located::Blocked(Blocked::NotAMapping)
+}
+
+/// Whether a mapping's text is where its key says, and holds every one of its entries.
+fn within(node: &Node, entries: &[crate::load::tree::Entry], via: Option<&Node>) -> bool {
+    let after_key = via.is_none_or(|key| node.span.start >= key.span.end);
+    after_key
+        && entries.iter().all(|e| {
+            e.key.span.start >= node.span.start
+                && e.value.span.end <= node.span.end
+                && e.value.span.start >= e.key.span.end
+        })
 }
 
 /// Keys to insert under one mapping, in the order the ops named them.
@@ -584,4 +612,126 @@ fn plain_safe(s: &str) -> bool {
         && s.parse::<f64>().is_err()
         && !s.starts_with("0x")
         && !s.starts_with("0o")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(text: &str, path: &str, value: Json) -> Result<String, Blocked> {
+        let parsed = crate::load::yaml::parse(text);
+        let root = parsed.document.root.expect("a document");
+        let op = SetOp {
+            path: path.split('.').map(str::to_string).collect(),
+            value,
+        };
+        let plan = plan_edits(text, &root, &[op]);
+        if let Some((_, reason)) = plan.blocked.first() {
+            return Err(*reason);
+        }
+        let edits: Vec<Edit> = plan.edits.into_iter().map(|(e, _)| e).collect();
+        Ok(apply(text, &edits).0)
+    }
+
+    #[test]
+    fn anchored_and_merged_mappings_are_not_edited() {
+        let merged = "a: &x\n  b: 1\nc:\n  <<: *x\n  d: 2\n";
+        assert_eq!(edit(merged, "c.b", Json::from(2)), Err(Blocked::Alias));
+        assert_eq!(edit(merged, "c.e", Json::from(2)), Err(Blocked::Alias));
+        let aliased = "a: &x {b: 1}\nc: *x\n";
+        assert_eq!(edit(aliased, "c.b", Json::from(2)), Err(Blocked::Alias));
+        // The anchored mapping itself is edited where it is written.
+        assert_eq!(
+            edit("a: &x\n  b: 1\n", "a.b", Json::from(2)).unwrap(),
+            "a: &x\n  b: 2\n"
+        );
+    }
+
+    #[test]
+    fn block_scalars_are_not_replaced() {
+        assert_eq!(
+            edit("a:\n  b: |\n    text\n", "a.b", Json::from("x")),
+            Err(Blocked::BlockScalar)
+        );
+    }
+
+    #[test]
+    fn a_file_without_a_final_line_break_gets_one_before_the_new_key() {
+        assert_eq!(
+            edit("a:\n  b: 1", "a.c", Json::from(true)).unwrap(),
+            "a:\n  b: 1\n  c: true\n"
+        );
+    }
+
+    #[test]
+    fn keys_go_before_trailing_comments_and_document_end() {
+        assert_eq!(
+            edit(
+                "a:\n  b: 1  # one\n# about c\nc: 2\n...\n",
+                "a.d",
+                Json::from(false)
+            )
+            .unwrap(),
+            "a:\n  b: 1  # one\n  d: false\n# about c\nc: 2\n...\n"
+        );
+        assert_eq!(
+            edit("a: 1\n...\n", "b.c", Json::from(false)).unwrap(),
+            "a: 1\nb:\n  c: false\n...\n"
+        );
+    }
+
+    #[test]
+    fn strings_are_quoted_only_when_plain_would_read_differently() {
+        for (value, written) in [
+            ("adminsAndGuestInviters", "adminsAndGuestInviters"),
+            ("true", "\"true\""),
+            ("1.5", "\"1.5\""),
+            ("a: b", "\"a: b\""),
+            ("", "\"\""),
+            ("#x", "\"#x\""),
+        ] {
+            assert_eq!(
+                edit("a:\n  b: 1\n", "a.c", Json::from(value)).unwrap(),
+                format!("a:\n  b: 1\n  c: {written}\n")
+            );
+        }
+    }
+
+    #[test]
+    fn a_key_quoted_like_its_siblings() {
+        assert_eq!(
+            edit("'a':\n  'b': 1\n", "a.c", Json::from(true)).unwrap(),
+            "'a':\n  'b': 1\n  'c': true\n"
+        );
+    }
+
+    #[test]
+    fn an_explicit_null_is_not_a_mapping() {
+        assert_eq!(
+            edit("a: ~\n", "a.b", Json::from(true)),
+            Err(Blocked::NotAMapping)
+        );
+        assert_eq!(edit("a: ~\n", "a", Json::from(true)).unwrap(), "a: true\n");
+    }
+
+    #[test]
+    fn inserts_at_the_same_spot_wait_for_the_next_pass() {
+        let edits = [
+            Edit {
+                span: Span::new(3, 3),
+                text: "x".into(),
+            },
+            Edit {
+                span: Span::new(3, 3),
+                text: "y".into(),
+            },
+            Edit {
+                span: Span::new(0, 2),
+                text: "z".into(),
+            },
+        ];
+        let (text, taken) = apply("abcdef", &edits);
+        assert_eq!(text, "zcxdef");
+        assert_eq!(taken, [0, 2]);
+    }
 }

@@ -48,6 +48,8 @@ pub struct Fixed {
     pub unsafe_skipped: Vec<String>,
     /// Why the file was not fixed at all.
     pub blocked: Option<String>,
+    /// Fixes that cannot be made as a text edit: the rule and why.
+    pub not_editable: Vec<(String, &'static str)>,
     /// The findings in the fixed text.
     pub report: FileReport,
 }
@@ -95,6 +97,7 @@ pub fn fix_source(name: &str, text: &str, fixer: &Fixer) -> Option<Fixed> {
         fixes: 0,
         unsafe_skipped: Vec::new(),
         blocked: None,
+        not_editable: Vec::new(),
         report: FileReport {
             source: report.source.clone(),
             diagnostics: Vec::new(),
@@ -120,7 +123,19 @@ pub fn fix_source(name: &str, text: &str, fixer: &Fixer) -> Option<Fixed> {
             break;
         }
         let ops: Vec<edit::SetOp> = plan.fixes.iter().map(|p| p.op.clone()).collect();
-        let planned = edit::plan_edits(&fixed.text, root, &ops).edits;
+        let edit::EditPlan {
+            edits: planned,
+            blocked,
+        } = edit::plan_edits(&fixed.text, root, &ops);
+        fixed.not_editable = blocked
+            .iter()
+            .flat_map(|&(i, why)| {
+                plan.fixes[i]
+                    .rules
+                    .iter()
+                    .map(move |r| (r.clone(), why.reason()))
+            })
+            .collect();
         let edits: Vec<Edit> = planned.iter().map(|(e, _)| e.clone()).collect();
         let (text, taken) = edit::apply(&fixed.text, &edits);
         if taken.is_empty() || text == fixed.text {
@@ -176,6 +191,10 @@ pub struct Summary {
     pub unsafe_skipped: usize,
     /// Files left alone, and why.
     pub blocked: Vec<(String, String)>,
+    /// Fixes that cannot be made as a text edit: the file, the rule and why.
+    pub not_editable: Vec<(String, String, &'static str)>,
+    /// Active findings left in the files that were fixed.
+    pub remaining: usize,
     /// The diffs, in file order (`--diff`).
     pub diff: String,
 }
@@ -212,6 +231,12 @@ pub fn run(files: &mut [FileReport], fixer: &Fixer, mode: Mode) -> Summary {
         if let Some(reason) = &fixed.blocked {
             summary.blocked.push((name.clone(), reason.clone()));
         }
+        summary.not_editable.extend(
+            fixed
+                .not_editable
+                .iter()
+                .map(|(rule, why)| (name.clone(), rule.clone(), *why)),
+        );
         if fixed.text != text {
             match mode {
                 Mode::Diff => summary
@@ -232,6 +257,11 @@ pub fn run(files: &mut [FileReport], fixer: &Fixer, mode: Mode) -> Summary {
         }
         *report = fixed.report;
     }
+    summary.remaining = files
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .filter(|d| d.is_active())
+        .count();
     summary
 }
 
