@@ -404,6 +404,14 @@ struct Shape {
     step: usize,
     quote: u8,
     comments: bool,
+    /// Settings in reverse order.
+    reverse: bool,
+    /// Nested mappings written as YAML flow mappings (`{a: 1}`).
+    flow: bool,
+    /// Blank lines, comment lines and a list of users between the settings.
+    extras: bool,
+    /// Sections with nothing chosen written as an empty `key:`.
+    empty_sections: bool,
 }
 
 fn shape() -> impl Strategy<Value = Shape> {
@@ -411,14 +419,14 @@ fn shape() -> impl Strategy<Value = Shape> {
     (
         any::<bool>(),
         proptest::collection::vec(0u8..3, count),
-        any::<bool>(),
-        any::<bool>(),
+        (any::<bool>(), any::<bool>()),
         prop_oneof![Just(2usize), Just(4)],
         0u8..3,
         any::<bool>(),
+        (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),
     )
         .prop_map(
-            |(external, values, json, crlf, step, quote, comments)| Shape {
+            |(external, values, (json, crlf), step, quote, comments, more)| Shape {
                 external,
                 values,
                 json,
@@ -426,6 +434,10 @@ fn shape() -> impl Strategy<Value = Shape> {
                 step,
                 quote,
                 comments,
+                reverse: more.0,
+                flow: more.1,
+                extras: more.2,
+                empty_sections: more.3,
             },
         )
 }
@@ -436,7 +448,11 @@ fn render(shape: &Shape) -> String {
         "tenant".into(),
         serde_json::json!({"name": "generated", "kind": if shape.external { "external" } else { "workforce" }}),
     );
-    for ((path, good, bad), choice) in SETTINGS.iter().zip(&shape.values) {
+    let mut chosen: Vec<_> = SETTINGS.iter().zip(&shape.values).collect();
+    if shape.reverse {
+        chosen.reverse();
+    }
+    for ((path, good, bad), choice) in chosen {
         let value = match choice {
             1 => good.clone(),
             2 => bad.clone(),
@@ -455,8 +471,19 @@ fn render(shape: &Shape) -> String {
     let text = if shape.json {
         serde_json::to_string_pretty(&root).unwrap() + "\n"
     } else {
+        if shape.empty_sections {
+            for (path, ..) in SETTINGS.iter() {
+                root.entry(path[0].clone())
+                    .or_insert(serde_json::Value::Null);
+            }
+        }
         let mut out = String::from("# generated\n");
         block(&root, 0, shape, &mut out);
+        if shape.extras {
+            out.push_str(
+                "\n# people\nusers:\n  - id: alice@contoso.example\n    userType: Member\n",
+            );
+        }
         out
     };
     if shape.crlf {
@@ -476,6 +503,10 @@ fn block(
         out.push_str(&" ".repeat(indent));
         out.push_str(key);
         match value {
+            serde_json::Value::Null => out.push_str(":\n"),
+            serde_json::Value::Object(inner) if shape.flow && indent > 0 => {
+                out.push_str(&format!(": {}\n", flow(inner)));
+            }
             serde_json::Value::Object(inner) => {
                 out.push(':');
                 if shape.comments {
@@ -483,6 +514,9 @@ fn block(
                 }
                 out.push('\n');
                 block(inner, indent + shape.step, shape, out);
+                if shape.extras && indent == 0 {
+                    out.push_str("\n# more settings to come\n");
+                }
             }
             serde_json::Value::Array(items) if !items.is_empty() => {
                 out.push_str(":\n");
@@ -514,6 +548,23 @@ fn block(
     }
 }
 
+/// A YAML flow mapping of plain keys and values.
+fn flow(map: &serde_json::Map<String, serde_json::Value>) -> String {
+    let entries: Vec<String> = map
+        .iter()
+        .map(|(key, value)| match value {
+            serde_json::Value::Object(inner) => format!("{key}: {}", flow(inner)),
+            serde_json::Value::String(s) => format!("{key}: {s}"),
+            serde_json::Value::Array(items) => {
+                let items: Vec<&str> = items.iter().filter_map(|i| i.as_str()).collect();
+                format!("{key}: [{}]", items.join(", "))
+            }
+            other => format!("{key}: {other}"),
+        })
+        .collect();
+    format!("{{{}}}", entries.join(", "))
+}
+
 /// Every byte outside a pass's edits is unchanged: walking the edits in order, the text between
 /// them is the same before and after.
 fn check_untouched(before: &str, after: &str, edits: &[entralint::fix::edit::Edit]) {
@@ -541,7 +592,7 @@ fn check_untouched(before: &str, after: &str, edits: &[entralint::fix::edit::Edi
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
     fn fixes_reparse_touch_only_their_spans_and_leave_nothing_to_fix(shape in shape()) {
