@@ -244,6 +244,72 @@ fn an_empty_section_gets_its_keys_under_it() {
     );
 }
 
+#[test]
+fn every_example_file_fixes_cleanly() {
+    let mut fixed_files = 0;
+    for entry in walk(std::path::Path::new("examples")) {
+        let text = std::fs::read_to_string(&entry).unwrap();
+        let Some(report) =
+            entralint::check::check_source("tenant.yaml", text.as_bytes(), false, Some(&RULES))
+        else {
+            continue;
+        };
+        let fixed = fix_with(&text, true, None);
+        if report.diagnostics.iter().any(|d| d.code == "unknown-key") {
+            assert_eq!(
+                fixed.text,
+                text,
+                "{}: a file with load errors was edited",
+                entry.display()
+            );
+            continue;
+        }
+        assert!(
+            fixed.blocked.is_none(),
+            "{}: {:?}",
+            entry.display(),
+            fixed.blocked
+        );
+        let left: Vec<&str> = fixed
+            .report
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_active() && d.fixable)
+            .map(|d| d.code.as_str())
+            .collect();
+        assert!(
+            left.is_empty(),
+            "{}: still fixable: {left:?}",
+            entry.display()
+        );
+        assert_eq!(
+            fix_with(&fixed.text, true, None).fixes,
+            0,
+            "{}",
+            entry.display()
+        );
+        fixed_files += usize::from(fixed.fixes > 0);
+    }
+    assert!(
+        fixed_files >= 10,
+        "only {fixed_files} example files had fixes"
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "json") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
 // The command line.
 
 #[test]

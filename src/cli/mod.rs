@@ -538,8 +538,13 @@ fn report_fixes(summary: &crate::fix::Summary, mode: crate::fix::Mode) {
     );
     if summary.unsafe_skipped > 0 {
         eprintln!(
-            "{} not applied: unsafe (rerun with --unsafe-fixes to apply)",
-            plural(summary.unsafe_skipped, "fix")
+            "{} {} not applied: unsafe (rerun with --unsafe-fixes to apply)",
+            summary.unsafe_skipped,
+            if summary.unsafe_skipped == 1 {
+                "fix"
+            } else {
+                "fixes"
+            }
         );
     }
 }
