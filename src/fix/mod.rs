@@ -90,7 +90,12 @@ fn checked(name: &str, text: &str, fixer: &Fixer) -> Option<FileReport> {
 
 /// Fixes one document held in memory. None when it is not a tenant document.
 pub fn fix_source(name: &str, text: &str, fixer: &Fixer) -> Option<Fixed> {
-    let mut report = checked(name, text, fixer)?;
+    let report = checked(name, text, fixer)?;
+    Some(fix_checked(name, text, report, fixer))
+}
+
+/// [`fix_source`] for a text whose findings are known already.
+fn fix_checked(name: &str, text: &str, mut report: FileReport, fixer: &Fixer) -> Fixed {
     let mut fixed = Fixed {
         text: text.to_string(),
         passes: Vec::new(),
@@ -105,12 +110,12 @@ pub fn fix_source(name: &str, text: &str, fixer: &Fixer) -> Option<Fixed> {
     };
     let Some(rules) = fixer.checker.rules else {
         fixed.report = report;
-        return Some(fixed);
+        return fixed;
     };
     if let Some(error) = load_error(&report) {
         fixed.blocked = Some(format!("it does not load cleanly ({})", error.code));
         fixed.report = report;
-        return Some(fixed);
+        return fixed;
     }
     while fixed.passes.len() < MAX_PASSES {
         let loaded = load::load(name, fixed.text.as_bytes());
@@ -146,7 +151,8 @@ pub fn fix_source(name: &str, text: &str, fixer: &Fixer) -> Option<Fixed> {
         };
         if load_error(&next).is_some() {
             // Never write a file that no longer loads; what was fixed so far stands.
-            fixed.blocked = Some("a fix would not load cleanly; left as it was".to_string());
+            fixed.blocked =
+                Some("a further fix would not load cleanly and was not made".to_string());
             break;
         }
         fixed.fixes += taken.iter().map(|&i| planned[i].1.len()).sum::<usize>();
@@ -157,7 +163,7 @@ pub fn fix_source(name: &str, text: &str, fixer: &Fixer) -> Option<Fixed> {
         report = next;
     }
     fixed.report = report;
-    Some(fixed)
+    fixed
 }
 
 /// The bytes to write for `text` in the encoding the file was read in.
@@ -199,69 +205,85 @@ pub struct Summary {
     pub diff: String,
 }
 
-/// Fixes every file of a run that has an active fixable finding, replacing its report with the
-/// findings that remain. Files are read back from disk so that their encoding is kept; a file
+/// Fixes every file of a run that has an active fixable finding (in parallel), replacing its
+/// report with the findings that remain. Files are read back from disk so that their encoding is kept; a file
 /// whose content changed since it was checked is left alone.
 pub fn run(files: &mut [FileReport], fixer: &Fixer, mode: Mode) -> Summary {
+    use rayon::prelude::*;
+    let per_file: Vec<Summary> = files
+        .par_iter_mut()
+        .map(|report| fix_file(report, fixer, mode))
+        .collect();
     let mut summary = Summary::default();
-    for report in files.iter_mut() {
-        if !report
-            .diagnostics
-            .iter()
-            .any(|d| d.is_active() && d.fixable)
-        {
-            continue;
-        }
-        let name = report.source.name.clone();
-        let encoding = match mode {
-            Mode::Diff => Encoding::Utf8,
-            Mode::Write => match read_as_checked(&name, &report.source.text) {
-                Ok(encoding) => encoding,
-                Err(reason) => {
-                    summary.blocked.push((name, reason));
-                    continue;
-                }
-            },
-        };
-        let text = report.source.text.clone();
-        let Some(fixed) = fix_source(&name, &text, fixer) else {
-            continue;
-        };
-        summary.unsafe_skipped += fixed.unsafe_skipped.len();
-        if let Some(reason) = &fixed.blocked {
-            summary.blocked.push((name.clone(), reason.clone()));
-        }
-        summary.not_editable.extend(
-            fixed
-                .not_editable
-                .iter()
-                .map(|(rule, why)| (name.clone(), rule.clone(), *why)),
-        );
-        if fixed.text != text {
-            match mode {
-                Mode::Diff => summary
-                    .diff
-                    .push_str(&diff::unified(&name, &text, &fixed.text)),
-                Mode::Write => {
-                    let path = std::path::Path::new(&name);
-                    if let Err(err) = crate::write::atomic(path, &encode(&fixed.text, encoding)) {
-                        summary
-                            .blocked
-                            .push((name, format!("cannot write the fixed file: {err}")));
-                        continue;
-                    }
-                }
-            }
-            summary.fixes += fixed.fixes;
-            summary.files += 1;
-        }
-        *report = fixed.report;
+    for one in per_file {
+        summary.fixes += one.fixes;
+        summary.files += one.files;
+        summary.unsafe_skipped += one.unsafe_skipped;
+        summary.blocked.extend(one.blocked);
+        summary.not_editable.extend(one.not_editable);
+        summary.diff.push_str(&one.diff);
     }
     summary.remaining = files
         .iter()
         .flat_map(|f| &f.diagnostics)
         .filter(|d| d.is_active())
         .count();
+    summary
+}
+
+/// [`run`] for one file.
+fn fix_file(report: &mut FileReport, fixer: &Fixer, mode: Mode) -> Summary {
+    let mut summary = Summary::default();
+    if !report
+        .diagnostics
+        .iter()
+        .any(|d| d.is_active() && d.fixable)
+    {
+        return summary;
+    }
+    let name = report.source.name.clone();
+    let encoding = match mode {
+        Mode::Diff => Encoding::Utf8,
+        Mode::Write => match read_as_checked(&name, &report.source.text) {
+            Ok(encoding) => encoding,
+            Err(reason) => {
+                summary.blocked.push((name, reason));
+                return summary;
+            }
+        },
+    };
+    let text = report.source.text.clone();
+    let known = FileReport {
+        source: report.source.clone(),
+        diagnostics: report.diagnostics.clone(),
+    };
+    let fixed = fix_checked(&name, &text, known, fixer);
+    summary.unsafe_skipped = fixed.unsafe_skipped.len();
+    if let Some(reason) = &fixed.blocked {
+        summary.blocked.push((name.clone(), reason.clone()));
+    }
+    summary.not_editable = fixed
+        .not_editable
+        .iter()
+        .map(|(rule, why)| (name.clone(), rule.clone(), *why))
+        .collect();
+    if fixed.text != text {
+        match mode {
+            Mode::Diff => summary.diff = diff::unified(&name, &text, &fixed.text),
+            Mode::Write => {
+                let path = std::path::Path::new(&name);
+                if let Err(err) = crate::write::atomic(path, &encode(&fixed.text, encoding)) {
+                    summary
+                        .blocked
+                        .push((name, format!("cannot write the fixed file: {err}")));
+                    return summary;
+                }
+            }
+        }
+        summary.fixes = fixed.fixes;
+        summary.files = 1;
+    }
+    *report = fixed.report;
     summary
 }
 
