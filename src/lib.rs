@@ -3,13 +3,15 @@
 //! The pipeline, one module per stage:
 //! [`discover`] paths → [`load`] spanned documents → [`model`] tenant model (effective values)
 //! → [`rules`] → findings → [`suppress`] (overrides, exceptions, inline comments, baseline)
-//! → [`report`]. [`check`] runs it; [`cli`] is the command line.
+//! → [`report`]. [`check`] runs it; [`fix`] edits files for `check --fix`; [`cli`] is the command
+//! line.
 
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod fix;
 pub mod init;
 pub mod load;
 pub mod model;

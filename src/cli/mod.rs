@@ -110,6 +110,19 @@ pub struct CheckArgs {
     /// The lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
+
+    /// Apply the fixes rules declare, editing the files in place; report what remains.
+    #[arg(long, conflicts_with_all = ["diff", "write_baseline", "stdin_filename"])]
+    pub fix: bool,
+
+    /// Print a unified diff of what --fix would write, and write nothing.
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub diff: bool,
+
+    /// With --fix or --diff, also apply unsafe fixes (ones that discard entries of a list or
+    /// change another setting than the finding's).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -408,6 +421,21 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
     if let Some(baseline) = &baseline {
         outcome.baseline = Some(baseline.apply(&mut outcome.files));
     }
+    let fix_summary = (args.fix || args.diff).then(|| {
+        let fixer = crate::fix::Fixer {
+            checker: &checker,
+            baseline: baseline.as_ref(),
+            allow_unsafe: args.unsafe_fixes,
+        };
+        let mode = if args.diff {
+            crate::fix::Mode::Diff
+        } else {
+            crate::fix::Mode::Write
+        };
+        let summary = crate::fix::run(&mut outcome.files, &fixer, mode);
+        report_fixes(&summary, mode);
+        summary
+    });
     if let Some(path) = &args.write_baseline {
         let recorded = suppress::baseline::record(&outcome.files);
         if let Err(err) = suppress::baseline::write(path, &recorded) {
@@ -448,6 +476,13 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
             .any(|d| d.is_active() && d.severity >= t)
     });
     let code = if failing { exit::FINDINGS } else { exit::CLEAN };
+    if let Some(summary) = fix_summary.filter(|_| args.diff) {
+        // `--diff` prints the diff instead of the report; the exit code is the same.
+        return match write_stdout(|out| out.write_all(summary.diff.as_bytes())) {
+            Ok(()) => code,
+            Err(code) => code,
+        };
+    }
     let meta = Meta {
         rules: Some(&rules),
         exit_code: code,
@@ -486,6 +521,43 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
         }
     }
     code
+}
+
+/// What `--fix` or `--diff` did, on stderr.
+fn report_fixes(summary: &crate::fix::Summary, mode: crate::fix::Mode) {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    for (file, reason) in &summary.blocked {
+        eprintln!("warning: {file}: not fixed: {reason}");
+    }
+    let verb = match mode {
+        crate::fix::Mode::Write => "fixed",
+        crate::fix::Mode::Diff => "would fix",
+    };
+    for (file, rule, reason) in &summary.not_editable {
+        eprintln!("warning: {file}: cannot fix {rule}: {reason}");
+    }
+    eprintln!(
+        "{verb} {} in {}; {} {}",
+        plural(summary.fixes, "setting"),
+        plural(summary.files, "file"),
+        plural(summary.remaining, "finding"),
+        if summary.remaining == 1 {
+            "remains"
+        } else {
+            "remain"
+        }
+    );
+    if summary.unsafe_skipped > 0 {
+        eprintln!(
+            "{} {} not applied: unsafe (rerun with --unsafe-fixes to apply)",
+            summary.unsafe_skipped,
+            if summary.unsafe_skipped == 1 {
+                "fix"
+            } else {
+                "fixes"
+            }
+        );
+    }
 }
 
 /// Checks standard input as one document named `name`.
