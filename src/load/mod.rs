@@ -3,6 +3,7 @@
 //! Each input format is a module that produces the same [`tree::Node`] shape (format v1).
 
 pub mod decode;
+pub mod graph;
 pub mod tree;
 pub mod yaml;
 
@@ -55,6 +56,10 @@ impl Loaded {
         if self.diagnostics.is_empty() {
             return false;
         }
+        // A Graph response that does not parse names its endpoint.
+        if self.source.text.contains("\"@odata.context\"") {
+            return true;
+        }
         self.source.text.lines().any(|line| {
             let line = line.trim_start_matches(['{', ' ', '\t']);
             let key = line.trim_start_matches('"');
@@ -85,6 +90,14 @@ pub fn load(name: &str, bytes: &[u8]) -> Loaded {
             };
         }
     };
+    if let Some((document, diagnostics)) = graph::load(&text) {
+        return Loaded {
+            source: SourceFile::new(name, text),
+            encoding,
+            document,
+            diagnostics,
+        };
+    }
     let parsed = yaml::parse(&text);
     Loaded {
         source: SourceFile::new(name, text),

@@ -1,0 +1,135 @@
+//! Microsoft Graph responses saved as JSON: one response per file, recognised by
+//! `@odata.context` or by the shape of its objects, turned into format-v1 sections whose spans
+//! point into the response (docs/graph-json.md).
+
+pub mod convert;
+pub mod json;
+
+use crate::diagnostic::{Diagnostic, Span};
+use crate::load::TENANT_KEYS;
+use crate::load::tree::{Document, Node, Value};
+use convert::Sections;
+
+/// A Graph file after reading: its sections (to merge with others of the same tenant) and its
+/// syntax problems.
+pub struct Response {
+    pub sections: Sections,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether the file could be read to its end.
+    pub complete: bool,
+}
+
+/// Reads `text` as a Graph response; None when it is not one (a tenant file written as JSON,
+/// or a response from an endpoint entralint does not read). `owner_of` names the group whose
+/// owners a folder layout says the file lists.
+pub fn read(text: &str, owner_of: Option<&str>) -> Option<Response> {
+    if !looks_like_json(text) {
+        return None;
+    }
+    let parsed = json::parse(text);
+    let Some(root) = parsed.root else {
+        // A response that does not parse is still a Graph file when it says so.
+        if !text.contains("\"@odata.context\"") {
+            return None;
+        }
+        return Some(Response {
+            sections: Sections::default(),
+            diagnostics: parsed.diagnostics,
+            complete: false,
+        });
+    };
+    let mut sections = Sections::default();
+    if !gather(&root, owner_of, &mut sections) {
+        return None;
+    }
+    Some(Response {
+        sections,
+        diagnostics: parsed.diagnostics,
+        complete: true,
+    })
+}
+
+/// Loads one Graph response as its own tenant document.
+pub fn load(text: &str) -> Option<(Document, Vec<Diagnostic>)> {
+    let response = read(text, None)?;
+    let root = response
+        .complete
+        .then(|| response.sections.into_root(Span::new(0, 0)));
+    Some((
+        Document {
+            root,
+            comments: Vec::new(),
+        },
+        response.diagnostics,
+    ))
+}
+
+fn looks_like_json(text: &str) -> bool {
+    matches!(
+        text.trim_start_matches('\u{feff}')
+            .trim_start()
+            .as_bytes()
+            .first(),
+        Some(b'{' | b'[')
+    )
+}
+
+/// Adds what `root` holds to `sections`; false when it is not a Graph response entralint reads.
+fn gather(root: &Node, owner_of: Option<&str>, sections: &mut Sections) -> bool {
+    match &root.value {
+        Value::Map(entries) => {
+            // A tenant file written as JSON is loaded as one, not as a response.
+            if entries
+                .iter()
+                .any(|e| e.key.as_str().is_some_and(|k| TENANT_KEYS.contains(&k)))
+            {
+                return false;
+            }
+            let context = root.get("@odata.context").and_then(Node::as_str);
+            let context_kind = context.and_then(convert::kind_from_context);
+            if context.is_some() && context_kind.is_none() {
+                return false;
+            }
+            match root.entry("value") {
+                Some(list) if matches!(list.value.value, Value::Seq(_)) => {
+                    let Value::Seq(items) = &list.value.value else {
+                        return false;
+                    };
+                    let mut found = false;
+                    for item in items {
+                        if let Some(kind) = context_kind.or_else(|| convert::kind_from_shape(item))
+                        {
+                            sections.note_list(kind, list.key.span);
+                            sections.add(kind, item, owner_of);
+                            found = true;
+                        }
+                    }
+                    if let Some(kind) = context_kind {
+                        sections.note_list(kind, list.key.span);
+                        found = true;
+                    }
+                    found
+                }
+                _ => match context_kind.or_else(|| convert::kind_from_shape(root)) {
+                    Some(kind) => {
+                        sections.add(kind, root, owner_of);
+                        true
+                    }
+                    None => false,
+                },
+            }
+        }
+        Value::Seq(items) => {
+            // A bare array of objects (the beta collection with its envelope removed).
+            let mut found = false;
+            for item in items {
+                if let Some(kind) = convert::kind_from_shape(item) {
+                    sections.add(kind, item, owner_of);
+                    found = true;
+                }
+            }
+            found
+        }
+        _ => false,
+    }
+}
