@@ -108,6 +108,13 @@ fn kind_from_type(odata_type: &str) -> Option<Kind> {
     })
 }
 
+/// An object whose owners a file lists, known from the folder the file is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    Group(String),
+    ServicePrincipal(String),
+}
+
 /// The format-v1 sections gathered from one or more Graph files.
 #[derive(Debug, Default)]
 pub struct Sections {
@@ -124,7 +131,7 @@ pub struct Sections {
 impl Sections {
     /// Adds one Graph object of a known kind. `owner_of`: the group whose owners a
     /// directory-object list holds, when the folder layout tells.
-    pub fn add(&mut self, kind: Kind, entity: &Node, owner_of: Option<&str>) {
+    pub fn add(&mut self, kind: Kind, entity: &Node, owner_of: Option<&Owner>) {
         if entity.as_map().is_none() {
             return;
         }
@@ -147,8 +154,8 @@ impl Sections {
                 if matches!(kind, Kind::User | Kind::Group | Kind::ServicePrincipal) {
                     self.add(kind, entity, None);
                 }
-                if let (Some(group), Some(id)) = (owner_of, entity.get("id")) {
-                    self.add_owner(group, id);
+                if let (Some(owned), Some(id)) = (owner_of, entity.get("id")) {
+                    self.add_owner(owned, id);
                 }
             }
         }
@@ -168,24 +175,25 @@ impl Sections {
         }
     }
 
-    fn add_owner(&mut self, group_id: &str, owner: &Node) {
-        let group = self.groups.iter_mut().find(|g| {
+    fn add_owner(&mut self, owned: &Owner, owner: &Node) {
+        let (list, owned_id) = match owned {
+            Owner::Group(id) => (&mut self.groups, id),
+            Owner::ServicePrincipal(id) => (&mut self.service_principals, id),
+        };
+        let found = list.iter().position(|g| {
             g.get("id")
                 .and_then(Node::as_str)
-                .is_some_and(|id| id.eq_ignore_ascii_case(group_id))
+                .is_some_and(|id| id.eq_ignore_ascii_case(owned_id))
         });
-        let group = match group {
-            Some(group) => group,
+        let index = match found {
+            Some(index) => index,
             None => {
-                let id = Node::new(owner.span, Value::Str(group_id.to_string()));
-                self.groups
-                    .push(map(owner.span, vec![entry("id", owner.span, id)]));
-                let Some(last) = self.groups.last_mut() else {
-                    return;
-                };
-                last
+                let id = Node::new(owner.span, Value::Str(owned_id.to_string()));
+                list.push(map(owner.span, vec![entry("id", owner.span, id)]));
+                list.len() - 1
             }
         };
+        let group = &mut list[index];
         let Value::Map(entries) = &mut group.value else {
             return;
         };
@@ -369,7 +377,7 @@ fn principal(entity: &Node, keys: &[&'static str]) -> Node {
 
 /// Adds a principal once; a later copy (an expanded principal seen again) only adds keys the
 /// first lacked.
-fn push_unique(list: &mut Vec<Node>, node: Node) {
+pub fn push_unique(list: &mut Vec<Node>, node: Node) {
     let id = |n: &Node| {
         n.get("id")
             .and_then(Node::as_str)
@@ -387,8 +395,25 @@ fn push_unique(list: &mut Vec<Node>, node: Node) {
                 return;
             };
             for e in new_entries {
-                if !old_entries.iter().any(|o| o.key.as_str() == e.key.as_str()) {
-                    old_entries.push(e);
+                match old_entries
+                    .iter_mut()
+                    .find(|o| o.key.as_str() == e.key.as_str())
+                {
+                    // Owners listed in separate files add up.
+                    Some(Entry {
+                        value:
+                            Node {
+                                value: Value::Seq(items),
+                                ..
+                            },
+                        ..
+                    }) => {
+                        if let Value::Seq(more) = e.value.value {
+                            items.extend(more);
+                        }
+                    }
+                    Some(_) => {}
+                    None => old_entries.push(e),
                 }
             }
         }

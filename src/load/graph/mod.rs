@@ -3,15 +3,26 @@
 //! point into the response (docs/graph-json.md).
 
 pub mod convert;
+pub mod folder;
 pub mod json;
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::load::TENANT_KEYS;
 use crate::load::tree::{Document, Node, Value};
-use convert::Sections;
+use convert::{Kind, Owner, Sections};
+
+/// What a file's place in an export folder says about it (EntraExporter's layout).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hint {
+    /// The kind of object the folder holds, for files saved without `@odata.context`.
+    pub kind: Option<Kind>,
+    /// The object whose owners the file lists.
+    pub owner_of: Option<Owner>,
+}
 
 /// A Graph file after reading: its sections (to merge with others of the same tenant) and its
 /// syntax problems.
+#[derive(Debug)]
 pub struct Response {
     pub sections: Sections,
     pub diagnostics: Vec<Diagnostic>,
@@ -20,9 +31,8 @@ pub struct Response {
 }
 
 /// Reads `text` as a Graph response; None when it is not one (a tenant file written as JSON,
-/// or a response from an endpoint entralint does not read). `owner_of` names the group whose
-/// owners a folder layout says the file lists.
-pub fn read(text: &str, owner_of: Option<&str>) -> Option<Response> {
+/// or a response from an endpoint entralint does not read).
+pub fn read(text: &str, hint: &Hint) -> Option<Response> {
     if !looks_like_json(text) {
         return None;
     }
@@ -39,7 +49,7 @@ pub fn read(text: &str, owner_of: Option<&str>) -> Option<Response> {
         });
     };
     let mut sections = Sections::default();
-    if !gather(&root, owner_of, &mut sections) {
+    if !gather(&root, hint, &mut sections) {
         return None;
     }
     Some(Response {
@@ -51,7 +61,7 @@ pub fn read(text: &str, owner_of: Option<&str>) -> Option<Response> {
 
 /// Loads one Graph response as its own tenant document.
 pub fn load(text: &str) -> Option<(Document, Vec<Diagnostic>)> {
-    let response = read(text, None)?;
+    let response = read(text, &Hint::default())?;
     let root = response
         .complete
         .then(|| response.sections.into_root(Span::new(0, 0)));
@@ -75,7 +85,8 @@ fn looks_like_json(text: &str) -> bool {
 }
 
 /// Adds what `root` holds to `sections`; false when it is not a Graph response entralint reads.
-fn gather(root: &Node, owner_of: Option<&str>, sections: &mut Sections) -> bool {
+fn gather(root: &Node, hint: &Hint, sections: &mut Sections) -> bool {
+    let owner_of = hint.owner_of.as_ref();
     match &root.value {
         Value::Map(entries) => {
             // A tenant file written as JSON is loaded as one, not as a response.
@@ -97,7 +108,9 @@ fn gather(root: &Node, owner_of: Option<&str>, sections: &mut Sections) -> bool 
                     };
                     let mut found = false;
                     for item in items {
-                        if let Some(kind) = context_kind.or_else(|| convert::kind_from_shape(item))
+                        if let Some(kind) = context_kind
+                            .or(hint.kind)
+                            .or_else(|| convert::kind_from_shape(item))
                         {
                             sections.note_list(kind, list.key.span);
                             sections.add(kind, item, owner_of);
@@ -110,7 +123,10 @@ fn gather(root: &Node, owner_of: Option<&str>, sections: &mut Sections) -> bool 
                     }
                     found
                 }
-                _ => match context_kind.or_else(|| convert::kind_from_shape(root)) {
+                _ => match context_kind
+                    .or(hint.kind)
+                    .or_else(|| convert::kind_from_shape(root))
+                {
                     Some(kind) => {
                         sections.add(kind, root, owner_of);
                         true
@@ -123,7 +139,7 @@ fn gather(root: &Node, owner_of: Option<&str>, sections: &mut Sections) -> bool 
             // A bare array of objects (the beta collection with its envelope removed).
             let mut found = false;
             for item in items {
-                if let Some(kind) = convert::kind_from_shape(item) {
+                if let Some(kind) = hint.kind.or_else(|| convert::kind_from_shape(item)) {
                     sections.add(kind, item, owner_of);
                     found = true;
                 }
