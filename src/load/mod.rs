@@ -4,6 +4,7 @@
 
 pub mod decode;
 pub mod graph;
+pub mod scuba;
 pub mod tree;
 pub mod yaml;
 

@@ -96,6 +96,10 @@ fn gather(root: &Node, hint: &Hint, sections: &mut Sections) -> bool {
             {
                 return false;
             }
+            if crate::load::scuba::is_export(root) {
+                crate::load::scuba::gather(root, sections);
+                return true;
+            }
             let context = root.get("@odata.context").and_then(Node::as_str);
             let context_kind = context.and_then(convert::kind_from_context);
             if context.is_some() && context_kind.is_none() {
