@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod report;

@@ -31,6 +31,23 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Print the resolved configuration and where each value comes from.
     Config(ConfigArgs),
+    /// Convert a Graph response, a folder of them, an EntraExporter export or a ScubaGear export
+    /// into a tenant file, each value commented with where it came from.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The file or folder to convert.
+    pub path: PathBuf,
+
+    /// The tenant file to write.
+    #[arg(short, long)]
+    pub output: PathBuf,
+
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -177,6 +194,7 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => run_rules(&args),
         Command::Explain(args) => run_explain(&args),
         Command::Config(args) => run_config(&args),
+        Command::Import(args) => run_import(&args),
     };
     ExitCode::from(code)
 }
@@ -620,5 +638,66 @@ fn run_config(args: &ConfigArgs) -> u8 {
     match write_stdout(|out| out.write_all(text.as_bytes())) {
         Ok(()) => exit::CLEAN,
         Err(code) => code,
+    }
+}
+
+fn run_import(args: &ImportArgs) -> u8 {
+    use crate::import::{ImportError, import, verify};
+    let output = &args.output;
+    if !args.force && std::fs::symlink_metadata(output).is_ok() {
+        eprintln!(
+            "error: {} exists; pass --force to replace it",
+            output.display()
+        );
+        return exit::FAILURE;
+    }
+    let show = |files: Vec<crate::diagnostic::FileReport>| {
+        let outcome = Outcome {
+            files,
+            ..Outcome::default()
+        };
+        let style = Style {
+            color: false,
+            width: 100,
+        };
+        let mut err = io::stderr().lock();
+        let _ = report::render(
+            &outcome,
+            Format::Short,
+            style,
+            &Default::default(),
+            &mut err,
+        );
+    };
+    let text = match import(&args.path) {
+        Ok(text) => text,
+        Err(ImportError::Input(message)) => {
+            eprintln!("error: {message}");
+            return exit::FAILURE;
+        }
+        Err(ImportError::Problems(files)) => {
+            show(files);
+            eprintln!(
+                "error: {} has problems that would carry over; fix them and import again",
+                args.path.display()
+            );
+            return exit::FINDINGS;
+        }
+    };
+    let problems = verify(&output.display().to_string(), &text);
+    if !problems.is_empty() {
+        show(problems);
+        eprintln!("error: the converted tenant file would not load; nothing was written");
+        return exit::FAILURE;
+    }
+    match crate::write::atomic(output, text.as_bytes()) {
+        Ok(()) => {
+            eprintln!("imported {} into {}", args.path.display(), output.display());
+            exit::CLEAN
+        }
+        Err(err) => {
+            eprintln!("error: cannot write {}: {err}", output.display());
+            exit::FAILURE
+        }
     }
 }

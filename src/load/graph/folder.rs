@@ -340,6 +340,14 @@ fn shift_diagnostic(d: &mut Diagnostic, base: usize) {
 }
 
 impl Members {
+    /// The member file an offset of the combined document falls in, and its 1-based line there.
+    pub fn locate(&self, offset: u32) -> Option<(&str, usize)> {
+        let at = offset as usize;
+        let (source, base) = self.files.iter().rev().find(|(_, base)| *base <= at)?;
+        let local = u32::try_from(at - base).unwrap_or(u32::MAX);
+        Some((&source.name, source.line_col(local).line))
+    }
+
     /// Hands each diagnostic of the tenant's report back to the file it points into; every member
     /// gets a report, so a clean file counts as checked.
     pub fn split(&self, report: FileReport) -> Vec<FileReport> {
