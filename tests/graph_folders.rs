@@ -143,6 +143,27 @@ fn an_entra_exporter_tree_is_one_tenant() {
     );
     // Group settings from GroupSettings/<id>/<id>.json turn group creation off.
     assert!(!out.contains("[m365-group-creation-by-users]"), "{out}");
+    // The admin consent policy has no id: the exporter names its folder after the endpoint.
+    assert!(
+        has(
+            &out,
+            &format!(
+                "{root}Policies/AdminConsentRequestPolicy/AdminConsentRequestPolicy/AdminConsentRequestPolicy.json:2:16:"
+            ),
+            "admin-consent-workflow-disabled"
+        ),
+        "{out}"
+    );
+    assert!(
+        has(
+            &out,
+            &format!(
+                "{root}Applications/7e1b2c3d-0000-4000-8000-00000000a001/Owners/6f87972e-2e7e-4b49-9980-eb3888bdcfe1/6f87972e-2e7e-4b49-9980-eb3888bdcfe1.json:3:9:"
+            ),
+            "guest-owns-application"
+        ),
+        "{out}"
+    );
     // Defaults point at the export root's header.
     assert!(
         has(

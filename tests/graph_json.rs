@@ -202,3 +202,20 @@ fn other_endpoints_are_not_tenant_documents() {
     let bytes = std::fs::read("tests/fixtures/graph/unsupported-endpoint.json").unwrap();
     assert!(check_source("x.json", &bytes, false, None).is_none());
 }
+
+#[test]
+fn admin_consent_policy_and_applications() {
+    let h = hits("admin-consent-request-policy.json");
+    assert!(has(&h, "admin-consent-workflow-weak", 1, 1), "{h:?}");
+    assert!(
+        !h.iter()
+            .any(|(r, ..)| r == "admin-consent-workflow-disabled"),
+        "{h:?}"
+    );
+    let h = hits("applications.json");
+    assert!(
+        !h.iter()
+            .any(|(r, ..)| r == "unknown-key" || r == "wrong-type"),
+        "{h:?}"
+    );
+}

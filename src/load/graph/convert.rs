@@ -4,8 +4,8 @@
 use crate::diagnostic::Span;
 use crate::load::tree::{Entry, Node, Value};
 use crate::model::sections::{
-    AuthorizationPolicy, ConsentPolicySettings, DefaultUserRolePermissions, Group, GroupSettings,
-    ServicePrincipal, User,
+    AdminConsentRequestPolicy, Application, AuthorizationPolicy, ConsentPolicySettings,
+    DefaultUserRolePermissions, Group, GroupSettings, Reviewer, ServicePrincipal, User,
 };
 
 /// Template ids of the directory settings the format has a section for.
@@ -25,6 +25,7 @@ const BOOL_POLICY_KEYS: &[&str] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     AuthorizationPolicy,
+    AdminConsentRequestPolicy,
     DirectorySetting,
     /// A role assignment; `eligible` for PIM eligibility instances.
     RoleAssignment {
@@ -33,6 +34,7 @@ pub enum Kind {
     User,
     Group,
     ServicePrincipal,
+    Application,
     /// An item of a mixed `directoryObjects` list (owners, members): its `@odata.type` decides.
     DirectoryObject,
 }
@@ -46,6 +48,8 @@ pub fn kind_from_context(context: &str) -> Option<Kind> {
     let last = path.rsplit('/').next().unwrap_or(path);
     Some(match last {
         "authorizationPolicy" => Kind::AuthorizationPolicy,
+        "adminConsentRequestPolicy" => Kind::AdminConsentRequestPolicy,
+        "applications" => Kind::Application,
         "groupSettings" | "settings" => Kind::DirectorySetting,
         "roleAssignments" | "roleAssignmentScheduleInstances" => {
             Kind::RoleAssignment { eligible: false }
@@ -93,6 +97,8 @@ fn kind_from_type(odata_type: &str) -> Option<Kind> {
         "microsoft.graph.user" => Kind::User,
         "microsoft.graph.group" => Kind::Group,
         "microsoft.graph.servicePrincipal" => Kind::ServicePrincipal,
+        "microsoft.graph.application" => Kind::Application,
+        "microsoft.graph.adminConsentRequestPolicy" => Kind::AdminConsentRequestPolicy,
         "microsoft.graph.authorizationPolicy" => Kind::AuthorizationPolicy,
         "microsoft.graph.groupSetting" | "microsoft.graph.directorySetting" => {
             Kind::DirectorySetting
@@ -113,6 +119,7 @@ fn kind_from_type(odata_type: &str) -> Option<Kind> {
 pub enum Owner {
     Group(String),
     ServicePrincipal(String),
+    Application(String),
 }
 
 /// The format-v1 sections gathered from one or more Graph files.
@@ -123,6 +130,7 @@ pub struct Sections {
     pub users: Vec<Node>,
     pub groups: Vec<Node>,
     pub service_principals: Vec<Node>,
+    pub applications: Vec<Node>,
     pub role_assignments: Vec<Node>,
     /// Where each list came from (its `value` key), for the list's key span.
     pub list_spans: Vec<(&'static str, Span)>,
@@ -143,8 +151,28 @@ impl Sections {
             Kind::Group => push_unique(&mut self.groups, principal(entity, Group::KEYS)),
             Kind::ServicePrincipal => push_unique(
                 &mut self.service_principals,
-                principal(entity, ServicePrincipal::KEYS),
+                with_credentials(principal(entity, ServicePrincipal::KEYS), entity),
             ),
+            Kind::Application => push_unique(
+                &mut self.applications,
+                with_credentials(principal(entity, Application::KEYS), entity),
+            ),
+            Kind::AdminConsentRequestPolicy => {
+                let mut node = filtered(entity, AdminConsentRequestPolicy::KEYS);
+                if let Value::Map(entries) = &mut node.value {
+                    for e in entries.iter_mut() {
+                        if e.key.as_str() == Some("reviewers")
+                            && let Value::Seq(items) = &mut e.value.value
+                        {
+                            for item in items.iter_mut() {
+                                *item = filtered(item, Reviewer::KEYS);
+                            }
+                        }
+                    }
+                }
+                let key_span = entity.get("id").map_or(entity.span, |n| n.span);
+                self.set_single("adminConsentRequestPolicy", key_span, node);
+            }
             Kind::DirectoryObject => {
                 let kind = entity
                     .get("@odata.type")
@@ -167,6 +195,7 @@ impl Sections {
             Kind::User | Kind::DirectoryObject => "users",
             Kind::Group => "groups",
             Kind::ServicePrincipal => "servicePrincipals",
+            Kind::Application => "applications",
             Kind::RoleAssignment { .. } => "roleAssignments",
             _ => return,
         };
@@ -179,6 +208,7 @@ impl Sections {
         let (list, owned_id) = match owned {
             Owner::Group(id) => (&mut self.groups, id),
             Owner::ServicePrincipal(id) => (&mut self.service_principals, id),
+            Owner::Application(id) => (&mut self.applications, id),
         };
         let found = list.iter().position(|g| {
             g.get("id")
@@ -343,6 +373,7 @@ impl Sections {
             ("users", self.users),
             ("groups", self.groups),
             ("servicePrincipals", self.service_principals),
+            ("applications", self.applications),
             ("roleAssignments", self.role_assignments),
         ] {
             let noted = self.list_spans.iter().any(|(k, _)| *k == key);
@@ -365,9 +396,39 @@ impl Sections {
             && self.users.is_empty()
             && self.groups.is_empty()
             && self.service_principals.is_empty()
+            && self.applications.is_empty()
             && self.role_assignments.is_empty()
             && self.list_spans.is_empty()
     }
+}
+
+/// The kinds of credential an app or service principal holds, from Graph's credential lists.
+fn with_credentials(mut node: Node, entity: &Node) -> Node {
+    let mut kinds = Vec::new();
+    for (key, kind) in [
+        ("passwordCredentials", "password"),
+        ("keyCredentials", "certificate"),
+    ] {
+        if let Some(list) = entity.get(key)
+            && matches!(&list.value, Value::Seq(items) if !items.is_empty())
+        {
+            kinds.push(Node::new(list.span, Value::Str(kind.to_string())));
+        }
+    }
+    let (Value::Map(entries), false) = (&mut node.value, kinds.is_empty()) else {
+        return node;
+    };
+    let span = kinds
+        .iter()
+        .map(|k| k.span)
+        .reduce(Span::join)
+        .unwrap_or(node.span);
+    entries.push(entry(
+        "credentials",
+        span,
+        Node::new(span, Value::Seq(kinds)),
+    ));
+    node
 }
 
 /// A user, group or service principal: its object id and the keys the format has.

@@ -139,6 +139,7 @@ pub fn place(path: &Path) -> (PathBuf, Hint) {
         let owner = match t[0] {
             "Groups" => Some(Owner::Group(owned)),
             "ServicePrincipals" => Some(Owner::ServicePrincipal(owned)),
+            "Applications" => Some(Owner::Application(owned)),
             _ => None,
         };
         if let Some(owner) = owner {
@@ -154,6 +155,11 @@ pub fn place(path: &Path) -> (PathBuf, Hint) {
             &["Policies", "AuthorizationPolicy"],
             Kind::AuthorizationPolicy,
         ),
+        (
+            &["Policies", "AdminConsentRequestPolicy"],
+            Kind::AdminConsentRequestPolicy,
+        ),
+        (&["Applications"], Kind::Application),
         (&["GroupSettings"], Kind::DirectorySetting),
         (
             &["RoleManagement", "Directory", "RoleAssignments"],
