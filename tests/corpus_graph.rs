@@ -137,6 +137,10 @@ fn graph_samples() {
     assert_has(&f, "role-assignment-expired", 11);
     assert_has(&f, "role-assignment-unknown-principal", 6);
 
+    // The default property set of GET /users has no userType or accountEnabled: said once.
+    let f = findings(&dir, "graph-docs_v1.0_users-list_response.json", &rules);
+    assert_has(&f, "graph-property-missing", 3);
+
     for name in [
         "graph-docs_v1.0_users-list_response.json",
         "graph-docs_v1.0_group-list-owners_response.json",

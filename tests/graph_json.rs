@@ -219,3 +219,17 @@ fn admin_consent_policy_and_applications() {
         "{h:?}"
     );
 }
+
+#[test]
+fn users_selected_with_their_type_need_no_note() {
+    let h = hits("users-with-select.json");
+    assert!(
+        !h.iter().any(|(r, ..)| r == "graph-property-missing"),
+        "{h:?}"
+    );
+    let h = hits("owners.json");
+    assert!(
+        !h.iter().any(|(r, ..)| r == "graph-property-missing"),
+        "{h:?}"
+    );
+}

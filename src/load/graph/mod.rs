@@ -6,7 +6,7 @@ pub mod convert;
 pub mod folder;
 pub mod json;
 
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::load::TENANT_KEYS;
 use crate::load::tree::{Document, Node, Value};
 use convert::{Kind, Owner, Sections};
@@ -52,11 +52,47 @@ pub fn read(text: &str, hint: &Hint) -> Option<Response> {
     if !gather(&root, hint, &mut sections) {
         return None;
     }
+    let mut diagnostics = parsed.diagnostics;
+    diagnostics.extend(users_without_type(&root));
     Some(Response {
         sections,
-        diagnostics: parsed.diagnostics,
+        diagnostics,
         complete: true,
     })
+}
+
+/// `GET /users` without `$select` leaves out `userType` and `accountEnabled`: the guest and
+/// disabled-account rules would judge defaults, so the response says so once.
+fn users_without_type(root: &Node) -> Option<Diagnostic> {
+    let context = root.get("@odata.context").and_then(Node::as_str)?;
+    if convert::kind_from_context(context) != Some(Kind::User) {
+        return None;
+    }
+    let list = root.entry("value")?;
+    let Value::Seq(items) = &list.value.value else {
+        return None;
+    };
+    let lacks = |key: &str| !items.is_empty() && items.iter().all(|u| u.get(key).is_none());
+    let missing: Vec<&str> = ["userType", "accountEnabled"]
+        .into_iter()
+        .filter(|k| lacks(k))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            "graph-property-missing",
+            Severity::Info,
+            list.key.span,
+            format!(
+                "no user in this response has {}: rules about guests and disabled accounts see Entra's defaults for them",
+                missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" or ")
+            ),
+        )
+        .with_label("users without these properties")
+        .with_help("request them: GET /users?$select=id,displayName,userPrincipalName,userType,accountEnabled,onPremisesSyncEnabled,creationType"),
+    )
 }
 
 /// Loads one Graph response as its own tenant document.
