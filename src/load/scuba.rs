@@ -4,7 +4,7 @@
 //! ScubaGear capitalises the first letter of every Graph key (`AllowInvitesFrom`), and by version
 //! writes a one-element array or the object itself; both are accepted.
 
-use crate::load::graph::convert::{Kind, Sections, entry, map, push_unique};
+use crate::load::graph::convert::{Kind, Sections, entry, map};
 use crate::load::tree::{Entry, Node, Value};
 
 /// Top-level keys that only a ScubaGear provider export has.
@@ -48,7 +48,7 @@ pub fn gather(root: &Node, sections: &mut Sections) {
             "privileged_users" => {
                 sections.note_list(Kind::User, e.key.span);
                 for (id, user) in keyed(&value) {
-                    push_unique(&mut sections.users, privileged_user(&id, user));
+                    sections.users.push(privileged_user(&id, user));
                 }
             }
             "privileged_service_principals" => {
@@ -59,7 +59,7 @@ pub fn gather(root: &Node, sections: &mut Sections) {
                             entries.push(entry(to, v.key.span, v.value.clone()));
                         }
                     }
-                    push_unique(&mut sections.service_principals, map(sp.span, entries));
+                    sections.service_principals.push(map(sp.span, entries));
                 }
             }
             "privileged_roles" => {

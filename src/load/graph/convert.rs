@@ -1,6 +1,8 @@
 //! Graph entities to format-v1 sections. Every node keeps the span of the Graph value it came
 //! from, so findings point into the response; keys Graph adds over time are left out, not reported.
 
+use std::collections::HashMap;
+
 use crate::diagnostic::Span;
 use crate::load::tree::{Entry, Node, Value};
 use crate::model::sections::{
@@ -127,10 +129,10 @@ pub enum Owner {
 pub struct Sections {
     /// Singleton sections, by format key: (key span, section node).
     pub singles: Vec<(&'static str, Span, Node)>,
-    pub users: Vec<Node>,
-    pub groups: Vec<Node>,
-    pub service_principals: Vec<Node>,
-    pub applications: Vec<Node>,
+    pub users: Principals,
+    pub groups: Principals,
+    pub service_principals: Principals,
+    pub applications: Principals,
     pub role_assignments: Vec<Node>,
     /// Where each list came from (its `value` key), for the list's key span.
     pub list_spans: Vec<(&'static str, Span)>,
@@ -147,16 +149,16 @@ impl Sections {
             Kind::AuthorizationPolicy => self.authorization_policy(entity),
             Kind::DirectorySetting => self.directory_setting(entity),
             Kind::RoleAssignment { eligible } => self.role_assignment(entity, eligible),
-            Kind::User => push_unique(&mut self.users, principal(entity, User::KEYS)),
-            Kind::Group => push_unique(&mut self.groups, principal(entity, Group::KEYS)),
-            Kind::ServicePrincipal => push_unique(
-                &mut self.service_principals,
-                with_credentials(principal(entity, ServicePrincipal::KEYS), entity),
-            ),
-            Kind::Application => push_unique(
-                &mut self.applications,
-                with_credentials(principal(entity, Application::KEYS), entity),
-            ),
+            Kind::User => self.users.push(principal(entity, User::KEYS)),
+            Kind::Group => self.groups.push(principal(entity, Group::KEYS)),
+            Kind::ServicePrincipal => self.service_principals.push(with_credentials(
+                principal(entity, ServicePrincipal::KEYS),
+                entity,
+            )),
+            Kind::Application => self.applications.push(with_credentials(
+                principal(entity, Application::KEYS),
+                entity,
+            )),
             Kind::AdminConsentRequestPolicy => {
                 let mut node = filtered(entity, AdminConsentRequestPolicy::KEYS);
                 if let Value::Map(entries) = &mut node.value {
@@ -210,20 +212,15 @@ impl Sections {
             Owner::ServicePrincipal(id) => (&mut self.service_principals, id),
             Owner::Application(id) => (&mut self.applications, id),
         };
-        let found = list.iter().position(|g| {
-            g.get("id")
-                .and_then(Node::as_str)
-                .is_some_and(|id| id.eq_ignore_ascii_case(owned_id))
-        });
-        let index = match found {
+        let index = match list.position(owned_id) {
             Some(index) => index,
             None => {
                 let id = Node::new(owner.span, Value::Str(owned_id.to_string()));
                 list.push(map(owner.span, vec![entry("id", owner.span, id)]));
-                list.len() - 1
+                list.items.len() - 1
             }
         };
-        let group = &mut list[index];
+        let group = &mut list.items[index];
         let Value::Map(entries) = &mut group.value else {
             return;
         };
@@ -370,10 +367,10 @@ impl Sections {
                 .map_or(span, |(_, s)| *s)
         };
         for (key, items) in [
-            ("users", self.users),
-            ("groups", self.groups),
-            ("servicePrincipals", self.service_principals),
-            ("applications", self.applications),
+            ("users", self.users.items),
+            ("groups", self.groups.items),
+            ("servicePrincipals", self.service_principals.items),
+            ("applications", self.applications.items),
             ("roleAssignments", self.role_assignments),
         ] {
             let noted = self.list_spans.iter().any(|(k, _)| *k == key);
@@ -436,21 +433,47 @@ fn principal(entity: &Node, keys: &[&'static str]) -> Node {
     filtered(entity, keys)
 }
 
-/// Adds a principal once; a later copy (an expanded principal seen again) only adds keys the
-/// first lacked.
-pub fn push_unique(list: &mut Vec<Node>, node: Node) {
-    let id = |n: &Node| {
-        n.get("id")
+/// Users, groups, service principals or applications, each once by object id (compared without
+/// regard to case); a later copy (an expanded principal seen again) only adds keys the first
+/// lacked, and owner lists add up.
+#[derive(Debug, Default)]
+pub struct Principals {
+    pub items: Vec<Node>,
+    ids: HashMap<String, usize>,
+}
+
+impl Principals {
+    pub fn from_items(items: Vec<Node>) -> Principals {
+        let mut list = Principals::default();
+        for item in items {
+            list.push(item);
+        }
+        list
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.ids.get(&id.to_ascii_lowercase()).copied()
+    }
+
+    pub fn push(&mut self, node: Node) {
+        let Some(new_id) = node
+            .get("id")
             .and_then(Node::as_str)
             .map(str::to_ascii_lowercase)
-    };
-    let Some(new_id) = id(&node) else {
-        return;
-    };
-    let existing = list.iter_mut().find(|n| id(n).as_deref() == Some(&*new_id));
-    match existing {
-        None => list.push(node),
-        Some(old) => {
+        else {
+            return;
+        };
+        let Some(&at) = self.ids.get(&new_id) else {
+            self.ids.insert(new_id, self.items.len());
+            self.items.push(node);
+            return;
+        };
+        let old = &mut self.items[at];
+        {
             let (Value::Map(old_entries), Value::Map(new_entries)) = (&mut old.value, node.value)
             else {
                 return;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::convert::{Kind, Owner, push_unique};
+use super::convert::{Kind, Owner, Principals};
 use super::{Hint, Response};
 use crate::diagnostic::{Diagnostic, FileReport, Severity, SourceFile, Span};
 use crate::discover::Candidate;
@@ -291,12 +291,14 @@ fn merge(
             }
             Some(old) => match (&mut old.value.value, entry.value.value) {
                 (Value::Seq(items), Value::Seq(new)) => {
-                    for item in new {
-                        if key == "roleAssignments" {
-                            items.push(item);
-                        } else {
-                            push_unique(items, item);
+                    if key == "roleAssignments" {
+                        items.extend(new);
+                    } else {
+                        let mut list = Principals::from_items(std::mem::take(items));
+                        for item in new {
+                            list.push(item);
                         }
+                        *items = list.items;
                     }
                 }
                 _ => {
