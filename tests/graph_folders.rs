@@ -176,20 +176,53 @@ fn an_entra_exporter_tree_is_one_tenant() {
     insta::assert_snapshot!(out);
 }
 
-#[test]
-fn a_file_named_alone_is_its_own_tenant() {
+fn short_paths(paths: &[&str]) -> String {
     let out = Command::cargo_bin("entralint")
         .unwrap()
         .current_dir("tests/fixtures/graph-folder")
-        .args([
-            "check",
-            "--format",
-            "short",
-            "contoso/role-assignments.json",
-        ])
+        .args(["check", "--format", "short"])
+        .args(paths)
         .output()
         .unwrap();
-    let out = String::from_utf8(out.stdout).unwrap();
-    // Without the folder's header, portal defaults apply again.
-    assert!(out.contains("[admin-center-open-to-users]"), "{out}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_named_file_in_a_headed_folder_brings_its_tenant() {
+    // As a pre-commit hook names only the changed file.
+    let out = short_paths(&["contoso/role-assignments.json"]);
+    assert!(!out.contains("[admin-center-open-to-users]"), "{out}");
+    assert!(
+        has(
+            &out,
+            "contoso/group-settings.json:9:50:",
+            "m365-group-creation-by-users"
+        ),
+        "{out}"
+    );
+    // A named file that is not a Graph response is still reported as such, not dropped.
+    let err = Command::cargo_bin("entralint")
+        .unwrap()
+        .current_dir("tests/fixtures/graph-folder")
+        .args(["check", "--format", "short", "contoso/notes.json"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&err.stderr).contains("notes.json"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_named_file_without_a_header_is_its_own_tenant() {
+    let out = short_paths(&["conflict/b-beta.json"]);
+    assert!(!out.contains("[conflicting-section]"), "{out}");
+    assert!(
+        has(
+            &out,
+            "conflict/b-beta.json:14:26:",
+            "guests-have-member-access"
+        ),
+        "{out}"
+    );
 }

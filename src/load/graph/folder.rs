@@ -41,6 +41,7 @@ struct Member {
 /// Takes the Graph responses found by walking folders (and their headers) out of `candidates`,
 /// grouped by tenant. Files named on the command line stay single documents.
 pub fn claim(candidates: &mut Vec<Candidate>) -> Vec<Group> {
+    let demoted = widen_to_headed_folders(candidates);
     let mut groups: BTreeMap<PathBuf, Vec<Member>> = BTreeMap::new();
     let mut claimed = vec![false; candidates.len()];
     for (i, candidate) in candidates.iter().enumerate() {
@@ -90,10 +91,83 @@ pub fn claim(candidates: &mut Vec<Candidate>) -> Vec<Group> {
         i += 1;
         !claimed[i - 1]
     });
+    // A named file that turned out not to be part of the tenant is still reported on its own.
+    for candidate in candidates.iter_mut() {
+        if demoted.contains(&candidate.path) {
+            candidate.explicit = true;
+        }
+    }
     groups
         .into_iter()
         .map(|(root, members)| Group { root, members })
         .collect()
+}
+
+/// A response named on the command line (as a pre-commit hook names changed files) whose folder,
+/// or export root, has a header belongs to that tenant: the whole folder is read with it, so the
+/// file is judged with the rest of its tenant rather than against Entra's defaults.
+/// Returns the named files it turned into found ones.
+fn widen_to_headed_folders(candidates: &mut Vec<Candidate>) -> Vec<PathBuf> {
+    let mut roots: Vec<(PathBuf, bool)> = Vec::new();
+    for candidate in candidates.iter() {
+        if !candidate.explicit || !has_extension(&candidate.path, "json") {
+            continue;
+        }
+        let (root, hint) = place(&candidate.path);
+        let headed = HEADER_NAMES.iter().any(|h| root.join(h).is_file());
+        if headed && !roots.iter().any(|(r, _)| *r == root) {
+            roots.push((root, hint.kind.is_some()));
+        }
+    }
+    if roots.is_empty() {
+        return Vec::new();
+    }
+    let mut added = Vec::new();
+    for (root, export) in &roots {
+        if *export {
+            if let Ok(found) = crate::discover::discover(std::slice::from_ref(root)) {
+                added.extend(found.candidates.into_iter().map(|c| c.path));
+            }
+        } else if let Ok(entries) = std::fs::read_dir(root) {
+            added.extend(entries.filter_map(|e| e.ok()).map(|e| clean(&e.path())));
+        }
+    }
+    for path in added {
+        let wanted = has_extension(&path, "json")
+            || path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| HEADER_NAMES.contains(&n));
+        if wanted && !candidates.iter().any(|c| c.path == path) {
+            candidates.push(Candidate {
+                path,
+                explicit: false,
+            });
+        }
+    }
+    // The named files join their folder's tenant like the files found beside them.
+    let mut demoted = Vec::new();
+    for candidate in candidates.iter_mut() {
+        let (root, _) = place(&candidate.path);
+        let in_headed = roots.iter().any(|(r, _)| *r == root)
+            || candidate
+                .path
+                .parent()
+                .is_some_and(|p| roots.iter().any(|(r, _)| r == p));
+        if in_headed && candidate.explicit {
+            candidate.explicit = false;
+            demoted.push(candidate.path.clone());
+        }
+    }
+    candidates.sort();
+    demoted
+}
+
+/// `./a/b.json` reads better as `a/b.json`.
+fn clean(path: &Path) -> PathBuf {
+    path.strip_prefix(".")
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 fn has_extension(path: &Path, ext: &str) -> bool {
