@@ -57,7 +57,18 @@ pub fn check_paths(
     discovered
         .candidates
         .retain(|c| c.explicit || checker.config.discovers(&c.path.display().to_string()));
+    // Graph responses found in folders are checked per tenant folder, not per file.
+    let groups = load::graph::folder::claim(&mut discovered.candidates);
     let total = discovered.candidates.len();
+    let grouped: Vec<FileReport> = groups
+        .into_par_iter()
+        .flat_map_iter(|group| {
+            let (loaded, members) = group.combine();
+            check_loaded(loaded, true, checker)
+                .map(|r| members.split(r))
+                .unwrap_or_default()
+        })
+        .collect();
     let results: Vec<Option<FileReport>> = discovered
         .candidates
         .par_iter()
@@ -83,6 +94,10 @@ pub fn check_paths(
             None => {}
         }
     }
+    outcome.files.extend(grouped);
+    outcome
+        .files
+        .sort_by(|a, b| a.source.name.cmp(&b.source.name));
     Ok(outcome)
 }
 
@@ -221,8 +236,12 @@ pub fn check_with(
     explicit: bool,
     checker: &Checker,
 ) -> Option<FileReport> {
+    check_loaded(load::load(name, bytes), explicit, checker)
+}
+
+/// Checks a loaded document: normalise, evaluate, suppress.
+fn check_loaded(loaded: load::Loaded, explicit: bool, checker: &Checker) -> Option<FileReport> {
     let rules = checker.rules;
-    let loaded = load::load(name, bytes);
     let is_tenant = loaded.is_tenant_document();
     let unreadable = loaded.document.root.is_none() && !loaded.diagnostics.is_empty();
     if !(is_tenant || explicit && unreadable) {

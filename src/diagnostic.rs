@@ -303,6 +303,14 @@ pub const LOAD_CHECKS: &[(&str, &str)] = &[
     ),
     ("invalid-encoding", "The file is not UTF-8 or UTF-16 text"),
     (
+        "graph-property-missing",
+        "A Graph response lacks properties that rules need",
+    ),
+    (
+        "conflicting-section",
+        "Two files of one tenant folder declare the same section",
+    ),
+    (
         "too-many-nodes",
         "Aliases expand the document beyond the node budget",
     ),

@@ -39,6 +39,23 @@ pub enum Command {
     Schema,
     /// Show what members, guests and customers can do in a tenant, and which settings decide it.
     Permissions(commands::PermissionsArgs),
+    /// Convert a Graph response, a folder of them, an EntraExporter export or a ScubaGear export
+    /// into a tenant file, each value commented with where it came from.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The file or folder to convert.
+    pub path: PathBuf,
+
+    /// The tenant file to write.
+    #[arg(short, long)]
+    pub output: PathBuf,
+
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -201,6 +218,7 @@ pub fn main() -> ExitCode {
         Command::Init(args) => commands::run_init(&args),
         Command::Schema => commands::run_schema(),
         Command::Permissions(args) => commands::run_permissions(&args),
+        Command::Import(args) => run_import(&args),
     };
     ExitCode::from(code)
 }
@@ -703,5 +721,66 @@ fn run_config(args: &ConfigArgs) -> u8 {
     match write_stdout(|out| out.write_all(text.as_bytes())) {
         Ok(()) => exit::CLEAN,
         Err(code) => code,
+    }
+}
+
+fn run_import(args: &ImportArgs) -> u8 {
+    use crate::import::{ImportError, import, verify};
+    let output = &args.output;
+    if !args.force && std::fs::symlink_metadata(output).is_ok() {
+        eprintln!(
+            "error: {} exists; pass --force to replace it",
+            output.display()
+        );
+        return exit::FAILURE;
+    }
+    let show = |files: Vec<crate::diagnostic::FileReport>| {
+        let outcome = Outcome {
+            files,
+            ..Outcome::default()
+        };
+        let style = Style {
+            color: false,
+            width: 100,
+        };
+        let mut err = io::stderr().lock();
+        let _ = report::render(
+            &outcome,
+            Format::Short,
+            style,
+            &Default::default(),
+            &mut err,
+        );
+    };
+    let text = match import(&args.path) {
+        Ok(text) => text,
+        Err(ImportError::Input(message)) => {
+            eprintln!("error: {message}");
+            return exit::FAILURE;
+        }
+        Err(ImportError::Problems(files)) => {
+            show(files);
+            eprintln!(
+                "error: {} has problems that would carry over; fix them and import again",
+                args.path.display()
+            );
+            return exit::FINDINGS;
+        }
+    };
+    let problems = verify(&output.display().to_string(), &text);
+    if !problems.is_empty() {
+        show(problems);
+        eprintln!("error: the converted tenant file would not load; nothing was written");
+        return exit::FAILURE;
+    }
+    match crate::write::atomic(output, text.as_bytes()) {
+        Ok(()) => {
+            eprintln!("imported {} into {}", args.path.display(), output.display());
+            exit::CLEAN
+        }
+        Err(err) => {
+            eprintln!("error: cannot write {}: {err}", output.display());
+            exit::FAILURE
+        }
     }
 }

@@ -4,6 +4,8 @@
 
 pub mod decode;
 pub mod dsc;
+pub mod graph;
+pub mod scuba;
 pub mod tree;
 pub mod yaml;
 
@@ -63,6 +65,10 @@ impl Loaded {
         if self.diagnostics.is_empty() {
             return false;
         }
+        // A Graph response that does not parse names its endpoint.
+        if self.source.text.contains("\"@odata.context\"") {
+            return true;
+        }
         self.source.text.lines().any(|line| {
             let line = line.trim_start_matches(['{', ' ', '\t']);
             let key = line.trim_start_matches('"');
@@ -103,6 +109,16 @@ pub fn load(name: &str, bytes: &[u8]) -> Loaded {
             };
         }
     };
+    if dsc_format.is_none()
+        && let Some((document, diagnostics)) = graph::load(&text)
+    {
+        return Loaded {
+            source: SourceFile::new(name, text),
+            encoding,
+            document,
+            diagnostics,
+        };
+    }
     let parsed = match dsc_format {
         Some(format) => dsc::parse(format, &text),
         None => yaml::parse(&text),

@@ -1,0 +1,538 @@
+//! Graph entities to format-v1 sections. Every node keeps the span of the Graph value it came
+//! from, so findings point into the response; keys Graph adds over time are left out, not reported.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::Span;
+use crate::load::tree::{Entry, Node, Value};
+use crate::model::sections::{
+    AdminConsentRequestPolicy, Application, AuthorizationPolicy, ConsentPolicySettings,
+    DefaultUserRolePermissions, Group, GroupSettings, Reviewer, ServicePrincipal, User,
+};
+
+/// Template ids of the directory settings the format has a section for.
+const GROUP_UNIFIED: &str = "62375ab9-6b52-47ed-826b-58e47e0e304b";
+const CONSENT_POLICY: &str = "dffd5d46-495d-40a9-8e21-954ff55e198a";
+
+/// Authorization-policy keys Graph documentation sometimes shows as `""`: not declared.
+const BOOL_POLICY_KEYS: &[&str] = &[
+    "allowedToSignUpEmailBasedSubscriptions",
+    "allowedToUseSSPR",
+    "allowEmailVerifiedUsersToJoinOrganization",
+    "allowUserConsentForRiskyApps",
+    "blockMsolPowerShell",
+];
+
+/// What one Graph object is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    AuthorizationPolicy,
+    AdminConsentRequestPolicy,
+    DirectorySetting,
+    /// A role assignment; `eligible` for PIM eligibility instances.
+    RoleAssignment {
+        eligible: bool,
+    },
+    User,
+    Group,
+    ServicePrincipal,
+    Application,
+    /// An item of a mixed `directoryObjects` list (owners, members): its `@odata.type` decides.
+    DirectoryObject,
+}
+
+/// The kind an `@odata.context` names, or None for endpoints entralint does not read.
+pub fn kind_from_context(context: &str) -> Option<Kind> {
+    let path = context.split_once("$metadata#")?.1;
+    let path = path.strip_suffix("/$entity").unwrap_or(path);
+    let path = path.split('(').next().unwrap_or(path);
+    let path = path.trim_end_matches('/');
+    let last = path.rsplit('/').next().unwrap_or(path);
+    Some(match last {
+        "authorizationPolicy" => Kind::AuthorizationPolicy,
+        "adminConsentRequestPolicy" => Kind::AdminConsentRequestPolicy,
+        "applications" => Kind::Application,
+        "groupSettings" | "settings" => Kind::DirectorySetting,
+        "roleAssignments" | "roleAssignmentScheduleInstances" => {
+            Kind::RoleAssignment { eligible: false }
+        }
+        "roleEligibilityScheduleInstances" => Kind::RoleAssignment { eligible: true },
+        "users" => Kind::User,
+        "groups" => Kind::Group,
+        "servicePrincipals" => Kind::ServicePrincipal,
+        "directoryObjects" | "owners" | "members" => Kind::DirectoryObject,
+        _ => return None,
+    })
+}
+
+/// The kind an object's own keys show, for files saved without `@odata.context`.
+pub fn kind_from_shape(entity: &Node) -> Option<Kind> {
+    entity.as_map()?;
+    if let Some(kind) = entity
+        .get("@odata.type")
+        .and_then(Node::as_str)
+        .and_then(kind_from_type)
+    {
+        return Some(kind);
+    }
+    let has = |key: &str| entity.get(key).is_some();
+    if entity.get("id").and_then(Node::as_str) == Some("authorizationPolicy")
+        || has("defaultUserRolePermissions")
+    {
+        return Some(Kind::AuthorizationPolicy);
+    }
+    if has("templateId") && has("values") {
+        return Some(Kind::DirectorySetting);
+    }
+    if has("roleDefinitionId") && (has("principalId") || has("principal")) {
+        let eligible = has("roleEligibilityScheduleId");
+        return Some(Kind::RoleAssignment { eligible });
+    }
+    if has("userPrincipalName") {
+        return Some(Kind::User);
+    }
+    None
+}
+
+fn kind_from_type(odata_type: &str) -> Option<Kind> {
+    Some(match odata_type.trim_start_matches('#') {
+        "microsoft.graph.user" => Kind::User,
+        "microsoft.graph.group" => Kind::Group,
+        "microsoft.graph.servicePrincipal" => Kind::ServicePrincipal,
+        "microsoft.graph.application" => Kind::Application,
+        "microsoft.graph.adminConsentRequestPolicy" => Kind::AdminConsentRequestPolicy,
+        "microsoft.graph.authorizationPolicy" => Kind::AuthorizationPolicy,
+        "microsoft.graph.groupSetting" | "microsoft.graph.directorySetting" => {
+            Kind::DirectorySetting
+        }
+        "microsoft.graph.unifiedRoleAssignment"
+        | "microsoft.graph.unifiedRoleAssignmentScheduleInstance" => {
+            Kind::RoleAssignment { eligible: false }
+        }
+        "microsoft.graph.unifiedRoleEligibilityScheduleInstance" => {
+            Kind::RoleAssignment { eligible: true }
+        }
+        _ => return None,
+    })
+}
+
+/// An object whose owners a file lists, known from the folder the file is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    Group(String),
+    ServicePrincipal(String),
+    Application(String),
+}
+
+/// The format-v1 sections gathered from one or more Graph files.
+#[derive(Debug, Default)]
+pub struct Sections {
+    /// Singleton sections, by format key: (key span, section node).
+    pub singles: Vec<(&'static str, Span, Node)>,
+    pub users: Principals,
+    pub groups: Principals,
+    pub service_principals: Principals,
+    pub applications: Principals,
+    pub role_assignments: Vec<Node>,
+    /// Where each list came from (its `value` key), for the list's key span.
+    pub list_spans: Vec<(&'static str, Span)>,
+}
+
+impl Sections {
+    /// Adds one Graph object of a known kind. `owner_of`: the group whose owners a
+    /// directory-object list holds, when the folder layout tells.
+    pub fn add(&mut self, kind: Kind, entity: &Node, owner_of: Option<&Owner>) {
+        if entity.as_map().is_none() {
+            return;
+        }
+        match kind {
+            Kind::AuthorizationPolicy => self.authorization_policy(entity),
+            Kind::DirectorySetting => self.directory_setting(entity),
+            Kind::RoleAssignment { eligible } => self.role_assignment(entity, eligible),
+            Kind::User => self.users.push(principal(entity, User::KEYS)),
+            Kind::Group => self.groups.push(principal(entity, Group::KEYS)),
+            Kind::ServicePrincipal => self.service_principals.push(with_credentials(
+                principal(entity, ServicePrincipal::KEYS),
+                entity,
+            )),
+            Kind::Application => self.applications.push(with_credentials(
+                principal(entity, Application::KEYS),
+                entity,
+            )),
+            Kind::AdminConsentRequestPolicy => {
+                let mut node = filtered(entity, AdminConsentRequestPolicy::KEYS);
+                if let Value::Map(entries) = &mut node.value {
+                    for e in entries.iter_mut() {
+                        if e.key.as_str() == Some("reviewers")
+                            && let Value::Seq(items) = &mut e.value.value
+                        {
+                            for item in items.iter_mut() {
+                                *item = filtered(item, Reviewer::KEYS);
+                            }
+                        }
+                    }
+                }
+                let key_span = entity.get("id").map_or(entity.span, |n| n.span);
+                self.set_single("adminConsentRequestPolicy", key_span, node);
+            }
+            Kind::DirectoryObject => {
+                let kind = entity
+                    .get("@odata.type")
+                    .and_then(Node::as_str)
+                    .and_then(kind_from_type)
+                    .unwrap_or(Kind::User);
+                if matches!(kind, Kind::User | Kind::Group | Kind::ServicePrincipal) {
+                    self.add(kind, entity, None);
+                }
+                if let (Some(owned), Some(id)) = (owner_of, entity.get("id")) {
+                    self.add_owner(owned, id);
+                }
+            }
+        }
+    }
+
+    /// Notes where a list section's items were read from.
+    pub fn note_list(&mut self, kind: Kind, span: Span) {
+        let key = match kind {
+            Kind::User | Kind::DirectoryObject => "users",
+            Kind::Group => "groups",
+            Kind::ServicePrincipal => "servicePrincipals",
+            Kind::Application => "applications",
+            Kind::RoleAssignment { .. } => "roleAssignments",
+            _ => return,
+        };
+        if !self.list_spans.iter().any(|(k, _)| *k == key) {
+            self.list_spans.push((key, span));
+        }
+    }
+
+    fn add_owner(&mut self, owned: &Owner, owner: &Node) {
+        let (list, owned_id) = match owned {
+            Owner::Group(id) => (&mut self.groups, id),
+            Owner::ServicePrincipal(id) => (&mut self.service_principals, id),
+            Owner::Application(id) => (&mut self.applications, id),
+        };
+        let index = match list.position(owned_id) {
+            Some(index) => index,
+            None => {
+                let id = Node::new(owner.span, Value::Str(owned_id.to_string()));
+                list.push(map(owner.span, vec![entry("id", owner.span, id)]));
+                list.items.len() - 1
+            }
+        };
+        let group = &mut list.items[index];
+        let Value::Map(entries) = &mut group.value else {
+            return;
+        };
+        match entries
+            .iter_mut()
+            .find(|e| e.key.as_str() == Some("owners"))
+        {
+            Some(Entry {
+                value:
+                    Node {
+                        value: Value::Seq(items),
+                        ..
+                    },
+                ..
+            }) => items.push(owner.clone()),
+            _ => entries.push(entry(
+                "owners",
+                owner.span,
+                Node::new(owner.span, Value::Seq(vec![owner.clone()])),
+            )),
+        }
+    }
+
+    fn authorization_policy(&mut self, entity: &Node) {
+        let mut entries = Vec::new();
+        for e in entity.as_map().unwrap_or_default() {
+            let Some(name) = canonical(&e.key, AuthorizationPolicy::KEYS) else {
+                continue;
+            };
+            let mut value = e.value.clone();
+            if BOOL_POLICY_KEYS.contains(&name) && value.as_str() == Some("") {
+                value.value = Value::Null;
+            }
+            if name == "defaultUserRolePermissions" {
+                value = filtered(&value, DefaultUserRolePermissions::KEYS);
+            }
+            entries.push(entry(name, e.key.span, value));
+        }
+        let key_span = entity.get("id").map_or(entity.span, |id| id.span);
+        self.set_single("authorizationPolicy", key_span, map(entity.span, entries));
+    }
+
+    fn directory_setting(&mut self, entity: &Node) {
+        let template = entity.get("templateId").and_then(Node::as_str);
+        let name = entity.get("displayName").and_then(Node::as_str);
+        let (section, keys) = if template == Some(GROUP_UNIFIED)
+            || template.is_none() && name == Some("Group.Unified")
+        {
+            ("groupSettings", GroupSettings::KEYS)
+        } else if template == Some(CONSENT_POLICY)
+            || template.is_none() && name == Some("Consent Policy Settings")
+        {
+            ("consentPolicySettings", ConsentPolicySettings::KEYS)
+        } else {
+            return;
+        };
+        let mut entries = Vec::new();
+        if let Some(Value::Seq(values)) = entity.get("values").map(|v| &v.value) {
+            for item in values {
+                let (Some(key), Some(value)) = (item.get("name"), item.get("value")) else {
+                    continue;
+                };
+                let Some(name) = canonical(key, keys) else {
+                    continue;
+                };
+                let mut value = value.clone();
+                // An empty value is how Graph shows a setting left unset.
+                if value.as_str() == Some("") {
+                    value.value = Value::Null;
+                }
+                entries.push(entry(name, key.span, value));
+            }
+        }
+        let key_span = entity
+            .get("displayName")
+            .or(entity.get("templateId"))
+            .map_or(entity.span, |n| n.span);
+        self.set_single(section, key_span, map(entity.span, entries));
+    }
+
+    fn set_single(&mut self, key: &'static str, span: Span, node: Node) {
+        // A tenant has one of each; a second copy (a folder holding two exports) keeps the first.
+        if !self.singles.iter().any(|(k, _, _)| *k == key) {
+            self.singles.push((key, span, node));
+        }
+    }
+
+    fn role_assignment(&mut self, item: &Node, eligible: bool) {
+        // An activation is the temporary use of an eligible assignment, which is read already.
+        if item.get("assignmentType").and_then(Node::as_str) == Some("Activated") {
+            return;
+        }
+        let expanded = item.get("principal").filter(|p| p.as_map().is_some());
+        let principal = item
+            .get("principalId")
+            .or(expanded.and_then(|p| p.get("id")));
+        let (Some(principal), Some(role)) = (principal, item.get("roleDefinitionId")) else {
+            return;
+        };
+        let kind = if eligible { "eligible" } else { "active" };
+        let mut entries = vec![
+            entry("principal", principal.span, principal.clone()),
+            entry("role", role.span, role.clone()),
+            entry(
+                "type",
+                item.span,
+                Node::new(item.span, Value::Str(kind.to_string())),
+            ),
+        ];
+        for (from, to) in [
+            ("directoryScopeId", "scope"),
+            ("startDateTime", "startDateTime"),
+            ("endDateTime", "endDateTime"),
+        ] {
+            if let Some(e) = item.entry(from)
+                && e.value.value != Value::Null
+            {
+                entries.push(entry(to, e.key.span, e.value.clone()));
+            }
+        }
+        self.role_assignments.push(map(item.span, entries));
+        if let Some(expanded) = expanded {
+            let kind = expanded
+                .get("@odata.type")
+                .and_then(Node::as_str)
+                .and_then(kind_from_type)
+                .unwrap_or(Kind::User);
+            if matches!(kind, Kind::User | Kind::Group | Kind::ServicePrincipal) {
+                self.add(kind, expanded, None);
+            }
+        }
+    }
+
+    /// The format-v1 document root.
+    pub fn into_root(self, span: Span) -> Node {
+        let mut entries = Vec::new();
+        for (key, key_span, node) in self.singles {
+            entries.push(entry(key, key_span, node));
+        }
+        let list_span = |key: &str| {
+            self.list_spans
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(span, |(_, s)| *s)
+        };
+        for (key, items) in [
+            ("users", self.users.items),
+            ("groups", self.groups.items),
+            ("servicePrincipals", self.service_principals.items),
+            ("applications", self.applications.items),
+            ("roleAssignments", self.role_assignments),
+        ] {
+            let noted = self.list_spans.iter().any(|(k, _)| *k == key);
+            if items.is_empty() && !noted {
+                continue;
+            }
+            let at = list_span(key);
+            let seq_span = items
+                .iter()
+                .map(|n| n.span)
+                .reduce(Span::join)
+                .unwrap_or(at);
+            entries.push(entry(key, at, Node::new(seq_span, Value::Seq(items))));
+        }
+        map(span, entries)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.singles.is_empty()
+            && self.users.is_empty()
+            && self.groups.is_empty()
+            && self.service_principals.is_empty()
+            && self.applications.is_empty()
+            && self.role_assignments.is_empty()
+            && self.list_spans.is_empty()
+    }
+}
+
+/// The kinds of credential an app or service principal holds, from Graph's credential lists.
+fn with_credentials(mut node: Node, entity: &Node) -> Node {
+    let mut kinds = Vec::new();
+    for (key, kind) in [
+        ("passwordCredentials", "password"),
+        ("keyCredentials", "certificate"),
+    ] {
+        if let Some(list) = entity.get(key)
+            && matches!(&list.value, Value::Seq(items) if !items.is_empty())
+        {
+            kinds.push(Node::new(list.span, Value::Str(kind.to_string())));
+        }
+    }
+    let (Value::Map(entries), false) = (&mut node.value, kinds.is_empty()) else {
+        return node;
+    };
+    let span = kinds
+        .iter()
+        .map(|k| k.span)
+        .reduce(Span::join)
+        .unwrap_or(node.span);
+    entries.push(entry(
+        "credentials",
+        span,
+        Node::new(span, Value::Seq(kinds)),
+    ));
+    node
+}
+
+/// A user, group or service principal: its object id and the keys the format has.
+fn principal(entity: &Node, keys: &[&'static str]) -> Node {
+    filtered(entity, keys)
+}
+
+/// Users, groups, service principals or applications, each once by object id (compared without
+/// regard to case); a later copy (an expanded principal seen again) only adds keys the first
+/// lacked, and owner lists add up.
+#[derive(Debug, Default)]
+pub struct Principals {
+    pub items: Vec<Node>,
+    ids: HashMap<String, usize>,
+}
+
+impl Principals {
+    pub fn from_items(items: Vec<Node>) -> Principals {
+        let mut list = Principals::default();
+        for item in items {
+            list.push(item);
+        }
+        list
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.ids.get(&id.to_ascii_lowercase()).copied()
+    }
+
+    pub fn push(&mut self, node: Node) {
+        let Some(new_id) = node
+            .get("id")
+            .and_then(Node::as_str)
+            .map(str::to_ascii_lowercase)
+        else {
+            return;
+        };
+        let Some(&at) = self.ids.get(&new_id) else {
+            self.ids.insert(new_id, self.items.len());
+            self.items.push(node);
+            return;
+        };
+        let old = &mut self.items[at];
+        {
+            let (Value::Map(old_entries), Value::Map(new_entries)) = (&mut old.value, node.value)
+            else {
+                return;
+            };
+            for e in new_entries {
+                match old_entries
+                    .iter_mut()
+                    .find(|o| o.key.as_str() == e.key.as_str())
+                {
+                    // Owners listed in separate files add up.
+                    Some(Entry {
+                        value:
+                            Node {
+                                value: Value::Seq(items),
+                                ..
+                            },
+                        ..
+                    }) => {
+                        if let Value::Seq(more) = e.value.value {
+                            items.extend(more);
+                        }
+                    }
+                    Some(_) => {}
+                    None => old_entries.push(e),
+                }
+            }
+        }
+    }
+}
+
+/// A mapping with only the keys the format knows, under their format spelling.
+fn filtered(node: &Node, keys: &[&'static str]) -> Node {
+    let Some(entries) = node.as_map() else {
+        return node.clone();
+    };
+    let kept = entries
+        .iter()
+        .filter_map(|e| {
+            let name = canonical(&e.key, keys)?;
+            Some(entry(name, e.key.span, e.value.clone()))
+        })
+        .collect();
+    map(node.span, kept)
+}
+
+/// The format's spelling of a key, matched without regard to case (ScubaGear and PowerShell
+/// exports capitalise Graph's names).
+pub fn canonical(key: &Node, keys: &[&'static str]) -> Option<&'static str> {
+    let name = key.as_str()?;
+    keys.iter().copied().find(|k| k.eq_ignore_ascii_case(name))
+}
+
+pub fn entry(key: &str, span: Span, value: Node) -> Entry {
+    Entry {
+        key: Node::new(span, Value::Str(key.to_string())),
+        value,
+    }
+}
+
+pub fn map(span: Span, entries: Vec<Entry>) -> Node {
+    Node::new(span, Value::Map(entries))
+}

@@ -1,0 +1,478 @@
+//! Folders of Graph responses that together describe one tenant: the responses saved side by
+//! side in one folder, or an EntraExporter export tree (`<Path>/<id>/<id>.json`). A `tenant.yaml`
+//! beside them (or at the export root) is the header: the tenant's name, kind and any sections
+//! written by hand.
+//!
+//! The members are checked as one document: their texts are laid end to end, every span is moved
+//! by its file's offset, and each finding is handed back to the file its span falls in.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::convert::{Kind, Owner, Principals};
+use super::{Hint, Response};
+use crate::diagnostic::{Diagnostic, FileReport, Severity, SourceFile, Span};
+use crate::discover::Candidate;
+use crate::load::decode::{self, Encoding};
+use crate::load::tree::{Document, Entry, Node, Value};
+use crate::load::{Loaded, MAX_FILE_BYTES, yaml};
+
+/// Names of the header file, at the folder or export root.
+pub const HEADER_NAMES: &[&str] = &["tenant.yaml", "tenant.yml"];
+
+/// One tenant made of several files.
+#[derive(Debug)]
+pub struct Group {
+    /// The folder (or export root) the tenant is.
+    pub root: PathBuf,
+    /// Header first, then responses in path order.
+    members: Vec<Member>,
+}
+
+#[derive(Debug)]
+struct Member {
+    name: String,
+    text: String,
+    /// None for the header.
+    response: Option<Response>,
+}
+
+/// Takes the Graph responses found by walking folders (and their headers) out of `candidates`,
+/// grouped by tenant. Files named on the command line stay single documents.
+pub fn claim(candidates: &mut Vec<Candidate>) -> Vec<Group> {
+    let demoted = widen_to_headed_folders(candidates);
+    let mut groups: BTreeMap<PathBuf, Vec<Member>> = BTreeMap::new();
+    let mut claimed = vec![false; candidates.len()];
+    for (i, candidate) in candidates.iter().enumerate() {
+        if candidate.explicit || !has_extension(&candidate.path, "json") {
+            continue;
+        }
+        let Some(text) = read_text(&candidate.path) else {
+            continue;
+        };
+        let (root, hint) = place(&candidate.path);
+        if let Some(response) = super::read(&text, &hint) {
+            claimed[i] = true;
+            groups.entry(root).or_default().push(Member {
+                name: candidate.path.display().to_string(),
+                text,
+                response: Some(response),
+            });
+        }
+    }
+    for (i, candidate) in candidates.iter().enumerate() {
+        let is_header = candidate
+            .path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| HEADER_NAMES.contains(&n));
+        let Some(members) = candidate.path.parent().and_then(|p| groups.get_mut(p)) else {
+            continue;
+        };
+        if !is_header || candidate.explicit || members.iter().any(|m| m.response.is_none()) {
+            continue;
+        }
+        let Some(text) = read_text(&candidate.path) else {
+            continue;
+        };
+        claimed[i] = true;
+        members.insert(
+            0,
+            Member {
+                name: candidate.path.display().to_string(),
+                text,
+                response: None,
+            },
+        );
+    }
+    let mut i = 0;
+    candidates.retain(|_| {
+        i += 1;
+        !claimed[i - 1]
+    });
+    // A named file that turned out not to be part of the tenant is still reported on its own.
+    for candidate in candidates.iter_mut() {
+        if demoted.contains(&candidate.path) {
+            candidate.explicit = true;
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(root, members)| Group { root, members })
+        .collect()
+}
+
+/// A response named on the command line (as a pre-commit hook names changed files) whose folder,
+/// or export root, has a header belongs to that tenant: the whole folder is read with it, so the
+/// file is judged with the rest of its tenant rather than against Entra's defaults.
+/// Returns the named files it turned into found ones.
+fn widen_to_headed_folders(candidates: &mut Vec<Candidate>) -> Vec<PathBuf> {
+    let mut roots: Vec<(PathBuf, bool)> = Vec::new();
+    for candidate in candidates.iter() {
+        if !candidate.explicit || !has_extension(&candidate.path, "json") {
+            continue;
+        }
+        let (root, hint) = place(&candidate.path);
+        let headed = HEADER_NAMES.iter().any(|h| root.join(h).is_file());
+        if headed && !roots.iter().any(|(r, _)| *r == root) {
+            roots.push((root, hint.kind.is_some()));
+        }
+    }
+    if roots.is_empty() {
+        return Vec::new();
+    }
+    let mut added = Vec::new();
+    for (root, export) in &roots {
+        if *export {
+            if let Ok(found) = crate::discover::discover(std::slice::from_ref(root)) {
+                added.extend(found.candidates.into_iter().map(|c| c.path));
+            }
+        } else if let Ok(entries) = std::fs::read_dir(root) {
+            added.extend(entries.filter_map(|e| e.ok()).map(|e| clean(&e.path())));
+        }
+    }
+    for path in added {
+        let wanted = has_extension(&path, "json")
+            || path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| HEADER_NAMES.contains(&n));
+        if wanted && !candidates.iter().any(|c| c.path == path) {
+            candidates.push(Candidate {
+                path,
+                explicit: false,
+            });
+        }
+    }
+    // The named files join their folder's tenant like the files found beside them.
+    let mut demoted = Vec::new();
+    for candidate in candidates.iter_mut() {
+        let (root, _) = place(&candidate.path);
+        let in_headed = roots.iter().any(|(r, _)| *r == root)
+            || candidate
+                .path
+                .parent()
+                .is_some_and(|p| roots.iter().any(|(r, _)| r == p));
+        if in_headed && candidate.explicit {
+            candidate.explicit = false;
+            demoted.push(candidate.path.clone());
+        }
+    }
+    candidates.sort();
+    demoted
+}
+
+/// `./a/b.json` reads better as `a/b.json`.
+fn clean(path: &Path) -> PathBuf {
+    path.strip_prefix(".")
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn has_extension(path: &Path, ext: &str) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+/// A file's text, when it can be read and decoded; anything else is left to the single-file path,
+/// which reports why.
+fn read_text(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    decode::decode(&bytes).ok().map(|(text, _)| text)
+}
+
+/// The tenant a file belongs to (its folder, or the EntraExporter export root), and what the
+/// export layout says about it.
+pub fn place(path: &Path) -> (PathBuf, Hint) {
+    let parts: Vec<&str> = path
+        .components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect();
+    let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let n = parts.len();
+    let tail = |k: usize| -> Option<&[&str]> { n.checked_sub(k).map(|s| &parts[s..]) };
+    let root_before = |k: usize| -> PathBuf { parts[..n - k].iter().collect() };
+    let file_is_folder = |t: &[&str]| {
+        let (dir, file) = (t[t.len() - 2], t[t.len() - 1]);
+        file.strip_suffix(".json")
+            .is_some_and(|stem| stem.eq_ignore_ascii_case(dir))
+    };
+    let hint = |kind: Option<Kind>, owner_of: Option<Owner>| Hint { kind, owner_of };
+    // <Path>/<parent>/Owners/<id>/<id>.json
+    if let Some(t) = tail(5)
+        && t[2].eq_ignore_ascii_case("Owners")
+        && file_is_folder(t)
+    {
+        let owned = t[1].to_string();
+        let owner = match t[0] {
+            "Groups" => Some(Owner::Group(owned)),
+            "ServicePrincipals" => Some(Owner::ServicePrincipal(owned)),
+            "Applications" => Some(Owner::Application(owned)),
+            _ => None,
+        };
+        if let Some(owner) = owner {
+            return (
+                root_before(5),
+                hint(Some(Kind::DirectoryObject), Some(owner)),
+            );
+        }
+    }
+    // <Path>/<id>/<id>.json, by the export paths entralint reads.
+    const LAYOUT: &[(&[&str], Kind)] = &[
+        (
+            &["Policies", "AuthorizationPolicy"],
+            Kind::AuthorizationPolicy,
+        ),
+        (
+            &["Policies", "AdminConsentRequestPolicy"],
+            Kind::AdminConsentRequestPolicy,
+        ),
+        (&["Applications"], Kind::Application),
+        (&["GroupSettings"], Kind::DirectorySetting),
+        (
+            &["RoleManagement", "Directory", "RoleAssignments"],
+            Kind::RoleAssignment { eligible: false },
+        ),
+        (
+            &[
+                "RoleManagement",
+                "Directory",
+                "RoleAssignmentScheduleInstances",
+            ],
+            Kind::RoleAssignment { eligible: false },
+        ),
+        (&["Users"], Kind::User),
+        (&["Groups"], Kind::Group),
+        (&["ServicePrincipals"], Kind::ServicePrincipal),
+    ];
+    for (prefix, kind) in LAYOUT {
+        let k = prefix.len() + 2;
+        if let Some(t) = tail(k)
+            && t[..prefix.len()] == **prefix
+            && file_is_folder(t)
+        {
+            return (root_before(k), hint(Some(*kind), None));
+        }
+    }
+    // PIM/DirectoryRoles/<roleEligibilityScheduleId>.json: flat, no id folder.
+    if let Some(t) = tail(3)
+        && t[0] == "PIM"
+        && t[1] == "DirectoryRoles"
+    {
+        return (
+            root_before(3),
+            hint(Some(Kind::RoleAssignment { eligible: true }), None),
+        );
+    }
+    (folder, Hint::default())
+}
+
+/// Where each member of a group sits in the combined document.
+pub struct Members {
+    files: Vec<(Arc<SourceFile>, usize)>,
+}
+
+impl Group {
+    /// The group as one loaded document, and where each member sits in it.
+    pub fn combine(self) -> (Loaded, Members) {
+        let mut text = String::new();
+        let mut files = Vec::new();
+        let mut root: Vec<Entry> = Vec::new();
+        let mut comments = Vec::new();
+        let mut diagnostics = Vec::new();
+        // Which file first declared each single section, for the conflict message.
+        let mut owners: Vec<(String, String)> = Vec::new();
+        for member in self.members {
+            let base = text.len();
+            text.push_str(&member.text);
+            if !member.text.ends_with('\n') {
+                text.push('\n');
+            }
+            let (document, mut found) = match member.response {
+                None => {
+                    let parsed = yaml::parse(&member.text);
+                    (parsed.document, parsed.diagnostics)
+                }
+                Some(response) => {
+                    let root = response
+                        .complete
+                        .then(|| response.sections.into_root(Span::new(0, 0)));
+                    (
+                        Document {
+                            root,
+                            comments: Vec::new(),
+                        },
+                        response.diagnostics,
+                    )
+                }
+            };
+            for d in &mut found {
+                shift_diagnostic(d, base);
+            }
+            diagnostics.append(&mut found);
+            for mut comment in document.comments {
+                comment.span = shift(comment.span, base);
+                comments.push(comment);
+            }
+            if let Some(mut node) = document.root {
+                shift_node(&mut node, base);
+                merge(&mut root, node, &member.name, &mut owners, &mut diagnostics);
+            }
+            files.push((SourceFile::new(member.name, member.text), base));
+        }
+        let name = self.root.display().to_string();
+        let span = Span::new(0, 0);
+        let loaded = Loaded {
+            source: SourceFile::new(name, text),
+            encoding: Encoding::Utf8,
+            document: Document {
+                root: Some(Node::new(span, Value::Map(root))),
+                comments,
+            },
+            diagnostics,
+        };
+        (loaded, Members { files })
+    }
+}
+
+/// Adds one file's sections to the tenant: lists are joined (a principal seen twice is one), and
+/// a single section declared by two files is reported on the second.
+fn merge(
+    root: &mut Vec<Entry>,
+    node: Node,
+    file: &str,
+    owners: &mut Vec<(String, String)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Value::Map(entries) = node.value else {
+        return;
+    };
+    for entry in entries {
+        let Some(key) = entry.key.as_str().map(str::to_string) else {
+            continue;
+        };
+        let existing = root.iter_mut().find(|e| e.key.as_str() == Some(&key));
+        match existing {
+            None => {
+                owners.push((key, file.to_string()));
+                root.push(entry);
+            }
+            Some(old) => match (&mut old.value.value, entry.value.value) {
+                (Value::Seq(items), Value::Seq(new)) => {
+                    if key == "roleAssignments" {
+                        items.extend(new);
+                    } else {
+                        let mut list = Principals::from_items(std::mem::take(items));
+                        for item in new {
+                            list.push(item);
+                        }
+                        *items = list.items;
+                    }
+                }
+                _ => {
+                    let first = owners
+                        .iter()
+                        .find(|(k, _)| *k == key)
+                        .map_or("another file", |(_, f)| f.as_str());
+                    diagnostics.push(
+                        Diagnostic::new(
+                            "conflicting-section",
+                            Severity::Warning,
+                            entry.key.span,
+                            format!("`{key}` is already declared by {first}; this copy is not checked"),
+                        )
+                        .with_label("second declaration")
+                        .with_help("keep one response per setting in a tenant folder; a folder holding two tenants' exports should be split"),
+                    );
+                }
+            },
+        }
+    }
+}
+
+fn shift(span: Span, base: usize) -> Span {
+    Span::new(span.start as usize + base, span.end as usize + base)
+}
+
+fn shift_node(node: &mut Node, base: usize) {
+    node.span = shift(node.span, base);
+    match &mut node.value {
+        Value::Seq(items) => items.iter_mut().for_each(|n| shift_node(n, base)),
+        Value::Map(entries) => {
+            for e in entries {
+                shift_node(&mut e.key, base);
+                shift_node(&mut e.value, base);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn shift_diagnostic(d: &mut Diagnostic, base: usize) {
+    d.span = shift(d.span, base);
+    for r in &mut d.related {
+        r.span = shift(r.span, base);
+    }
+}
+
+impl Members {
+    /// The member file an offset of the combined document falls in, and its 1-based line there.
+    pub fn locate(&self, offset: u32) -> Option<(&str, usize)> {
+        let at = offset as usize;
+        let (source, base) = self.files.iter().rev().find(|(_, base)| *base <= at)?;
+        let local = u32::try_from(at - base).unwrap_or(u32::MAX);
+        Some((&source.name, source.line_col(local).line))
+    }
+
+    /// Hands each diagnostic of the tenant's report back to the file it points into; every member
+    /// gets a report, so a clean file counts as checked.
+    pub fn split(&self, report: FileReport) -> Vec<FileReport> {
+        let mut reports: Vec<FileReport> = self
+            .files
+            .iter()
+            .map(|(source, _)| FileReport {
+                source: source.clone(),
+                diagnostics: Vec::new(),
+            })
+            .collect();
+        for mut d in report.diagnostics {
+            let at = d.span.start as usize;
+            let index = self
+                .files
+                .iter()
+                .rposition(|(_, base)| *base <= at)
+                .unwrap_or(0);
+            let (source, base) = &self.files[index];
+            let end = base + source.text.len();
+            let back = |s: Span| {
+                Span::new(
+                    (s.start as usize)
+                        .saturating_sub(*base)
+                        .min(source.text.len()),
+                    (s.end as usize)
+                        .saturating_sub(*base)
+                        .min(source.text.len()),
+                )
+            };
+            d.span = back(d.span);
+            d.related.retain(|r| {
+                let start = r.span.start as usize;
+                start >= *base && start <= end
+            });
+            for r in &mut d.related {
+                r.span = back(r.span);
+            }
+            reports[index].diagnostics.push(d);
+        }
+        for r in &mut reports {
+            r.sort();
+        }
+        reports
+    }
+}
