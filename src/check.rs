@@ -260,6 +260,10 @@ fn check_loaded(loaded: load::Loaded, explicit: bool, checker: &Checker) -> Opti
                 .filter(|f| !f.path.as_ref().is_some_and(|p| unreadable.contains(p))),
         );
     }
+    if !loaded.native {
+        // Fixes edit the tenant format; a Graph response or a DSC script is only read.
+        diagnostics.iter_mut().for_each(|d| d.fixable = false);
+    }
     let mut report = FileReport {
         source: loaded.source,
         diagnostics,

@@ -696,3 +696,36 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn graph_responses_and_dsc_scripts_are_read_never_rewritten() {
+    let config = Config::default();
+    let checker = Checker {
+        rules: Some(&RULES),
+        config: &config,
+    };
+    let fixer = Fixer {
+        checker: &checker,
+        baseline: None,
+        allow_unsafe: true,
+    };
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for file in [
+        "dsc/authorization-policy.ps1",
+        "graph/authorization-policy-v1-entity.json",
+    ] {
+        let text = std::fs::read_to_string(fixtures.join(file)).unwrap();
+        let name = file.rsplit('/').next().unwrap();
+        let fixed = fix_source(name, &text, &fixer).expect("a tenant document");
+        assert!(
+            !fixed.report.diagnostics.is_empty(),
+            "{file}: the fixture should have findings"
+        );
+        assert!(
+            fixed.report.diagnostics.iter().all(|d| !d.fixable),
+            "{file}: a finding is offered as fixable"
+        );
+        assert_eq!(fixed.fixes, 0, "{file}");
+        assert_eq!(fixed.text, text, "{file} was edited");
+    }
+}

@@ -44,6 +44,9 @@ pub struct Loaded {
     pub encoding: Encoding,
     pub document: Document,
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether the file is written in entralint's own tenant format, which `check --fix` may
+    /// edit; Graph responses and Microsoft365DSC files are read, never rewritten.
+    pub native: bool,
 }
 
 impl Loaded {
@@ -92,6 +95,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Loaded {
                 encoding: Encoding::Utf8,
                 document: Document::default(),
                 diagnostics: Vec::new(),
+                native: false,
             };
         }
         Err(err) => {
@@ -106,6 +110,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Loaded {
                         .with_label("here")
                         .with_help("save tenant files as UTF-8, or UTF-16 with a byte-order mark"),
                 ],
+                native: dsc_format.is_none(),
             };
         }
     };
@@ -117,6 +122,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Loaded {
             encoding,
             document,
             diagnostics,
+            native: false,
         };
     }
     let parsed = match dsc_format {
@@ -128,6 +134,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Loaded {
         encoding,
         document: parsed.document,
         diagnostics: parsed.diagnostics,
+        native: dsc_format.is_none(),
     }
 }
 
@@ -149,5 +156,6 @@ pub fn too_large(name: &str, size: u64) -> Loaded {
             )
             .with_help("split the tenant into smaller files, or exclude this one from the check"),
         ],
+        native: false,
     }
 }

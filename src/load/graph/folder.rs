@@ -336,6 +336,7 @@ impl Group {
                 comments,
             },
             diagnostics,
+            native: false,
         };
         (loaded, Members { files })
     }
