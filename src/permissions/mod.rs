@@ -151,37 +151,34 @@ impl Settings<'_> {
     }
 
     fn guest_role(&self) -> Effective<GuestRole> {
-        let path = "authorizationPolicy.guestUserRoleId";
-        let declared = self
-            .model
-            .tenant
-            .authorization_policy
-            .as_ref()
-            .and_then(|p| p.value.guest_user_role_id.as_ref());
-        match declared {
-            Some(d) => Effective {
-                value: d.value,
-                source: self.declared(path, d.key),
-            },
-            None => Effective {
-                value: self
-                    .default_json(path)
-                    .as_str()
-                    .and_then(GuestRole::parse)
-                    .unwrap_or(GuestRole::Limited),
-                source: self.default(path),
-            },
-        }
+        let policy = self.model.tenant.authorization_policy.as_ref();
+        self.setting(
+            "authorizationPolicy.guestUserRoleId",
+            policy.and_then(|p| p.value.guest_user_role_id.as_ref()),
+            GuestRole::parse,
+            GuestRole::Limited,
+        )
     }
 
     fn invites(&self) -> Effective<AllowInvitesFrom> {
-        let path = "authorizationPolicy.allowInvitesFrom";
-        let declared = self
-            .model
-            .tenant
-            .authorization_policy
-            .as_ref()
-            .and_then(|p| p.value.allow_invites_from.as_ref());
+        let policy = self.model.tenant.authorization_policy.as_ref();
+        self.setting(
+            "authorizationPolicy.allowInvitesFrom",
+            policy.and_then(|p| p.value.allow_invites_from.as_ref()),
+            AllowInvitesFrom::parse,
+            AllowInvitesFrom::Everyone,
+        )
+    }
+
+    /// A string setting's effective value: as declared, else Entra's default read with `parse`
+    /// (`fallback` only if the defaults table had no usable value).
+    fn setting<T: Copy>(
+        &self,
+        path: &str,
+        declared: Option<&Spanned<T>>,
+        parse: fn(&str) -> Option<T>,
+        fallback: T,
+    ) -> Effective<T> {
         match declared {
             Some(d) => Effective {
                 value: d.value,
@@ -191,8 +188,8 @@ impl Settings<'_> {
                 value: self
                     .default_json(path)
                     .as_str()
-                    .and_then(AllowInvitesFrom::parse)
-                    .unwrap_or(AllowInvitesFrom::Everyone),
+                    .and_then(parse)
+                    .unwrap_or(fallback),
                 source: self.default(path),
             },
         }
