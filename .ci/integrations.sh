@@ -52,7 +52,7 @@ if git commit --quiet -m "a broken tenant file" > "$work/bad.log" 2>&1; then
   echo "the hook let a broken tenant file through" >&2
   exit 1
 fi
-grep -q "bad.yaml:8:3: error: unknown key `alowInvitesFrom`" "$work/bad.log" || { cat "$work/bad.log" >&2; exit 1; }
+grep -q 'bad.yaml:8:3: error: unknown key `alowInvitesFrom`' "$work/bad.log" || { cat "$work/bad.log" >&2; exit 1; }
 git reset --quiet HEAD bad.yaml
 rm bad.yaml
 cp "$root/examples/secure-workforce.yaml" good.yaml
