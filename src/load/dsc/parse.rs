@@ -200,7 +200,14 @@ impl<'a> Parser<'a> {
                     });
                 }
                 // A statement this subset does not read (`Import-DscResource …`, `param(…)`).
-                Some(_) => self.expression(false)?,
+                Some(_) => {
+                    let before = self.pos;
+                    self.expression(false)?;
+                    if self.pos == before {
+                        // A closing `)` or `]` that nothing opened.
+                        return self.error("this closing bracket has no opening bracket");
+                    }
+                }
             }
         }
     }
@@ -288,7 +295,14 @@ impl<'a> Parser<'a> {
                             self.pos += 1;
                             break;
                         }
-                        Some(_) => items.push(self.value(depth + 1, true)?),
+                        Some(_) => {
+                            let before = self.pos;
+                            items.push(self.value(depth + 1, true)?);
+                            if self.pos == before {
+                                // `}` or `]` where an item or the closing `)` belongs.
+                                return self.error("expected an array item or `)`");
+                            }
+                        }
                     }
                 }
                 PsValue::Array(items)
@@ -500,5 +514,26 @@ mod tests {
         let tokens = lex(text).unwrap().tokens;
         let err = configuration(text, &tokens).unwrap().unwrap_err();
         assert_eq!(&text[err.span.start as usize..err.span.end as usize], "{");
+    }
+
+    /// Found by fuzzing: a stray closer where a statement or an array item belongs was stepped
+    /// over without moving, forever.
+    #[test]
+    fn a_stray_closing_bracket_is_an_error_not_a_hang() {
+        for (text, at) in [
+            ("Configuration C\n{\n x]\n}\n", "]"),
+            ("Configuration C\n{\n )\n}\n", ")"),
+            ("Configuration C {\n R 'x' {\n  A = @( } )\n }\n}\n", "}"),
+            ("Configuration C {\n R 'x' {\n  A = @(1, ])\n }\n}\n", "]"),
+        ] {
+            let tokens = lex(text).unwrap().tokens;
+            let err = configuration(text, &tokens).unwrap().unwrap_err();
+            assert_eq!(
+                &text[err.span.start as usize..err.span.end as usize],
+                at,
+                "{text:?}: {}",
+                err.message
+            );
+        }
     }
 }
