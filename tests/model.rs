@@ -223,3 +223,21 @@ fn the_format_doc_and_the_defaults_cover_every_key() {
         );
     }
 }
+
+#[test]
+fn an_item_whose_required_key_is_null_is_reported_not_dropped_silently() {
+    let (model, diags) = model("tenant: {name: a}\nusers:\n  - id: null\n    userType: Guest\n");
+    assert!(
+        model
+            .unwrap()
+            .tenant
+            .users
+            .is_none_or(|u| u.value.is_empty())
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.code == "missing-key" && d.message.contains("`id`")),
+        "{diags:?}"
+    );
+}

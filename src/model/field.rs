@@ -639,7 +639,8 @@ macro_rules! section {
                 #[allow(unused_mut)]
                 let mut complete = true;
                 $($(
-                    if node.get($required_key).is_none() {
+                    // `id: null` names nothing either: reported like a missing key.
+                    if node.get($required_key).is_none_or(|v| v.value == $crate::load::tree::Value::Null) {
                         cx.missing_key(node, $required_key);
                     }
                     complete &= out.$required.is_some();
