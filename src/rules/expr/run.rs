@@ -463,10 +463,24 @@ fn no_overload(op: &str, a: &Val, b: &Val) -> R {
 }
 
 fn call(func: Func, args: &[Expr], frame: &mut Frame, env: &Env) -> R {
-    let mut values = Vec::with_capacity(args.len());
-    for arg in args {
-        values.push(eval(arg, frame, env)?);
+    // Functions take one to three arguments: they are held on the stack, not in a new Vec per
+    // call (conditions call `lowerAscii` and friends inside loops).
+    let mut held: [Val; 3] = [Val::Null, Val::Null, Val::Null];
+    let on_stack = args.len() <= held.len();
+    let mut spilled = Vec::new();
+    for (i, arg) in args.iter().enumerate() {
+        let value = eval(arg, frame, env)?;
+        if on_stack {
+            held[i] = value;
+        } else {
+            spilled.push(value);
+        }
     }
+    let values: &[Val] = if on_stack {
+        &held[..args.len()]
+    } else {
+        &spilled
+    };
     let text = |i: usize| -> Result<&str, Error> {
         values[i].as_str().ok_or_else(|| {
             Error(format!(
@@ -550,7 +564,7 @@ fn call(func: Func, args: &[Expr], frame: &mut Frame, env: &Env) -> R {
             other => err(format!("duration() of a {}", other.type_name())),
         },
         Func::Min | Func::Max => {
-            let items: &[Val] = match values.as_slice() {
+            let items: &[Val] = match values {
                 [Val::List(items)] => items,
                 many => many,
             };
