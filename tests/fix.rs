@@ -729,3 +729,17 @@ fn graph_responses_and_dsc_scripts_are_read_never_rewritten() {
         assert_eq!(fixed.text, text, "{file} was edited");
     }
 }
+
+/// Found by fuzzing: a fix that inserts after a line ending in a multi-byte character looked for
+/// the line break from inside that character.
+#[test]
+fn a_line_ending_in_a_multibyte_character_is_fixed_without_a_panic() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fix/utf16-multibyte-before-line-end.yaml");
+    let bytes = std::fs::read(path).unwrap();
+    let (text, _) = entralint::load::decode::decode(&bytes).unwrap();
+    let fixed = fix_with(&text, true, None);
+    assert!(fixed.text.starts_with(text.trim_end()), "{:?}", fixed.text);
+    let again = fix_with(&fixed.text, true, None);
+    assert_eq!(again.fixes, 0);
+}

@@ -302,7 +302,11 @@ fn content_end(text: &str, node: &Node) -> usize {
 /// The offset just past the line break of the line holding `offset - 1` (the end of the text when
 /// that line has no break).
 fn after_line(text: &str, offset: usize) -> usize {
-    let from = offset.saturating_sub(1);
+    let mut from = offset.saturating_sub(1);
+    // `offset - 1` may fall inside a multi-byte character; its line starts no later.
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
     text[from..].find('\n').map_or(text.len(), |i| from + i + 1)
 }
 
