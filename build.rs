@@ -1,31 +1,50 @@
-//! Embeds the built-in rules and profiles: every YAML file under rules/ (but rules/data, which the
-//! model embeds itself) becomes an entry of a generated table, so adding a rule touches no Rust.
+//! Embeds the built-in rules, profiles and data: every YAML file under rules/ (but the tenant
+//! templates of rules/data/init, which `init` writes out as they are) becomes an entry of a
+//! generated table, so adding a rule touches no Rust.
+//!
+//! Each file is embedded as JSON when it converts: reading JSON at start-up costs a fraction of
+//! reading YAML with spans, and one file's latency is mostly start-up. A file that does not
+//! convert is embedded as written, so entralint reports its problem at its line and column.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    let root = manifest.join("rules");
     println!("cargo:rerun-if-changed=rules");
     let mut files = Vec::new();
     collect(&root, &mut files);
     files.sort();
-    let mut out = String::from("&[\n");
-    for path in &files {
-        let relative = path
-            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
-            .unwrap_or(path);
-        let relative = relative.to_string_lossy().replace('\\', "/");
-        let _ = writeln!(
-            out,
-            "    ({relative:?}, include_str!({:?})),",
-            path.to_string_lossy()
-        );
+    let mut table = String::from("&[\n");
+    for (n, path) in files.iter().enumerate() {
         println!("cargo:rerun-if-changed={}", path.display());
+        let relative = path.strip_prefix(&manifest).unwrap_or(path);
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        let yaml = std::fs::read_to_string(path).expect("read an embedded rules file");
+        let (embedded, json) = match to_json(&yaml) {
+            Some(json) => {
+                let name = out.join(format!("embedded-{n}.json"));
+                std::fs::write(&name, json).expect("write an embedded JSON file");
+                (name, true)
+            }
+            None => (path.clone(), false),
+        };
+        let _ = writeln!(
+            table,
+            "    Embedded {{ path: {relative:?}, text: include_str!({:?}), json: {json} }},",
+            embedded.to_string_lossy()
+        );
     }
-    out.push_str("]\n");
-    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("builtin_rules.rs");
-    std::fs::write(dest, out).expect("write builtin_rules.rs");
+    table.push_str("]\n");
+    std::fs::write(out.join("embedded.rs"), table).expect("write embedded.rs");
+}
+
+/// The document as JSON, when it is one YAML document that serde-saphyr reads.
+fn to_json(yaml: &str) -> Option<String> {
+    let value: serde_json::Value = serde_saphyr::from_str(yaml).ok()?;
+    serde_json::to_string(&value).ok()
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
@@ -35,7 +54,7 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            if path.file_name().is_some_and(|n| n == "data") {
+            if path.file_name().is_some_and(|n| n == "init") {
                 continue;
             }
             println!("cargo:rerun-if-changed={}", path.display());

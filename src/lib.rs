@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod embedded;
 pub mod fix;
 pub mod import;
 pub mod init;

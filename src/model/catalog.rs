@@ -30,11 +30,12 @@ struct RolesFile {
     roles: Vec<RoleDef>,
 }
 
-const ROLES_YAML: &str = include_str!("../../rules/data/roles.yaml");
+const ROLES_FILE: &str = "rules/data/roles.yaml";
 
 static ROLES: LazyLock<Vec<RoleDef>> = LazyLock::new(|| {
     // Embedded at build time and checked by a unit test, so a parse failure is a build defect.
-    crate::typed::from_str::<RolesFile>(ROLES_YAML)
+    crate::embedded::file(ROLES_FILE)
+        .and_then(|file| crate::typed::from_embedded::<RolesFile>(file).ok())
         .map(|file| file.roles)
         .unwrap_or_default()
 });
@@ -69,7 +70,8 @@ mod tests {
 
     #[test]
     fn the_embedded_catalog_loads() {
-        crate::typed::from_str::<RolesFile>(ROLES_YAML).expect("rules/data/roles.yaml");
+        let file = crate::embedded::file(ROLES_FILE).unwrap();
+        crate::typed::from_embedded::<RolesFile>(file).unwrap();
         assert!(roles().len() > 30);
     }
 
@@ -116,10 +118,11 @@ struct PermissionsFile {
     permissions: Vec<GraphPermission>,
 }
 
-const PERMISSIONS_YAML: &str = include_str!("../../rules/data/graph-permissions.yaml");
+const PERMISSIONS_FILE: &str = "rules/data/graph-permissions.yaml";
 
 static PERMISSIONS: LazyLock<Vec<GraphPermission>> = LazyLock::new(|| {
-    crate::typed::from_str::<PermissionsFile>(PERMISSIONS_YAML)
+    crate::embedded::file(PERMISSIONS_FILE)
+        .and_then(|file| crate::typed::from_embedded::<PermissionsFile>(file).ok())
         .map(|file| file.permissions)
         .unwrap_or_default()
 });
@@ -138,8 +141,8 @@ mod permission_tests {
 
     #[test]
     fn the_embedded_permissions_load() {
-        let file = crate::typed::from_str::<PermissionsFile>(PERMISSIONS_YAML)
-            .expect("graph-permissions.yaml");
+        let file = crate::embedded::file(PERMISSIONS_FILE).unwrap();
+        let file = crate::typed::from_embedded::<PermissionsFile>(file).unwrap();
         assert!(file.permissions.len() > 30);
         assert!(file.permissions.iter().all(|p| is_guid(&p.id)));
         let p = graph_permission("rolemanagement.readwrite.directory").unwrap();

@@ -42,15 +42,16 @@ struct DefaultsFile {
 
 /// Tenant settings, and properties of directory objects (`users[].userType`).
 const FILES: [&str; 2] = [
-    include_str!("../../rules/data/defaults.yaml"),
-    include_str!("../../rules/data/object-defaults.yaml"),
+    "rules/data/defaults.yaml",
+    "rules/data/object-defaults.yaml",
 ];
 
 static DEFAULTS: LazyLock<HashMap<String, DefaultEntry>> = LazyLock::new(|| {
     // Embedded at build time and checked by a unit test, so a parse failure is a build defect.
     FILES
         .iter()
-        .filter_map(|text| crate::typed::from_str::<DefaultsFile>(text).ok())
+        .filter_map(|path| crate::embedded::file(path))
+        .filter_map(|file| crate::typed::from_embedded::<DefaultsFile>(file).ok())
         .flat_map(|file| file.defaults)
         .map(|d| (d.key.clone(), d))
         .collect()
@@ -71,8 +72,9 @@ mod tests {
 
     #[test]
     fn the_embedded_defaults_load() {
-        for text in FILES {
-            crate::typed::from_str::<DefaultsFile>(text).expect("rules/data/*defaults.yaml");
+        for path in FILES {
+            let file = crate::embedded::file(path).expect(path);
+            crate::typed::from_embedded::<DefaultsFile>(file).unwrap();
         }
         assert!(DEFAULTS.len() > 40);
         assert_eq!(
