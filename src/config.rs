@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -88,6 +88,9 @@ pub struct Config {
     exclude: Option<GlobSet>,
     overrides: Vec<(GlobSet, BTreeMap<String, RuleSetting>)>,
     exceptions: Vec<(GlobSet, Exception, Span)>,
+    /// The working folder and the canonical root, read once: every finding is matched against
+    /// the exceptions, and asking the system each time would cost more than the match.
+    anchor: OnceLock<(Option<PathBuf>, PathBuf)>,
 }
 
 /// A configuration that could not be used: its diagnostics, or a message.
@@ -173,22 +176,27 @@ impl Config {
             exclude,
             overrides,
             exceptions,
+            anchor: OnceLock::new(),
         })
     }
 
     /// A file's path relative to the configuration's folder, for matching globs.
     fn relative(&self, file: &str) -> PathBuf {
         let path = Path::new(file);
-        let absolute = std::env::current_dir()
+        let (cwd, root) = self.anchor.get_or_init(|| {
+            let root = self
+                .root
+                .canonicalize()
+                .unwrap_or_else(|_| self.root.clone());
+            (std::env::current_dir().ok(), root)
+        });
+        let absolute = cwd
+            .as_ref()
             .map(|cwd| cwd.join(path))
-            .unwrap_or_else(|_| path.to_path_buf());
-        let root = self
-            .root
-            .canonicalize()
-            .unwrap_or_else(|_| self.root.clone());
+            .unwrap_or_else(|| path.to_path_buf());
         let absolute = normalise(&absolute);
         absolute
-            .strip_prefix(&root)
+            .strip_prefix(root)
             .map(Path::to_path_buf)
             .unwrap_or_else(|_| path.to_path_buf())
     }
@@ -202,6 +210,9 @@ impl Config {
 
     /// Per-path settings for a file, in order.
     pub fn overrides_for(&self, file: &str) -> Vec<&BTreeMap<String, RuleSetting>> {
+        if self.overrides.is_empty() {
+            return Vec::new();
+        }
         let relative = self.relative(file);
         self.overrides
             .iter()
@@ -217,6 +228,9 @@ impl Config {
         rule: &str,
         path: Option<&str>,
     ) -> Option<(&Exception, Span, bool)> {
+        if self.exceptions.is_empty() {
+            return None;
+        }
         let relative = self.relative(file);
         let today = chrono::Utc::now().date_naive();
         self.exceptions.iter().find_map(|(files, exception, span)| {

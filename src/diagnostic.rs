@@ -91,7 +91,7 @@ pub struct Diagnostic {
     /// Where in the tenant document the problem is (`authorizationPolicy.allowInvitesFrom`).
     pub path: Option<String>,
     /// Baseline controls the finding answers to under the active profile (`cisa MS.AAD.8.1v1`).
-    pub controls: Vec<String>,
+    pub controls: Arc<[String]>,
     /// Whether the rule declares a fix.
     pub fixable: bool,
     /// The offending value, for fingerprints: the declared text, or `default: <value>` when the
@@ -139,7 +139,7 @@ impl Diagnostic {
             related: Vec::new(),
             help: None,
             path: None,
-            controls: Vec::new(),
+            controls: Arc::default(),
             fixable: false,
             value: None,
             suppression: None,

@@ -20,15 +20,18 @@ pub fn file(path: &str) -> Option<&'static Embedded> {
 
 /// The built-in rules: every file under rules/ but the profiles and the data.
 pub fn rules() -> impl Iterator<Item = &'static Embedded> {
-    FILES.iter().filter(|f| {
-        !f.path.starts_with("rules/profiles/") && !f.path.starts_with("rules/data/")
-    })
+    FILES
+        .iter()
+        .filter(|f| !f.path.starts_with("rules/profiles/") && !f.path.starts_with("rules/data/"))
 }
 
 /// The built-in profiles, by name.
 pub fn profiles() -> impl Iterator<Item = (&'static str, &'static Embedded)> {
     FILES.iter().filter_map(|f| {
-        let name = f.path.strip_prefix("rules/profiles/")?.strip_suffix(".yaml")?;
+        let name = f
+            .path
+            .strip_prefix("rules/profiles/")?
+            .strip_suffix(".yaml")?;
         Some((name, f))
     })
 }

@@ -53,7 +53,7 @@ fn findings<'a>(file: &'a FileReport, meta: &'a Meta) -> impl Iterator<Item = Va
             "end": {"line": end.line, "column": end.column},
             "path": d.path,
             "fingerprint": fingerprint(&file.source, d),
-            "controls": d.controls,
+            "controls": &*d.controls,
             "fixable": d.fixable,
             "docs": meta.docs_url(&d.code),
             "suppression": d.suppression.as_ref().map(|s| json!({"kind": s.kind.as_str(), "reason": s.reason})),

@@ -397,7 +397,10 @@ impl Place<'_> {
             .with_label(label)
             .with_help(rule.file.help.trim().to_string())
             .with_path(path);
-        diagnostic.controls = self.rules.controls(rule);
+        diagnostic.controls = rule
+            .controls
+            .get_or_init(|| self.rules.controls(rule).into())
+            .clone();
         diagnostic.fixable = rule.file.fix.is_some();
         diagnostic
     }

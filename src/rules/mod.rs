@@ -55,6 +55,8 @@ pub struct Rule {
     pub loop_depth: u32,
     /// The parameters as rule values, made on first use (after the profile and configuration).
     pub params_value: std::sync::OnceLock<expr::Val>,
+    /// The controls under the run's profile, made on first use and shared by its findings.
+    pub controls: std::sync::OnceLock<Arc<[String]>>,
 }
 
 /// A piece of a message template.
@@ -359,7 +361,10 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
                 .location()
                 .map(|l| offset_of(&source, l.line() as usize, l.column() as usize))
                 .unwrap_or_default();
-            (at, first_line(&err.without_snippet().to_string()).to_string())
+            (
+                at,
+                first_line(&err.without_snippet().to_string()).to_string(),
+            )
         })
     };
     let file: RuleFile = match read {
@@ -488,6 +493,7 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
             message,
             enabled: true,
             params_value: std::sync::OnceLock::new(),
+            controls: std::sync::OnceLock::new(),
             loop_depth: loop_depth(&file.when.value) + u32::from(file.for_each.is_some()),
             file,
         }),
