@@ -17,6 +17,10 @@ use entralint::load;
 use entralint::model;
 use entralint::rules::{RuleSet, Selection};
 
+// The same allocator as the command line, so that the stages measure what it runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A stage of the pipeline, run on one file.
 type Stage<'a> = (&'a str, &'a (dyn Fn(&Path) + Sync));
 
@@ -91,6 +95,7 @@ fn main() {
     println!("\ncommand line (wall; peak resident memory):");
     let (wall, peak) = run(
         bin,
+        true,
         &[
             "check".as_ref(),
             "--format".as_ref(),
@@ -107,7 +112,7 @@ fn main() {
     );
     let one = &paths[paths.len() / 2];
     let mut walls: Vec<f64> = (0..21)
-        .map(|_| run(bin, &["check".as_ref(), one.as_os_str()]).0)
+        .map(|_| run(bin, false, &["check".as_ref(), one.as_os_str()]).0)
         .collect();
     walls.sort_by(f64::total_cmp);
     println!(
@@ -143,12 +148,13 @@ fn timed(threads: usize, paths: &[PathBuf], stage: &(dyn Fn(&Path) + Sync)) -> f
         .fold(f64::INFINITY, f64::min)
 }
 
-/// Runs entralint with `args` to its end: wall seconds, and its peak resident memory when
-/// GNU time is there to measure it.
-fn run(bin: &str, args: &[&std::ffi::OsStr]) -> (f64, String) {
+/// Runs entralint with `args` to its end: wall seconds, and with `memory` its peak resident
+/// memory when GNU time is there to measure it (one file's latency is timed unwrapped: starting
+/// `time` would add its own cost).
+fn run(bin: &str, memory: bool, args: &[&std::ffi::OsStr]) -> (f64, String) {
     let time = Path::new("/usr/bin/time");
     let report = std::env::temp_dir().join(format!("entralint-bench-{}", std::process::id()));
-    let mut command = if time.exists() {
+    let mut command = if memory && time.exists() {
         let mut c = Command::new(time);
         c.arg("-f").arg("%M").arg("-o").arg(&report).arg(bin);
         c
