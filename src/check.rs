@@ -48,57 +48,123 @@ impl Checker<'_> {
     }
 }
 
+/// Checks every tenant document under `paths` and keeps every report, in path order.
 pub fn check_paths(
     paths: &[PathBuf],
     checker: &Checker,
     progress: Option<&Progress>,
 ) -> Result<Outcome, MissingPath> {
+    let mut files = Vec::new();
+    let walked = check_each(paths, checker, progress, &mut |report| files.push(report))?;
+    Ok(Outcome {
+        files,
+        skipped: walked.skipped,
+        not_tenant: walked.not_tenant,
+        baseline: None,
+    })
+}
+
+/// What a walk found besides tenant documents.
+#[derive(Debug, Default)]
+pub struct Walked {
+    pub skipped: Vec<Skipped>,
+    pub not_tenant: Vec<String>,
+}
+
+/// What is checked as one: a file, or a Graph tenant folder made of several.
+enum Unit {
+    File(Candidate),
+    Tenant(load::graph::folder::Group),
+}
+
+/// Checks every tenant document under `paths`, handing each report to `each` in path order (a
+/// Graph tenant folder's files together) as soon as its chunk is done: memory holds a few
+/// chunks' reports, never the run's.
+pub fn check_each(
+    paths: &[PathBuf],
+    checker: &Checker,
+    progress: Option<&Progress>,
+    each: &mut dyn FnMut(FileReport),
+) -> Result<Walked, MissingPath> {
     let mut discovered = discover::discover(paths)?;
     discovered
         .candidates
         .retain(|c| c.explicit || checker.config.discovers(&c.path.display().to_string()));
     // Graph responses found in folders are checked per tenant folder, not per file.
     let groups = load::graph::folder::claim(&mut discovered.candidates);
-    let total = discovered.candidates.len();
-    let grouped: Vec<FileReport> = groups
-        .into_par_iter()
-        .flat_map_iter(|group| {
-            let (loaded, members) = group.combine();
-            check_loaded(loaded, true, checker)
-                .map(|r| members.split(r))
-                .unwrap_or_default()
-        })
-        .collect();
-    let results: Vec<Option<FileReport>> = discovered
+    let total = discovered.candidates.len() + groups.len();
+    let mut units: Vec<(String, Unit)> = discovered
         .candidates
-        .par_iter()
-        .map(|candidate| {
-            let report = check_file(candidate, checker);
-            if let Some(progress) = progress {
-                progress.tick(total);
-            }
-            report
-        })
+        .into_iter()
+        .map(|c| (display(&c), Unit::File(c)))
+        .chain(
+            groups
+                .into_iter()
+                .map(|g| (g.first_name().to_string(), Unit::Tenant(g))),
+        )
         .collect();
+    units.sort_by(|a, b| a.0.cmp(&b.0));
+    // Enough units at once to keep every core busy; few enough that their reports stay small.
+    let chunk = rayon::current_num_threads() * 16;
+    let mut walked = Walked {
+        skipped: discovered.skipped,
+        ..Walked::default()
+    };
+    // One thread checks chunk after chunk on the pool while this one hands reports on, so that
+    // printing them overlaps with checking the next; the channel holds one chunk in waiting.
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || {
+            let mut units = units.into_iter().peekable();
+            while units.peek().is_some() {
+                let batch: Vec<(String, Unit)> = units.by_ref().take(chunk).collect();
+                let results: Vec<(String, bool, Vec<FileReport>)> = batch
+                    .into_par_iter()
+                    .map(|(name, unit)| {
+                        let result = check_unit(name, unit, checker);
+                        if let Some(progress) = progress {
+                            progress.tick(total);
+                        }
+                        result
+                    })
+                    .collect();
+                if send.send(results).is_err() {
+                    break;
+                }
+            }
+        });
+        for results in receive {
+            for (name, explicit, reports) in results {
+                if reports.is_empty() && explicit {
+                    walked.not_tenant.push(name);
+                }
+                reports.into_iter().for_each(&mut *each);
+            }
+        }
+    });
     if let Some(progress) = progress {
         progress.finish();
     }
-    let mut outcome = Outcome {
-        skipped: discovered.skipped,
-        ..Outcome::default()
-    };
-    for (candidate, result) in discovered.candidates.iter().zip(results) {
-        match result {
-            Some(report) => outcome.files.push(report),
-            None if candidate.explicit => outcome.not_tenant.push(display(candidate)),
-            None => {}
+    Ok(walked)
+}
+
+/// Checks one unit: its name, whether it was named on the command line, and its reports (none
+/// when it is not a tenant document).
+fn check_unit(name: String, unit: Unit, checker: &Checker) -> (String, bool, Vec<FileReport>) {
+    match unit {
+        Unit::File(candidate) => {
+            let report = check_file(&candidate, checker);
+            (name, candidate.explicit, report.into_iter().collect())
+        }
+        Unit::Tenant(group) => {
+            let (loaded, members) = group.combine();
+            let mut reports = check_loaded(loaded, true, checker)
+                .map(|r| members.split(r))
+                .unwrap_or_default();
+            reports.sort_by(|a, b| a.source.name.cmp(&b.source.name));
+            (name, false, reports)
         }
     }
-    outcome.files.extend(grouped);
-    outcome
-        .files
-        .sort_by(|a, b| a.source.name.cmp(&b.source.name));
-    Ok(outcome)
 }
 
 /// A progress line on stderr for long runs: shown only after a moment, redrawn at most ten times a

@@ -230,3 +230,42 @@ fn no_progress_in_pipes() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&output.stderr).contains("checked "));
 }
+
+#[test]
+/// A human or short report on stdout is printed file by file as chunks are checked; written to a
+/// file, the same report is rendered from the whole run. Both must say the same, in the same order.
+fn a_report_printed_as_it_goes_matches_one_rendered_at_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["short", "human"] {
+        let written = dir.path().join(format!("report.{format}"));
+        let printed = entralint()
+            .args([
+                "check",
+                "examples/",
+                "tests/fixtures/graph",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        entralint()
+            .args([
+                "check",
+                "examples/",
+                "tests/fixtures/graph",
+                "--format",
+                format,
+            ])
+            .arg("--output")
+            .arg(&written)
+            .assert()
+            .code(printed.status.code().unwrap());
+        let printed = String::from_utf8(printed.stdout).unwrap();
+        assert!(printed.lines().count() > 100, "{format}: {printed}");
+        assert_eq!(
+            printed,
+            std::fs::read_to_string(&written).unwrap(),
+            "{format}"
+        );
+    }
+}

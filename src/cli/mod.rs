@@ -1,6 +1,7 @@
 //! The command line: flags in, exit code out. All work happens in the library.
 
 mod commands;
+mod stream;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -321,8 +322,8 @@ fn load_rules(
 
 /// Writes to stdout; a closed pipe (`entralint … | head`) is not a failure.
 fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), u8> {
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    // Standard output is line-buffered: a report of many lines would be a system call each.
+    let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     match write(&mut out).and_then(|()| out.flush()) {
         Err(err) if err.kind() != io::ErrorKind::BrokenPipe => {
             eprintln!("error: cannot write the report: {err}");
@@ -424,6 +425,9 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
             // Progress only where a person watches: a terminal, outside CI.
             let progress = (io::stderr().is_terminal() && std::env::var_os("CI").is_none())
                 .then(Progress::default);
+            if let Some(format) = stream::can_stream(args, targets) {
+                return stream::run(args, &checker, baseline.as_ref(), format, progress.as_ref());
+            }
             match check::check_paths(&args.paths, &checker, progress.as_ref()) {
                 Ok(outcome) => outcome,
                 Err(err) => {
@@ -434,7 +438,7 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
         }
     };
     if let Some(report) = suppress::expired_exceptions(&config, &outcome.files) {
-        outcome.files.insert(0, report);
+        outcome.files.push(report);
     }
     if let Some(baseline) = &baseline {
         outcome.baseline = Some(baseline.apply(&mut outcome.files));
@@ -472,21 +476,8 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
         );
         return exit::CLEAN;
     }
-    for skipped in &outcome.skipped {
-        eprintln!("warning: {}: skipped: {}", skipped.path, skipped.reason);
-    }
-    for path in &outcome.not_tenant {
-        eprintln!(
-            "warning: {path}: not a tenant document (no `tenant` key or known section at the top level); skipped"
-        );
-    }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
-    let failing = threshold.is_some_and(|t| {
+    warn_walk(&outcome.skipped, &outcome.not_tenant);
+    let failing = threshold(args.fail_on).is_some_and(|t| {
         outcome
             .files
             .iter()
@@ -539,6 +530,28 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
         }
     }
     code
+}
+
+/// The least severity that fails the run, if any does.
+fn threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    }
+}
+
+/// What the walk could not check, on stderr.
+fn warn_walk(skipped: &[crate::discover::Skipped], not_tenant: &[String]) {
+    for skipped in skipped {
+        eprintln!("warning: {}: skipped: {}", skipped.path, skipped.reason);
+    }
+    for path in not_tenant {
+        eprintln!(
+            "warning: {path}: not a tenant document (no `tenant` key or known section at the top level); skipped"
+        );
+    }
 }
 
 /// What `--fix` or `--diff` did, on stderr.

@@ -10,41 +10,67 @@ use miette::{
 
 use super::{Counts, Style, plural};
 use crate::check::Outcome;
-use crate::diagnostic::{Diagnostic, Severity, SourceFile, Span};
+use crate::diagnostic::{Diagnostic, FileReport, Severity, SourceFile, Span};
 
 pub fn render(outcome: &Outcome, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
-        .with_links(false);
-    for file in &outcome.files {
+    let renderer = Renderer::new(style);
+    outcome
+        .files
+        .iter()
+        .try_for_each(|file| renderer.file(file, out))
+}
+
+/// Renders files one at a time, with one handler for the run.
+pub struct Renderer {
+    handler: GraphicalReportHandler,
+}
+
+impl Renderer {
+    pub fn new(style: Style) -> Renderer {
+        let theme = if style.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        Renderer {
+            handler: GraphicalReportHandler::new_themed(theme)
+                .with_width(style.width)
+                .with_links(false),
+        }
+    }
+
+    /// One file's findings.
+    pub fn file(&self, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
         for d in file.diagnostics.iter().filter(|d| d.is_active()) {
             let mut text = String::new();
             let shown = Shown {
                 diagnostic: d,
                 source: Named(&file.source),
             };
-            if handler.render_report(&mut text, &shown).is_err() {
+            if self.handler.render_report(&mut text, &shown).is_err() {
                 text = format!("{}: {}: {}\n", file.source.name, d.severity, d.message);
             }
             writeln!(out, "{text}")?;
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// The closing line: how many problems of each severity, in how many files.
 pub fn summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let counts = Counts::of(outcome);
+    summary_of(&counts, outcome.files.len(), outcome.baseline, out)
+}
+
+/// [`summary`] from counts gathered as files went by.
+pub fn summary_of(
+    counts: &Counts,
+    files: usize,
+    baseline: Option<crate::suppress::baseline::Stats>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut line = if counts.total() == 0 {
-        format!(
-            "No problems found in {}",
-            plural(outcome.files.len(), "tenant file")
-        )
+        format!("No problems found in {}", plural(files, "tenant file"))
     } else {
         format!(
             "Found {} ({}, {}, {} info) in {} of {}",
@@ -53,14 +79,14 @@ pub fn summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             plural(counts.warning, "warning"),
             counts.info,
             counts.files_with_findings,
-            plural(outcome.files.len(), "tenant file"),
+            plural(files, "tenant file"),
         )
     };
     let mut notes = Vec::new();
     if counts.suppressed > 0 {
         notes.push(format!("{} suppressed", counts.suppressed));
     }
-    if let Some(stats) = outcome.baseline {
+    if let Some(stats) = baseline {
         let stale = if stats.stale > 0 {
             format!(
                 "; {} no longer {} anything",

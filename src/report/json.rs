@@ -14,12 +14,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result<()> {
     let counts = Counts::of(outcome);
-    let findings: Vec<Value> = outcome
-        .files
-        .iter()
-        .flat_map(|f| findings(f, meta))
-        .collect();
-    let document = json!({
+    let skeleton = json!({
         "version": SCHEMA_VERSION,
         "tool": {"name": "entralint", "version": env!("CARGO_PKG_VERSION")},
         "profile": meta.rules.map(|r| r.profile.file.name.clone()),
@@ -33,10 +28,10 @@ pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result
             "baselined": counts.baselined,
             "staleBaselineEntries": outcome.baseline.map(|b| b.stale),
         },
-        "findings": findings,
+        "findings": [],
     });
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    writeln!(out)
+    let findings = outcome.files.iter().flat_map(|f| findings(f, meta));
+    super::write_json_with(out, &skeleton, "findings", findings)
 }
 
 fn findings<'a>(file: &'a FileReport, meta: &'a Meta) -> impl Iterator<Item = Value> + 'a {

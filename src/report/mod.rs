@@ -104,35 +104,78 @@ pub struct Counts {
 impl Counts {
     pub fn of(outcome: &Outcome) -> Counts {
         let mut counts = Counts::default();
-        for file in &outcome.files {
-            if file.diagnostics.iter().any(|d| d.is_active()) {
-                counts.files_with_findings += 1;
+        outcome.files.iter().for_each(|file| counts.add(file));
+        counts
+    }
+
+    /// Counts one file's findings.
+    pub fn add(&mut self, file: &crate::diagnostic::FileReport) {
+        if file.diagnostics.iter().any(|d| d.is_active()) {
+            self.files_with_findings += 1;
+        }
+        for d in &file.diagnostics {
+            match &d.suppression {
+                Some(s) if s.kind == crate::diagnostic::SuppressionKind::Baseline => {
+                    self.baselined += 1;
+                    continue;
+                }
+                Some(_) => {
+                    self.suppressed += 1;
+                    continue;
+                }
+                None => {}
             }
-            for d in &file.diagnostics {
-                match &d.suppression {
-                    Some(s) if s.kind == crate::diagnostic::SuppressionKind::Baseline => {
-                        counts.baselined += 1;
-                        continue;
-                    }
-                    Some(_) => {
-                        counts.suppressed += 1;
-                        continue;
-                    }
-                    None => {}
-                }
-                match d.severity {
-                    Severity::Error => counts.error += 1,
-                    Severity::Warning => counts.warning += 1,
-                    Severity::Info => counts.info += 1,
-                }
+            match d.severity {
+                Severity::Error => self.error += 1,
+                Severity::Warning => self.warning += 1,
+                Severity::Info => self.info += 1,
             }
         }
-        counts
     }
 
     pub fn total(&self) -> usize {
         self.error + self.warning + self.info
     }
+}
+
+/// Writes `skeleton` pretty-printed, with the empty array under `key` filled from `items` one at a
+/// time: a report of many findings never holds them all as JSON values. The output is what
+/// pretty-printing the whole document would give.
+fn write_json_with(
+    out: &mut dyn Write,
+    skeleton: &serde_json::Value,
+    key: &str,
+    items: impl Iterator<Item = serde_json::Value>,
+) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(skeleton)?;
+    let marker = format!("\"{key}\": []");
+    // Keys and text in the skeleton are JSON strings, where a quote is escaped: the marker
+    // can only be the key itself.
+    let Some(at) = text.find(&marker) else {
+        return Err(io::Error::other(format!("no `{key}` in the report")));
+    };
+    let indent = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+    let inner = format!("{indent}  ");
+    let open = at + marker.len() - 1;
+    out.write_all(&text.as_bytes()[..open])?;
+    let mut empty = true;
+    for item in items {
+        out.write_all(if empty { b"\n" } else { b",\n" })?;
+        empty = false;
+        for (i, line) in serde_json::to_string_pretty(&item)?.lines().enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(inner.as_bytes())?;
+            out.write_all(line.as_bytes())?;
+        }
+    }
+    if !empty {
+        out.write_all(b"\n")?;
+        out.write_all(indent.as_bytes())?;
+    }
+    out.write_all(&text.as_bytes()[open..])?;
+    writeln!(out)
 }
 
 fn plural(n: usize, word: &str) -> String {

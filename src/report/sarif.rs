@@ -44,9 +44,8 @@ pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result
         .enumerate()
         .map(|(i, k)| (k.as_str(), i))
         .collect();
-    let mut results = Vec::new();
-    for file in &outcome.files {
-        for d in &file.diagnostics {
+    let results = outcome.files.iter().flat_map(|file| {
+        file.diagnostics.iter().map(|d| {
             let start = file.source.line_col(d.span.start);
             let end = file.source.line_col(d.span.end);
             let mut result = json!({
@@ -79,10 +78,10 @@ pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result
             if let Some(i) = index.get(d.code.as_str()) {
                 result["ruleIndex"] = json!(i);
             }
-            results.push(result);
-        }
-    }
-    let document = json!({
+            result
+        })
+    });
+    let skeleton = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -91,14 +90,13 @@ pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                "rules": rules.into_values().collect::<Vec<_>>(),
+                "rules": rules.values().collect::<Vec<_>>(),
             }},
             "invocations": [{"executionSuccessful": true, "exitCode": meta.exit_code}],
-            "results": results,
+            "results": [],
         }],
     });
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    writeln!(out)
+    super::write_json_with(out, &skeleton, "results", results)
 }
 
 fn descriptor(

@@ -3,21 +3,28 @@
 use std::io::{self, Write};
 
 use crate::check::Outcome;
+use crate::diagnostic::FileReport;
 
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    for file in &outcome.files {
-        for d in file.diagnostics.iter().filter(|d| d.is_active()) {
-            let at = file.source.line_col(d.span.start);
-            write!(
-                out,
-                "{}:{}:{}: {}: {} [{}]",
-                file.source.name, at.line, at.column, d.severity, d.message, d.code
-            )?;
-            if d.controls.is_empty() {
-                writeln!(out)?;
-            } else {
-                writeln!(out, " ({})", d.controls.join(", "))?;
-            }
+    outcome
+        .files
+        .iter()
+        .try_for_each(|file| render_file(file, out))
+}
+
+/// One file's findings.
+pub fn render_file(file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+    for d in file.diagnostics.iter().filter(|d| d.is_active()) {
+        let at = file.source.line_col(d.span.start);
+        write!(
+            out,
+            "{}:{}:{}: {}: {} [{}]",
+            file.source.name, at.line, at.column, d.severity, d.message, d.code
+        )?;
+        if d.controls.is_empty() {
+            writeln!(out)?;
+        } else {
+            writeln!(out, " ({})", d.controls.join(", "))?;
         }
     }
     Ok(())

@@ -66,29 +66,54 @@ impl Baseline {
 
     /// Marks every active finding whose fingerprint the baseline holds (each entry once).
     pub fn apply(&self, files: &mut [FileReport]) -> Stats {
+        let mut applier = self.applier();
+        files.iter_mut().for_each(|file| applier.apply(file));
+        applier.finish()
+    }
+
+    /// Applies the baseline file by file, as reports arrive: each entry accepts one finding.
+    pub fn applier(&self) -> Applier<'_> {
         let mut remaining: HashMap<&str, usize> = HashMap::new();
         for entry in &self.file.findings {
             *remaining.entry(entry.fingerprint.as_str()).or_default() += 1;
         }
-        let mut stats = Stats::default();
-        let reason = format!("in the baseline {}", self.path.display());
-        for file in files.iter_mut() {
-            for d in file.diagnostics.iter_mut().filter(|d| d.is_active()) {
-                let print = fingerprint(&file.source, d);
-                if let Some(count) = remaining.get_mut(print.as_str())
-                    && *count > 0
-                {
-                    *count -= 1;
-                    stats.baselined += 1;
-                    d.suppression = Some(Suppression {
-                        kind: SuppressionKind::Baseline,
-                        reason: reason.clone(),
-                    });
-                }
+        Applier {
+            remaining,
+            reason: format!("in the baseline {}", self.path.display()),
+            baselined: 0,
+        }
+    }
+}
+
+/// A baseline being applied: the entries not yet matched.
+pub struct Applier<'a> {
+    remaining: HashMap<&'a str, usize>,
+    reason: String,
+    baselined: usize,
+}
+
+impl Applier<'_> {
+    pub fn apply(&mut self, file: &mut FileReport) {
+        for d in file.diagnostics.iter_mut().filter(|d| d.is_active()) {
+            let print = fingerprint(&file.source, d);
+            if let Some(count) = self.remaining.get_mut(print.as_str())
+                && *count > 0
+            {
+                *count -= 1;
+                self.baselined += 1;
+                d.suppression = Some(Suppression {
+                    kind: SuppressionKind::Baseline,
+                    reason: self.reason.clone(),
+                });
             }
         }
-        stats.stale = remaining.values().sum();
-        stats
+    }
+
+    pub fn finish(self) -> Stats {
+        Stats {
+            baselined: self.baselined,
+            stale: self.remaining.values().sum(),
+        }
     }
 }
 

@@ -48,15 +48,25 @@ pub fn apply(
 
 /// Expired exceptions, reported once, in the configuration file.
 pub fn expired_exceptions(config: &Config, outcome_files: &[FileReport]) -> Option<FileReport> {
-    let source = config.source.clone()?;
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    for file in outcome_files {
+    let mut expired = Expired::default();
+    outcome_files.iter().for_each(|f| expired.scan(config, f));
+    expired.report(config)
+}
+
+/// The expired exceptions that findings ran into, gathered file by file as reports arrive.
+#[derive(Debug, Default)]
+pub struct Expired {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Expired {
+    pub fn scan(&mut self, config: &Config, file: &FileReport) {
         for d in &file.diagnostics {
             if let Some((exception, span, true)) =
                 config.exception_for(&file.source.name, &d.code, d.path.as_deref())
-                && !diagnostics.iter().any(|e| e.span == span)
+                && !self.diagnostics.iter().any(|e| e.span == span)
             {
-                diagnostics.push(
+                self.diagnostics.push(
                     Diagnostic::new(
                         "expired-suppression",
                         Severity::Warning,
@@ -73,12 +83,17 @@ pub fn expired_exceptions(config: &Config, outcome_files: &[FileReport]) -> Opti
             }
         }
     }
-    (!diagnostics.is_empty()).then(|| {
-        let mut report = FileReport {
-            source,
-            diagnostics,
-        };
-        report.sort();
-        report
-    })
+
+    /// One report in the configuration file, when any exception has expired.
+    pub fn report(self, config: &Config) -> Option<FileReport> {
+        let source = config.source.clone()?;
+        (!self.diagnostics.is_empty()).then(|| {
+            let mut report = FileReport {
+                source,
+                diagnostics: self.diagnostics,
+            };
+            report.sort();
+            report
+        })
+    }
 }

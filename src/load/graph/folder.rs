@@ -279,6 +279,15 @@ pub struct Members {
 }
 
 impl Group {
+    /// The first of its files in path order, which places the tenant among other files.
+    pub fn first_name(&self) -> &str {
+        self.members
+            .iter()
+            .map(|m| m.name.as_str())
+            .min()
+            .unwrap_or_default()
+    }
+
     /// The group as one loaded document, and where each member sits in it.
     pub fn combine(self) -> (Loaded, Members) {
         let mut text = String::new();
