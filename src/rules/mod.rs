@@ -346,9 +346,11 @@ fn compile_builtin(file: &Embedded, strict: bool) -> Result<Rule, FileReport> {
 }
 
 fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<Rule, FileReport> {
-    let source = SourceFile::new(origin, text.to_string());
+    // The rule file as a source for diagnostics, made only when there is one to report.
+    let made = std::cell::OnceCell::new();
+    let source = || made.get_or_init(|| SourceFile::new(origin, text.to_string()));
     let fail = |diagnostics: Vec<Diagnostic>| FileReport {
-        source: source.clone(),
+        source: source().clone(),
         diagnostics,
     };
     let read = if json {
@@ -359,7 +361,7 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
         crate::typed::from_str(text).map_err(|err| {
             let at = err
                 .location()
-                .map(|l| offset_of(&source, l.line() as usize, l.column() as usize))
+                .map(|l| offset_of(source(), l.line() as usize, l.column() as usize))
                 .unwrap_or_default();
             (
                 at,
@@ -382,10 +384,10 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
     };
     let mut problems = Vec::new();
     let name = file.name.value.clone();
-    let name_at = located(&source, &file.name);
+    let name_at = || located(source(), &file.name);
     if !is_kebab(&name) {
         problems.push(
-            Diagnostic::error("invalid-rule", name_at, format!("rule name `{name}` is not kebab-case"))
+            Diagnostic::error("invalid-rule", name_at(), format!("rule name `{name}` is not kebab-case"))
                 .with_label("not kebab-case")
                 .with_help("name the bad pattern in lower-case words joined by hyphens: `users-can-register-apps`"),
         );
@@ -398,7 +400,7 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
         problems.push(
             Diagnostic::error(
                 "invalid-rule",
-                name_at,
+                name_at(),
                 format!("the rule `{name}` is in a file named `{stem}`"),
             )
             .with_label("does not match the file name")
@@ -420,7 +422,7 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
     let when = match parsed {
         Some(fast) => Ok(Ok(fast)),
         None => compile_expr(
-            &source,
+            source(),
             &file.when,
             &file.when.value,
             &allowed,
@@ -436,7 +438,7 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
             Ok(expr) if builtin => message.push(Piece::Expr(expr::Program::parse(&expr))),
             Ok(expr) => {
                 if let Some(program) =
-                    compile_expr(&source, &file.message, &expr, &allowed, &mut problems)
+                    compile_expr(source(), &file.message, &expr, &allowed, &mut problems)
                 {
                     message.push(Piece::Expr(expr::Program::with_cel(&expr, program)));
                 }
@@ -454,7 +456,7 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
         problems.push(
             Diagnostic::error(
                 "invalid-rule",
-                located(&source, &file.message),
+                located(source(), &file.message),
                 "a `{` in the message is never closed",
             )
             .with_label("in this message"),
@@ -469,7 +471,9 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
         ),
     };
     let (fast, program) = match when {
-        Ok(Ok(fast)) => (Some(fast), Some(expr::Program::parse(&interpreted))),
+        // The whole-tenant program is for the CEL interpreter, which built-in rules reach only
+        // when checked against it: it is parsed on first use.
+        Ok(Ok(fast)) => (Some(fast), Some(expr::Program::interpreted(&interpreted))),
         Ok(Err(cel_when)) => {
             let fast = expr::parse::parse(condition)
                 .or_else(|| expr::compile::compile(cel_when.expression()));
@@ -518,10 +522,13 @@ pub fn loop_depth(expr: &str) -> u32 {
         match c {
             '\'' | '"' => quote = Some(c),
             '(' => {
-                let before: String = chars[..i].iter().collect();
+                let before = &chars[..i];
                 let is_loop = ["all", "exists", "exists_one", "map", "filter"]
                     .iter()
-                    .any(|m| before.ends_with(&format!(".{m}")));
+                    .any(|m| {
+                        let m: Vec<char> = std::iter::once('.').chain(m.chars()).collect();
+                        before.ends_with(&m)
+                    });
                 if is_loop {
                     depth += 1;
                     deepest = deepest.max(depth);

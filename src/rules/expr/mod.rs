@@ -42,6 +42,15 @@ impl Program {
         program
     }
 
+    /// An expression only the CEL interpreter runs, parsed when it first does.
+    pub fn interpreted(text: &str) -> Program {
+        Program {
+            text: text.to_string(),
+            cel: std::sync::OnceLock::new(),
+            fast: None,
+        }
+    }
+
     /// An expression the `cel` crate has already parsed (a custom rule's).
     pub fn with_cel(text: &str, cel: cel::Program) -> Program {
         let fast = parse::parse(text).or_else(|| compile::compile(cel.expression()));
