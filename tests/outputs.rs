@@ -238,24 +238,16 @@ fn a_report_printed_as_it_goes_matches_one_rendered_at_the_end() {
     let dir = tempfile::tempdir().unwrap();
     for format in ["short", "human"] {
         let written = dir.path().join(format!("report.{format}"));
-        let printed = entralint()
-            .args([
-                "check",
-                "examples/",
-                "tests/fixtures/graph",
-                "--format",
-                format,
-            ])
-            .output()
-            .unwrap();
+        let args = [
+            "check",
+            "examples/",
+            "tests/fixtures/graph",
+            "--format",
+            format,
+        ];
+        let printed = entralint().args(args).output().unwrap();
         entralint()
-            .args([
-                "check",
-                "examples/",
-                "tests/fixtures/graph",
-                "--format",
-                format,
-            ])
+            .args(args)
             .arg("--output")
             .arg(&written)
             .assert()
