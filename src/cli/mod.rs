@@ -426,6 +426,9 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
             let progress = (io::stderr().is_terminal() && std::env::var_os("CI").is_none())
                 .then(Progress::default);
             if let Some(format) = stream::can_stream(args, targets) {
+                // Findings printed to the terminal as they come are the progress; a progress
+                // line redrawn between them would break them up.
+                let progress = progress.filter(|_| !io::stdout().is_terminal());
                 return stream::run(args, &checker, baseline.as_ref(), format, progress.as_ref());
             }
             match check::check_paths(&args.paths, &checker, progress.as_ref()) {
