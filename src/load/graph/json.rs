@@ -154,31 +154,14 @@ impl Reader<'_> {
             self.skip_space();
             let value = self.value()?;
             insert(&mut entries, key, value, &mut self.diagnostics);
-            let after_value = self.pos;
-            self.skip_space();
-            match self.peek() {
-                Some(b',') => {
-                    let comma = self.pos;
-                    self.pos += 1;
-                    self.skip_space();
-                    if self.peek() == Some(b'}') {
-                        self.trailing_comma(comma, "}");
-                        self.pos += 1;
-                        break;
-                    }
-                }
-                Some(b'}') => {
-                    self.pos += 1;
-                    break;
-                }
-                Some(b'"') => self.missing_comma(after_value),
-                _ => {
-                    return Err(self.fail(
-                        self.here(),
-                        "expected `,` or `}` after the value",
-                        "separate members with commas and close the object with `}`",
-                    ));
-                }
+            let ended = self.after_item(
+                b'}',
+                |b| b == b'"',
+                "expected `,` or `}` after the value",
+                "separate members with commas and close the object with `}`",
+            )?;
+            if ended {
+                break;
             }
         }
         Ok(Node::new(Span::new(start, self.pos), Value::Map(entries)))
@@ -196,36 +179,58 @@ impl Reader<'_> {
         loop {
             self.skip_space();
             items.push(self.value()?);
-            let after_value = self.pos;
-            self.skip_space();
-            match self.peek() {
-                Some(b',') => {
-                    let comma = self.pos;
-                    self.pos += 1;
-                    self.skip_space();
-                    if self.peek() == Some(b']') {
-                        self.trailing_comma(comma, "]");
-                        self.pos += 1;
-                        break;
-                    }
-                }
-                Some(b']') => {
-                    self.pos += 1;
-                    break;
-                }
-                Some(b'"' | b'{' | b'[' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => {
-                    self.missing_comma(after_value)
-                }
-                _ => {
-                    return Err(self.fail(
-                        self.here(),
-                        "expected `,` or `]` after the list item",
-                        "separate items with commas and close the list with `]`",
-                    ));
-                }
+            let ended = self.after_item(
+                b']',
+                |b| {
+                    matches!(
+                        b,
+                        b'"' | b'{' | b'[' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'
+                    )
+                },
+                "expected `,` or `]` after the list item",
+                "separate items with commas and close the list with `]`",
+            )?;
+            if ended {
+                break;
             }
         }
         Ok(Node::new(Span::new(start, self.pos), Value::Seq(items)))
+    }
+
+    /// What follows an object member or a list item: a comma (a trailing one before `close` is
+    /// reported and forgiven), the closing bracket, or — when the next item starts right away —
+    /// a missing comma, reported and forgiven. True when the object or list has ended.
+    fn after_item(
+        &mut self,
+        close: u8,
+        starts_item: fn(u8) -> bool,
+        expected: &str,
+        help: &str,
+    ) -> Result<bool, Stop> {
+        let after_value = self.pos;
+        self.skip_space();
+        match self.peek() {
+            Some(b',') => {
+                let comma = self.pos;
+                self.pos += 1;
+                self.skip_space();
+                if self.peek() == Some(close) {
+                    self.trailing_comma(comma, &char::from(close).to_string());
+                    self.pos += 1;
+                    return Ok(true);
+                }
+                Ok(false)
+            }
+            Some(b) if b == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b) if starts_item(b) => {
+                self.missing_comma(after_value);
+                Ok(false)
+            }
+            _ => Err(self.fail(self.here(), expected, help)),
+        }
     }
 
     fn trailing_comma(&mut self, comma: usize, close: &str) {
