@@ -38,6 +38,16 @@ fn has(found: &[(String, usize, usize)], rule: &str, line: usize, column: usize)
         .any(|(r, l, c)| r == rule && *l == line && *c == column)
 }
 
+/// Asserts each finding `(rule, line, column)` is among those found.
+fn assert_has_all(found: &[(String, usize, usize)], expected: &[(&str, usize, usize)]) {
+    for &(rule, line, column) in expected {
+        assert!(
+            has(found, rule, line, column),
+            "{rule} at {line}:{column}: {found:?}"
+        );
+    }
+}
+
 fn lacks(found: &[(String, usize, usize)], rule: &str) -> bool {
     !found.iter().any(|(r, ..)| r == rule)
 }
@@ -69,26 +79,16 @@ fn microsoft365dsc_resource_examples() {
     )
     .unwrap();
     assert!(no_load_errors(&policy), "{policy:?}");
-    assert!(has(&policy, "email-verified-join", 31, 65), "{policy:?}");
-    assert!(
-        has(&policy, "guest-invites-by-everyone", 32, 65),
-        "{policy:?}"
-    );
-    assert!(
-        has(&policy, "email-based-subscription-signup", 33, 65),
-        "{policy:?}"
-    );
-    assert!(
-        has(&policy, "users-can-register-apps", 36, 65),
-        "{policy:?}"
-    );
-    assert!(
-        has(&policy, "security-group-creation-by-users", 37, 65),
-        "{policy:?}"
-    );
-    assert!(
-        has(&policy, "guest-access-not-most-restrictive", 39, 65),
-        "{policy:?}"
+    assert_has_all(
+        &policy,
+        &[
+            ("email-verified-join", 31, 65),
+            ("guest-invites-by-everyone", 32, 65),
+            ("email-based-subscription-signup", 33, 65),
+            ("users-can-register-apps", 36, 65),
+            ("security-group-creation-by-users", 37, 65),
+            ("guest-access-not-most-restrictive", 39, 65),
+        ],
     );
     // `PermissionGrantPolicyIdsAssignedToDefaultUserRole = @()`: user consent is off.
     assert!(lacks(&policy, "user-consent-any-app"), "{policy:?}");
@@ -102,13 +102,12 @@ fn microsoft365dsc_resource_examples() {
     )
     .unwrap();
     assert!(no_load_errors(&groups), "{groups:?}");
-    assert!(
-        has(&groups, "guests-can-own-m365-groups", 29, 45),
-        "{groups:?}"
-    );
-    assert!(
-        has(&groups, "m365-group-creation-by-users", 31, 45),
-        "{groups:?}"
+    assert_has_all(
+        &groups,
+        &[
+            ("guests-can-own-m365-groups", 29, 45),
+            ("m365-group-creation-by-users", 31, 45),
+        ],
     );
 
     let leave = check(
@@ -166,12 +165,14 @@ fn microsoft365dscworkshop_files() {
     )
     .unwrap();
     assert!(no_load_errors(&policy), "{policy:?}");
-    assert!(has(&policy, "email-verified-join", 4, 44), "{policy:?}");
-    assert!(
-        has(&policy, "guest-invites-by-everyone", 5, 19),
-        "{policy:?}"
+    assert_has_all(
+        &policy,
+        &[
+            ("email-verified-join", 4, 44),
+            ("guest-invites-by-everyone", 5, 19),
+            ("users-can-register-apps", 9, 37),
+        ],
     );
-    assert!(has(&policy, "users-can-register-apps", 9, 37), "{policy:?}");
     // The consent list is commented out, so Entra's default (any app) applies.
     assert!(
         policy.iter().any(|(r, ..)| r == "user-consent-any-app"),
