@@ -1,10 +1,12 @@
 //! Microsoft365DSC configurations, data files and Workshop YAML: findings point into the DSC text.
 
+mod common;
+
 use std::path::Path;
 
-use entralint::check::{Outcome, check_source};
+use entralint::check::check_source;
 use entralint::diagnostic::FileReport;
-use entralint::report::{self, Format, Style};
+use entralint::report::Format;
 use entralint::rules::{RuleSet, Selection};
 
 fn check(path: &Path) -> Option<FileReport> {
@@ -18,17 +20,7 @@ fn check(path: &Path) -> Option<FileReport> {
 }
 
 fn render(report: Option<FileReport>, format: Format) -> String {
-    let outcome = Outcome {
-        files: report.into_iter().collect(),
-        ..Outcome::default()
-    };
-    let mut out = Vec::new();
-    let style = Style {
-        color: false,
-        width: 100,
-    };
-    report::render(&outcome, format, style, &Default::default(), &mut out).unwrap();
-    String::from_utf8(out).unwrap()
+    common::render_reports(report, format)
 }
 
 /// (rule, line, column) of every diagnostic in a fixture.

@@ -1,10 +1,12 @@
 //! Graph JSON responses: each shape loads into the tenant model with findings pointing into the
 //! response, and each JSON defect is reported at its spot.
 
+mod common;
+
 use std::path::Path;
 
-use entralint::check::{Outcome, check_source};
-use entralint::report::{self, Format, Style};
+use entralint::check::check_source;
+use entralint::report::Format;
 use entralint::rules::{RuleSet, Selection};
 
 fn rules() -> RuleSet {
@@ -17,19 +19,7 @@ fn render(path: &Path, format: Format, rules: Option<&RuleSet>) -> String {
         "tests/fixtures/graph/{}",
         path.file_name().unwrap().to_string_lossy()
     );
-    let outcome = Outcome {
-        files: check_source(&name, &bytes, true, rules)
-            .into_iter()
-            .collect(),
-        ..Outcome::default()
-    };
-    let mut out = Vec::new();
-    let style = Style {
-        color: false,
-        width: 100,
-    };
-    report::render(&outcome, format, style, &Default::default(), &mut out).unwrap();
-    String::from_utf8(out).unwrap()
+    common::render_reports(check_source(&name, &bytes, true, rules), format)
 }
 
 /// Findings on values the response declares, and every load problem. Findings on Entra's

@@ -1,5 +1,7 @@
 //! What a person reads for every kind of load problem: human and short output, one snapshot each.
 
+mod common;
+
 use std::path::Path;
 
 use entralint::check::{Outcome, check_source};
@@ -11,19 +13,7 @@ fn render(path: &Path, format: Format) -> String {
         "tests/fixtures/load/{}",
         path.file_name().unwrap().to_string_lossy()
     );
-    let outcome = Outcome {
-        files: check_source(&name, &bytes, true, None)
-            .into_iter()
-            .collect(),
-        ..Outcome::default()
-    };
-    let mut out = Vec::new();
-    let style = Style {
-        color: false,
-        width: 100,
-    };
-    report::render(&outcome, format, style, &Default::default(), &mut out).unwrap();
-    String::from_utf8(out).unwrap()
+    common::render_reports(check_source(&name, &bytes, true, None), format)
 }
 
 #[test]
