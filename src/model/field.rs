@@ -2,6 +2,9 @@
 //! (every problem becomes a diagnostic with the document path), and turning the model into the
 //! effective values rules see (declared where declared, Entra's default elsewhere).
 
+use std::any::TypeId;
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use super::{TenantKind, defaults, suggest};
@@ -265,6 +268,73 @@ pub fn cel_map(fields: Vec<(&'static str, Val)>) -> Val {
         .collect();
     fields.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
     Val::map(fields)
+}
+
+/// The sorted order of a section's keys, found on its first conversion: a section always lists
+/// the same keys in the same order, so every later one is placed without sorting.
+pub type KeyOrder = std::sync::OnceLock<Box<[(&'static str, usize)]>>;
+
+/// [`cel_map`] for a section whose key order is `order`; falls back to sorting if the keys differ
+/// from the ones the order was made for.
+pub fn cel_map_in(mut fields: Vec<(&'static str, Val)>, order: &KeyOrder) -> Val {
+    let order = order.get_or_init(|| {
+        let mut sorted: Vec<(&'static str, usize)> = fields
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (*k, i))
+            .collect();
+        sorted.sort();
+        sorted.into()
+    });
+    let same = |a: &str, b: &str| a.len() == b.len() && (a.as_ptr() == b.as_ptr() || a == b);
+    if order.len() != fields.len() || !order.iter().all(|(k, i)| same(k, fields[*i].0)) {
+        return cel_map(fields);
+    }
+    // Room for the `_index` a collection item gets next.
+    let mut sorted = Vec::with_capacity(order.len() + 1);
+    sorted.extend(order.iter().map(|(k, i)| {
+        (
+            Key::Static(k),
+            std::mem::replace(&mut fields[*i].1, Val::Null),
+        )
+    }));
+    Val::map(sorted)
+}
+
+/// The effective values of a section's keys when none is declared, in declaration order.
+pub type Absent = Rc<[Val]>;
+
+/// One cached [`Absent`]: the section type, tenant kind and document path it is for.
+type AbsentEntry = (TypeId, TenantKind, Box<str>, Absent);
+
+thread_local! {
+    /// [`Absent`] values by section type, document path and tenant kind: they depend on nothing
+    /// else, and computing them (a path, a lookup and a conversion per key) would otherwise be
+    /// repeated for every item of every tenant.
+    static ABSENT: RefCell<Vec<AbsentEntry>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// The values `T`'s keys take at `path` when not declared, made by `compute` once per thread.
+pub fn absent_fields<T: 'static>(
+    path: &str,
+    kind: TenantKind,
+    compute: impl FnOnce() -> Vec<Val>,
+) -> Absent {
+    let id = TypeId::of::<T>();
+    let known = ABSENT.with_borrow(|cache| {
+        cache
+            .iter()
+            .find(|(t, k, p, _)| *t == id && *k == kind && **p == *path)
+            .map(|(.., values)| values.clone())
+    });
+    if let Some(values) = known {
+        return values;
+    }
+    // Computed outside the borrow: a nested section's defaults come from this cache too.
+    let values: Absent = compute().into();
+    ABSENT.with_borrow_mut(|cache| cache.push((id, kind, path.into(), values.clone())));
+    values
 }
 
 // ---- leaf types -------------------------------------------------------------------------------
@@ -654,16 +724,24 @@ macro_rules! section {
                 // A field's document path is only spelled out where it is needed: to find the
                 // default of an absent key, or to name the items of a list.
                 let field_path = |key: &str| if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+                let absent = $crate::model::field::absent_fields::<Self>(path, cx.kind, || vec![$(
+                    <$ty as $crate::model::field::ToCel>::absent(&field_path($key), cx),
+                )*]);
+                let mut defaults = absent.iter();
                 #[allow(unused_mut)]
                 let mut fields: Vec<(&'static str, $crate::rules::expr::Val)> = vec![$(
-                    ($key, match &self.$field {
-                        Some(declared) if <$ty as $crate::model::field::ToCel>::NEEDS_PATH => declared.value.to_cel(&field_path($key), cx),
-                        Some(declared) => declared.value.to_cel("", cx),
-                        None => <$ty as $crate::model::field::ToCel>::absent(&field_path($key), cx),
+                    ($key, {
+                        let default = defaults.next();
+                        match &self.$field {
+                            Some(declared) if <$ty as $crate::model::field::ToCel>::NEEDS_PATH => declared.value.to_cel(&field_path($key), cx),
+                            Some(declared) => declared.value.to_cel("", cx),
+                            None => default.cloned().unwrap_or($crate::rules::expr::Val::Null),
+                        }
                     }),
                 )*];
                 $($extra(self, &mut fields, cx);)?
-                $crate::model::field::cel_map(fields)
+                static ORDER: $crate::model::field::KeyOrder = std::sync::OnceLock::new();
+                $crate::model::field::cel_map_in(fields, &ORDER)
             }
 
             fn absent(path: &str, cx: &$crate::model::field::CelCx) -> $crate::rules::expr::Val {

@@ -3,6 +3,7 @@
 //! rule runs on the CEL interpreter instead.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
 use cel::common::ast::{EntryExpr, Expr as Ast, IdedExpr, LiteralValue, operators as op};
 
@@ -15,7 +16,7 @@ pub const GLOBALS: &[&str] = &["tenant", "params", "now", "item", "value"];
 pub enum Expr {
     Const(Val),
     Slot(usize),
-    Select(Box<Expr>, Key),
+    Select(Box<Expr>, Field),
     Has(Box<Expr>, Key),
     Index(Box<Expr>, Box<Expr>),
     Not(Box<Expr>),
@@ -32,6 +33,46 @@ pub enum Expr {
     /// A loop-invariant sub-expression, computed once per entry to the comprehension that resets
     /// it (see [`super::hoist`]).
     Memo(usize, Box<Expr>),
+}
+
+/// A field selected by name, with where it was last found: the items of a collection share one
+/// key layout, so a lookup usually hits at the remembered position without a scan.
+#[derive(Debug)]
+pub struct Field {
+    pub key: Key,
+    // Shared by every thread that runs the rule; a stale position only costs a scan.
+    hint: AtomicUsize,
+    /// The model's static name the key last matched: the same address (and length) is the same
+    /// name, so a hit needs no byte comparison. Only static names are remembered, since a freed
+    /// name's address may come back holding other text.
+    seen: AtomicPtr<u8>,
+}
+
+impl Field {
+    pub fn new(key: Key) -> Field {
+        Field {
+            key,
+            hint: AtomicUsize::new(0),
+            seen: AtomicPtr::new(std::ptr::null_mut()),
+        }
+    }
+
+    /// The value under this field's key in a mapping's fields.
+    pub fn find<'v>(&self, fields: &'v [(Key, Val)]) -> Option<&'v Val> {
+        let key = self.key.as_str();
+        if let Some((Key::Static(k), v)) = fields.get(self.hint.load(Ordering::Relaxed))
+            && k.len() == key.len()
+            && std::ptr::eq(k.as_ptr(), self.seen.load(Ordering::Relaxed))
+        {
+            return Some(v);
+        }
+        let at = fields.iter().position(|(k, _)| k.as_str() == key)?;
+        self.hint.store(at, Ordering::Relaxed);
+        if let Key::Static(k) = &fields[at].0 {
+            self.seen.store(k.as_ptr().cast_mut(), Ordering::Relaxed);
+        }
+        Some(&fields[at].1)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +112,10 @@ pub enum Step {
     Append(Expr),
     /// `keep ? accu + [elem] : accu`.
     AppendIf(Expr, Expr),
+    /// `exists`: `accu || pred`, stopping once the accumulator is true.
+    Any(Expr),
+    /// `all`: `accu && pred`, stopping once the accumulator is false.
+    All(Expr),
 }
 
 /// The functions the fast evaluator knows; a receiver comes first among the arguments.
@@ -148,8 +193,49 @@ pub struct Compiled {
 impl Compiled {
     /// A compiled expression, with its loop-invariant sub-expressions marked.
     pub fn new(mut expr: Expr, slots: usize) -> Compiled {
+        specialise(&mut expr);
         let memos = super::hoist::hoist(&mut expr);
         Compiled { expr, slots, memos }
+    }
+}
+
+/// Turns the loops `exists` and `all` expand to into [`Step::Any`] and [`Step::All`], which run
+/// the predicate alone each iteration instead of a condition, a step and the accumulator's reads.
+fn specialise(expr: &mut Expr) {
+    let Expr::Loop(l) = expr else {
+        super::hoist::children(expr, &mut specialise);
+        return;
+    };
+    for part in [&mut l.range, &mut l.init, &mut l.cond, &mut l.result] {
+        specialise(part);
+    }
+    match &mut l.step {
+        Step::Expr(e) | Step::Append(e) | Step::Any(e) | Step::All(e) => specialise(e),
+        Step::AppendIf(keep, e) => {
+            specialise(keep);
+            specialise(e);
+        }
+    }
+    let accu = l.accu;
+    let is_accu = |e: &Expr| matches!(e, Expr::Slot(s) if *s == accu);
+    let step = std::mem::replace(&mut l.step, Step::Append(Expr::Slot(accu)));
+    l.step = match (&l.cond, step) {
+        // exists: `@not_strictly_false(!accu)`, `accu || pred`.
+        (Expr::NotStrictlyFalse(c), Step::Expr(Expr::Or(a, pred)))
+            if matches!(&**c, Expr::Not(n) if is_accu(n)) && is_accu(&a) =>
+        {
+            Step::Any(*pred)
+        }
+        // all: `@not_strictly_false(accu)`, `accu && pred`.
+        (Expr::NotStrictlyFalse(c), Step::Expr(Expr::And(a, pred)))
+            if is_accu(c) && is_accu(&a) =>
+        {
+            Step::All(*pred)
+        }
+        (_, step) => step,
+    };
+    if matches!(l.step, Step::Any(_) | Step::All(_)) {
+        l.cond = Expr::Const(Val::Bool(true));
     }
 }
 
@@ -191,7 +277,7 @@ impl Scope {
                 if select.test {
                     Expr::Has(operand, key)
                 } else {
-                    Expr::Select(operand, key)
+                    Expr::Select(operand, Field::new(key))
                 }
             }
             Ast::List(list) if list.optional_indices.is_empty() => Expr::List(
@@ -360,4 +446,73 @@ fn literal_value(literal: &LiteralValue) -> Option<Val> {
         LiteralValue::Null => Val::Null,
         LiteralValue::Bytes(_) => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lookup::Lookup;
+    use super::super::parse::parse;
+    use super::super::run::{Env, Frame, run};
+    use super::*;
+
+    fn step_of(expr: &Expr) -> Option<&Step> {
+        match expr {
+            Expr::Loop(l) => Some(&l.step),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn exists_and_all_run_as_any_and_all_with_the_interpreters_results() {
+        let tenant = Val::map(Vec::new());
+        let lookup = Lookup::build(&tenant, None);
+        let env = Env { lookup: &lookup };
+        for (text, any) in [
+            ("[1, 0].exists(x, 1 / x == 1)", true),
+            ("[0, 1].exists(x, 1 / x == 1)", true),
+            ("[0, 2].exists(x, 1 / x == 1)", true),
+            ("[2, 3].exists(x, x == 1)", true),
+            ("[1].exists(x, x)", true),
+            ("[].exists(x, x)", true),
+            ("[1, 2].all(x, x > 0)", false),
+            ("[0, 1].all(x, 1 / x > 0)", false),
+            ("[0, -1].all(x, 1 / x > 0)", false),
+            ("[1].all(x, 'a')", false),
+            ("[[1], [2]].all(l, l.exists(x, x > 1))", false),
+        ] {
+            let compiled = parse(text).expect("in the subset");
+            let expected = if any { "Any" } else { "All" };
+            let step = format!("{:?}", step_of(&compiled.expr).expect("a loop"));
+            assert!(step.starts_with(expected), "{text}: {step}");
+            let fast = run(&compiled, &mut Frame::new(8), &env);
+            let program = cel::Program::compile(text).expect("CEL");
+            // The `cel` crate's expansion of the macro is recognised too.
+            let from_cel = compile(program.expression()).expect("in the subset");
+            let step = format!("{:?}", step_of(&from_cel.expr).expect("a loop"));
+            assert!(step.starts_with(expected), "{text} via cel: {step}");
+            let interpreted = program.execute(&cel::Context::default());
+            match (&fast, &interpreted) {
+                (Ok(f), Ok(i)) => assert_eq!(*f, Val::from_cel(i), "{text}"),
+                (Err(_), Err(_)) => {}
+                _ => panic!("{text}: fast {fast:?}, interpreter {interpreted:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_field_is_found_whatever_layout_it_last_saw() {
+        let field = Field::new(Key::Owned("b".into()));
+        let one = [
+            (Key::Static("a"), Val::Int(1)),
+            (Key::Static("b"), Val::Int(2)),
+        ];
+        let two = [(Key::Static("b"), Val::Int(3))];
+        let owned = [(Key::Owned("b".into()), Val::Int(4))];
+        for _ in 0..2 {
+            assert_eq!(field.find(&one), Some(&Val::Int(2)));
+            assert_eq!(field.find(&two), Some(&Val::Int(3)));
+            assert_eq!(field.find(&owned), Some(&Val::Int(4)));
+            assert_eq!(field.find(&one[..1]), None);
+        }
+    }
 }

@@ -76,7 +76,7 @@ impl Hoister {
         });
         self.walk(&mut l.cond);
         match &mut l.step {
-            Step::Expr(e) | Step::Append(e) => self.walk(e),
+            Step::Expr(e) | Step::Append(e) | Step::Any(e) | Step::All(e) => self.walk(e),
             Step::AppendIf(keep, e) => {
                 self.walk(keep);
                 self.walk(e);
@@ -121,7 +121,9 @@ fn collect_free(expr: &Expr, bound: &mut Vec<usize>, free: &mut Vec<usize>) {
             bound.push(l.accu);
             collect_free(&l.cond, bound, free);
             match &l.step {
-                Step::Expr(e) | Step::Append(e) => collect_free(e, bound, free),
+                Step::Expr(e) | Step::Append(e) | Step::Any(e) | Step::All(e) => {
+                    collect_free(e, bound, free)
+                }
                 Step::AppendIf(keep, e) => {
                     collect_free(keep, bound, free);
                     collect_free(e, bound, free);
@@ -135,7 +137,7 @@ fn collect_free(expr: &Expr, bound: &mut Vec<usize>, free: &mut Vec<usize>) {
 }
 
 /// Calls `f` on each direct sub-expression (comprehensions are walked by the callers).
-fn children(expr: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
+pub(super) fn children(expr: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
     match expr {
         Expr::Const(_) | Expr::Slot(_) | Expr::Loop(_) => {}
         Expr::Select(a, _) | Expr::Has(a, _) | Expr::Not(a) | Expr::Neg(a) => f(a),
@@ -165,7 +167,7 @@ fn children_ref(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
             f(&l.init);
             f(&l.cond);
             match &l.step {
-                Step::Expr(e) | Step::Append(e) => f(e),
+                Step::Expr(e) | Step::Append(e) | Step::Any(e) | Step::All(e) => f(e),
                 Step::AppendIf(keep, e) => {
                     f(keep);
                     f(e);

@@ -2,8 +2,13 @@
 //! memberships (built once per tenant), the document's declared keys, and the catalogues of roles
 //! and Graph permissions (built once per process).
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashMap as StdHashMap;
 use std::sync::{Arc, LazyLock, Mutex};
+
+// Ids are hashed many times a tenant and never come from an attacker who could aim collisions
+// at a run: the faster hasher is enough.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::run::Error;
 use super::value::{Key, Val};
@@ -21,8 +26,14 @@ pub struct Lookup<'a> {
 
 impl<'a> Lookup<'a> {
     pub fn build(tenant: &Val, root: Option<&'a Node>) -> Lookup<'a> {
-        let mut principals = HashMap::new();
-        let mut members = HashMap::new();
+        let count = |c: &str| tenant.get(c).map_or(0, |items| items.as_list().len());
+        let mut principals = HashMap::with_capacity(
+            ["users", "groups", "servicePrincipals", "applications"]
+                .map(count)
+                .iter()
+                .sum(),
+        );
+        let mut members = HashMap::with_capacity(count("groups"));
         for (collection, kind) in [
             ("users", "user"),
             ("groups", "group"),
@@ -46,10 +57,9 @@ impl<'a> Lookup<'a> {
                         .map(str::to_lowercase);
                     members.insert(id.to_lowercase(), ids.collect());
                 }
-                let mut fields = match item {
-                    Val::Map(fields) => fields.to_vec(),
-                    _ => Vec::new(),
-                };
+                let item = item.as_map();
+                let mut fields = Vec::with_capacity(item.len() + 1);
+                fields.extend_from_slice(item);
                 fields.push((Key::Static("kind"), Val::Str(Arc::from(kind))));
                 principals.insert(id.to_lowercase(), Val::map(fields));
             }
@@ -89,13 +99,13 @@ impl<'a> Lookup<'a> {
 
     pub fn principal(&self, id: &str) -> Val {
         self.principals
-            .get(&id.to_lowercase())
+            .get(&*fold(id))
             .cloned()
             .unwrap_or(Val::Null)
     }
 
     pub fn is_break_glass(&self, id: &str) -> bool {
-        self.break_glass.contains(&id.to_lowercase())
+        self.break_glass.contains(&*fold(id))
     }
 
     /// Whether the document declares a setting path (a non-null value at every step).
@@ -132,14 +142,14 @@ impl<'a> Lookup<'a> {
     /// Principal ids with every group replaced by its members (through nested groups), each once.
     pub fn expand(&self, ids: &[Val]) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for id in ids.iter().filter_map(Val::as_str).map(str::to_lowercase) {
-            let expanded = if self.members.contains_key(&id) {
+        for id in ids.iter().filter_map(Val::as_str).map(fold) {
+            let expanded = if self.members.contains_key(&*id) {
                 self.members_of(&id)
                     .into_iter()
                     .filter(|m| !self.members.contains_key(m))
                     .collect()
             } else {
-                vec![id]
+                vec![id.into_owned()]
             };
             for id in expanded {
                 if !out.contains(&id) {
@@ -169,7 +179,7 @@ impl<'a> Lookup<'a> {
 
     /// A compiled regular expression, shared by every tenant of the run.
     pub fn regex(&self, pattern: &str) -> Result<Arc<regex::Regex>, Error> {
-        static CACHE: LazyLock<Mutex<HashMap<String, Arc<regex::Regex>>>> =
+        static CACHE: LazyLock<Mutex<StdHashMap<String, Arc<regex::Regex>>>> =
             LazyLock::new(Default::default);
         let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(regex) = cache.get(pattern) {
@@ -182,6 +192,15 @@ impl<'a> Lookup<'a> {
             cache.insert(pattern.to_string(), regex.clone());
         }
         Ok(regex)
+    }
+}
+
+/// An id as the lookup tables key it: lower case, copied only when it is not already.
+fn fold(id: &str) -> Cow<'_, str> {
+    if id.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        Cow::Owned(id.to_lowercase())
+    } else {
+        Cow::Borrowed(id)
     }
 }
 

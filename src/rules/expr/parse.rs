@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use super::compile::{BinOp, Compiled, Expr, Func, GLOBALS, Loop, Step};
+use super::compile::{BinOp, Compiled, Expr, Field, Func, GLOBALS, Loop, Step};
 use super::value::{Key, Val};
 
 pub fn parse(text: &str) -> Option<Compiled> {
@@ -267,7 +267,10 @@ impl Parser {
                 if self.eat("(") {
                     operand = self.method(operand, &name)?;
                 } else {
-                    operand = Expr::Select(Box::new(operand), Key::Owned(Arc::from(name.as_str())));
+                    operand = Expr::Select(
+                        Box::new(operand),
+                        Field::new(Key::Owned(Arc::from(name.as_str()))),
+                    );
                 }
             } else if self.eat("[") {
                 let index = self.expr()?;
@@ -343,7 +346,7 @@ impl Parser {
 
     fn global(&mut self, name: &str) -> Option<Expr> {
         if name == "has" {
-            let Expr::Select(operand, key) = self.expr()? else {
+            let Expr::Select(operand, Field { key, .. }) = self.expr()? else {
                 return None;
             };
             self.expect(")")?;

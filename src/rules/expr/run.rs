@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use super::compile::{BinOp, Compiled, Expr, Func, Loop, Step};
+use super::compile::{BinOp, Compiled, Expr, Field, Func, Loop, Step};
 use super::lookup::Lookup;
 use super::value::{Key, Val};
 
@@ -60,30 +60,32 @@ pub fn run(compiled: &Compiled, frame: &mut Frame, env: &Env) -> R {
     eval(&compiled.expr, frame, env)
 }
 
-/// The value a variable or a chain of field selections names, borrowed from the frame.
-fn place<'f>(expr: &Expr, frame: &'f Frame) -> Option<Result<&'f Val, Error>> {
+/// The value a constant, a variable or a chain of field selections names, borrowed from the
+/// expression or the frame.
+fn place<'f>(expr: &'f Expr, frame: &'f Frame) -> Option<Result<&'f Val, Error>> {
     match expr {
+        Expr::Const(v) => Some(Ok(v)),
         Expr::Slot(slot) => Some(match &frame.slots[*slot] {
             Ok(v) => Ok(v),
             Err(e) => Err(e.clone()),
         }),
-        Expr::Select(operand, key) => Some(match place(operand, frame)? {
-            Ok(v) => select(v, key),
+        Expr::Select(operand, field) => Some(match place(operand, frame)? {
+            Ok(v) => select(v, field),
             Err(e) => Err(e),
         }),
         _ => None,
     }
 }
 
-fn select<'v>(value: &'v Val, key: &Key) -> Result<&'v Val, Error> {
+fn select<'v>(value: &'v Val, field: &Field) -> Result<&'v Val, Error> {
     match value {
-        Val::Map(fields) => match fields.iter().find(|(k, _)| k.as_str() == key.as_str()) {
-            Some((_, v)) => Ok(v),
-            None => err(format!("No such key: {}", key.as_str())),
+        Val::Map(fields) => match field.find(fields) {
+            Some(v) => Ok(v),
+            None => err(format!("No such key: {}", field.key.as_str())),
         },
         other => err(format!(
             "cannot select `{}` from a {}",
-            key.as_str(),
+            field.key.as_str(),
             other.type_name()
         )),
     }
@@ -98,8 +100,7 @@ fn truth(r: &R) -> Option<bool> {
 
 fn eval(expr: &Expr, frame: &mut Frame, env: &Env) -> R {
     match expr {
-        Expr::Const(v) => Ok(v.clone()),
-        Expr::Slot(_) | Expr::Select(..) => match place(expr, frame) {
+        Expr::Const(_) | Expr::Slot(_) | Expr::Select(..) => match place(expr, frame) {
             Some(Ok(v)) => Ok(v.clone()),
             Some(Err(e)) => Err(e),
             // A selection from a computed value: `principal(id).kind`.
@@ -196,6 +197,10 @@ fn eval(expr: &Expr, frame: &mut Frame, env: &Env) -> R {
         },
         Expr::NotStrictlyFalse(a) => Ok(Val::Bool(truth(&eval(a, frame, env)) != Some(false))),
         Expr::Binary(op, a, b) => {
+            // Comparing two fields (`b.role == item.role`) needs no copy of either.
+            if let (Some(left), Some(right)) = (place(a, frame), place(b, frame)) {
+                return binary(*op, left?, right?);
+            }
             let left = eval(a, frame, env)?;
             let right = eval(b, frame, env)?;
             binary(*op, &left, &right)
@@ -271,6 +276,11 @@ fn comprehension(l: &Loop, frame: &mut Frame, env: &Env) -> R {
         frame.memos[*memo] = None;
     }
     frame.slots[l.accu] = eval(&l.init, frame, env);
+    match &l.step {
+        Step::Any(pred) => return any_or_all(l, pred, &items, Logic::Or, frame, env),
+        Step::All(pred) => return any_or_all(l, pred, &items, Logic::And, frame, env),
+        _ => {}
+    }
     for item in items.iter() {
         frame.slots[l.var] = Ok(item.clone());
         if truth(&eval(&l.cond, frame, env)) == Some(false) {
@@ -282,6 +292,7 @@ fn comprehension(l: &Loop, frame: &mut Frame, env: &Env) -> R {
                 let value = eval(elem, frame, env);
                 append(frame, l.accu, value);
             }
+            Step::Any(_) | Step::All(_) => unreachable!("run by any_or_all"),
             Step::AppendIf(keep, elem) => match eval(keep, frame, env) {
                 Ok(Val::Bool(true)) => {
                     let value = eval(elem, frame, env);
@@ -297,6 +308,40 @@ fn comprehension(l: &Loop, frame: &mut Frame, env: &Env) -> R {
                 Err(e) => frame.slots[l.accu] = Err(e),
             },
         }
+    }
+    eval(&l.result, frame, env)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Logic {
+    And,
+    Or,
+}
+
+/// `exists` (`accu || pred`) and `all` (`accu && pred`): the same values and errors as the
+/// expanded loop, stopping where its condition would (once the accumulator is decided).
+fn any_or_all(
+    l: &Loop,
+    pred: &Expr,
+    items: &[Val],
+    logic: Logic,
+    frame: &mut Frame,
+    env: &Env,
+) -> R {
+    let decided = logic == Logic::Or;
+    for item in items {
+        if truth(&frame.slots[l.accu]) == Some(decided) {
+            break;
+        }
+        frame.slots[l.var] = Ok(item.clone());
+        let right = eval(pred, frame, env);
+        let left = std::mem::replace(&mut frame.slots[l.accu], Ok(Val::Null));
+        frame.slots[l.accu] = match (truth(&left), truth(&right)) {
+            (_, Some(b)) if b == decided => Ok(Val::Bool(decided)),
+            (Some(a), Some(b)) if a == b => Ok(Val::Bool(a)),
+            _ if logic == Logic::Or => logic_error(left, right, "||"),
+            _ => logic_error(left, right, "&&"),
+        };
     }
     eval(&l.result, frame, env)
 }

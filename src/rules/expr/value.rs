@@ -67,6 +67,13 @@ impl Val {
         }
     }
 
+    pub fn as_map(&self) -> &[(Key, Val)] {
+        match self {
+            Val::Map(fields) => fields,
+            _ => &[],
+        }
+    }
+
     pub fn as_list(&self) -> &[Val] {
         match self {
             Val::List(items) => items,
