@@ -150,7 +150,12 @@ impl TenantRun<'_> {
         let mut matched = Vec::new();
         for (index, item) in items.as_list().iter().enumerate() {
             self.frame.set(ITEM, item.clone());
-            match run::run(fast, &mut self.frame, &env) {
+            let result = if index == 0 {
+                run::run(fast, &mut self.frame, &env)
+            } else {
+                run::run_next(fast, &mut self.frame, &env)
+            };
+            match result {
                 Ok(Val::Bool(true)) => matched.push(index),
                 Ok(Val::Bool(false)) => {}
                 Ok(other) => {

@@ -20,11 +20,12 @@ use schema::{
     Collection, Enable, KindName, ProfileFile, RuleFile, RuleSetting, SeverityName, Switch,
 };
 
-/// The CEL environment every rule compiles and runs in: the standard library and strings.
+/// The CEL environment every rule compiles and runs in: the standard library, strings and lists.
 pub static ENV: LazyLock<Arc<Env>> = LazyLock::new(|| {
     let mut env = Env::stdlib();
-    // The strings extension is part of the crate; failing to add it is a build defect.
+    // The extensions are part of the crate; failing to add them is a build defect.
     let _ = env.add_extension(cel::extensions::strings);
+    let _ = env.add_extension(cel::extensions::lists);
     Arc::new(env)
 });
 
@@ -63,7 +64,7 @@ pub struct Rule {
 #[derive(Debug)]
 pub enum Piece {
     Text(String),
-    Expr(expr::Program),
+    Expr(Box<expr::Program>),
 }
 
 impl Rule {
@@ -435,12 +436,14 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
     for piece in split_template(&file.message.value) {
         match piece {
             Err(text) => message.push(Piece::Text(text)),
-            Ok(expr) if builtin => message.push(Piece::Expr(expr::Program::parse(&expr))),
+            Ok(expr) if builtin => message.push(Piece::Expr(Box::new(expr::Program::parse(&expr)))),
             Ok(expr) => {
                 if let Some(program) =
                     compile_expr(source(), &file.message, &expr, &allowed, &mut problems)
                 {
-                    message.push(Piece::Expr(expr::Program::with_cel(&expr, program)));
+                    message.push(Piece::Expr(Box::new(expr::Program::with_cel(
+                        &expr, program,
+                    ))));
                 }
             }
         }

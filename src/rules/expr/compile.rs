@@ -130,6 +130,7 @@ pub enum Func {
     UpperAscii,
     Trim,
     Join,
+    Slice,
     String,
     Int,
     Timestamp,
@@ -160,6 +161,7 @@ impl Func {
             ("upperAscii", true, 1) => Func::UpperAscii,
             ("trim", true, 1) => Func::Trim,
             ("join", true, 1 | 2) => Func::Join,
+            ("slice", true, 3) => Func::Slice,
             ("string", false, 1) => Func::String,
             ("int", false, 1) => Func::Int,
             ("timestamp", false, 1) => Func::Timestamp,
@@ -188,14 +190,21 @@ pub struct Compiled {
     pub slots: usize,
     /// How many memos the expression uses.
     pub memos: usize,
+    /// The memos that may be kept from one item of a collection to the next.
+    pub per_run: Vec<usize>,
 }
 
 impl Compiled {
     /// A compiled expression, with its loop-invariant sub-expressions marked.
     pub fn new(mut expr: Expr, slots: usize) -> Compiled {
         specialise(&mut expr);
-        let memos = super::hoist::hoist(&mut expr);
-        Compiled { expr, slots, memos }
+        let hoisted = super::hoist::hoist(&mut expr);
+        Compiled {
+            expr,
+            slots,
+            memos: hoisted.memos,
+            per_run: hoisted.per_run,
+        }
     }
 }
 
@@ -458,6 +467,7 @@ mod tests {
     fn step_of(expr: &Expr) -> Option<&Step> {
         match expr {
             Expr::Loop(l) => Some(&l.step),
+            Expr::Memo(_, inner) => step_of(inner),
             _ => None,
         }
     }

@@ -4,17 +4,37 @@
 //! the evaluator computes on first use and keeps until the outermost comprehension it does not
 //! depend on is entered again. Being computed on first use, it stays lazy: short-circuits and
 //! errors behave exactly as without it.
+//!
+//! A collection rule's condition runs once per item, as if inside a loop over the items that
+//! binds `item` (and `value`): a comprehension that reads neither — `tenant.roleAssignments.map(…)`
+//! — is kept from one item to the next, and forgotten when a run starts afresh.
 
-use super::compile::{Expr, Loop, Step};
+use super::compile::{Expr, GLOBALS, Loop, Step};
 
-/// Marks the invariant sub-expressions of `expr`; returns how many memos it made.
-pub fn hoist(expr: &mut Expr) -> usize {
+/// What hoisting made: how many memos, and which of them last across the items of a collection.
+pub struct Hoisted {
+    pub memos: usize,
+    pub per_run: Vec<usize>,
+}
+
+/// Marks the invariant sub-expressions of `expr`.
+pub fn hoist(expr: &mut Expr) -> Hoisted {
+    let slot = |name: &str| GLOBALS.iter().position(|g| *g == name).expect("a global");
     let mut hoister = Hoister {
-        loops: Vec::new(),
+        // The items of a collection rule: the outermost loop, run by the evaluator.
+        loops: vec![Open {
+            var: slot("item"),
+            accu: slot("value"),
+            resets: Vec::new(),
+        }],
         memos: 0,
     };
     hoister.walk(expr);
-    hoister.memos
+    let items = hoister.loops.pop().expect("pushed above");
+    Hoisted {
+        memos: hoister.memos,
+        per_run: items.resets,
+    }
 }
 
 /// A comprehension being walked: its variables and the memos to forget when it is entered.
@@ -31,7 +51,7 @@ struct Hoister {
 
 impl Hoister {
     fn walk(&mut self, expr: &mut Expr) {
-        if contains_loop(expr) && !self.loops.is_empty() {
+        if contains_loop(expr) {
             let free = free_slots(expr);
             // The outermost enclosing comprehension from which inward none binds what `expr` reads.
             let mut outer = self.loops.len();
@@ -208,7 +228,9 @@ mod tests {
         let env = Env { lookup: &lookup };
         let mut frame = Frame::new(8);
         let value = run(&compiled, &mut frame, &env).expect("evaluates");
-        (compiled.memos, value.show())
+        // The memos inside the expression's own loops (the outermost loop, reading no item, is
+        // kept per run besides).
+        (compiled.memos - compiled.per_run.len(), value.show())
     }
 
     #[test]
@@ -218,6 +240,33 @@ mod tests {
         let (memos, shown) = eval("[[1], [2]].map(l, l.map(x, [5].map(z, z + l[0])))");
         assert_eq!(memos, 1);
         assert_eq!(shown, "6, 7");
+    }
+
+    #[test]
+    fn a_loop_that_ignores_the_item_is_kept_across_items_until_a_fresh_run() {
+        use super::super::run::run_next;
+        let compiled = parse("tenant.map(b, b * 10)[item]").expect("in the subset");
+        assert_eq!(compiled.per_run.len(), 1);
+        // Not kept: the loop reads `item`.
+        assert!(
+            parse("tenant.map(b, b + item)[0]")
+                .unwrap()
+                .per_run
+                .is_empty()
+        );
+        let tenant = Val::map(Vec::new());
+        let lookup = Lookup::build(&tenant, None);
+        let env = Env { lookup: &lookup };
+        let mut frame = Frame::new(8);
+        let (tenant, item) = (0, 3);
+        frame.set(tenant, Val::list(vec![Val::Int(1), Val::Int(2)]));
+        frame.set(item, Val::Int(0));
+        assert_eq!(run(&compiled, &mut frame, &env), Ok(Val::Int(10)));
+        // The next item sees the list made for the first; a fresh run makes it again.
+        frame.set(tenant, Val::list(vec![Val::Int(3), Val::Int(4)]));
+        frame.set(item, Val::Int(1));
+        assert_eq!(run_next(&compiled, &mut frame, &env), Ok(Val::Int(20)));
+        assert_eq!(run(&compiled, &mut frame, &env), Ok(Val::Int(40)));
     }
 
     #[test]

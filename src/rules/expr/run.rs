@@ -51,12 +51,21 @@ impl Frame {
     }
 }
 
-/// Evaluates a compiled expression.
+/// Evaluates a compiled expression afresh.
 pub fn run(compiled: &Compiled, frame: &mut Frame, env: &Env) -> R {
     frame.grow(compiled.slots);
     if frame.memos.len() < compiled.memos {
         frame.memos.resize(compiled.memos, None);
     }
+    for memo in &compiled.per_run {
+        frame.memos[*memo] = None;
+    }
+    eval(&compiled.expr, frame, env)
+}
+
+/// Evaluates a compiled expression for the next item of a collection, after [`run`] for the
+/// first: only `item` and `value` may have changed since, so what reads neither is kept.
+pub fn run_next(compiled: &Compiled, frame: &mut Frame, env: &Env) -> R {
     eval(&compiled.expr, frame, env)
 }
 
@@ -572,6 +581,26 @@ fn call(func: Func, args: &[Expr], frame: &mut Frame, env: &Env) -> R {
                 }
             }
             Ok(Val::str(&out))
+        }
+        // The lists extension's `slice`: the items from `start` up to, not including, `end`.
+        Func::Slice => {
+            let Val::List(items) = &values[0] else {
+                return err(format!("slice() of a {}", values[0].type_name()));
+            };
+            let (Val::Int(start), Val::Int(end)) = (&values[1], &values[2]) else {
+                return err("slice() needs int indexes");
+            };
+            let invalid = |why: String| err(format!("cannot slice({start}, {end}), {why}"));
+            if *start < 0 || *end < 0 {
+                return invalid("negative indexes not supported".into());
+            }
+            if start > end {
+                return invalid("start index must be less than or equal to end index".into());
+            }
+            match items.get(*start as usize..*end as usize) {
+                Some(kept) => Ok(Val::list(kept.to_vec())),
+                None => invalid(format!("list is length {}", items.len())),
+            }
         }
         Func::String => Ok(match &values[0] {
             Val::Str(s) => Val::Str(s.clone()),
