@@ -459,8 +459,15 @@ impl<T: FromNode> FromNode for Vec<Spanned<T>> {
 }
 
 impl<T: ToCel> ToCel for Vec<Spanned<T>> {
+    // A list of plain values (owners, members) needs no path for its items.
+    const NEEDS_PATH: bool = T::NEEDS_PATH;
+
     fn to_cel(&self, path: &str, cx: &CelCx) -> Val {
-        let item_path = format!("{path}[]");
+        let item_path = if T::NEEDS_PATH {
+            format!("{path}[]")
+        } else {
+            String::new()
+        };
         let items = self
             .iter()
             .enumerate()

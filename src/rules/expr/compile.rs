@@ -213,6 +213,7 @@ impl Compiled {
 fn specialise(expr: &mut Expr) {
     let Expr::Loop(l) = expr else {
         super::hoist::children(expr, &mut specialise);
+        fold_catalog_call(expr);
         return;
     };
     for part in [&mut l.range, &mut l.init, &mut l.cond, &mut l.result] {
@@ -246,6 +247,21 @@ fn specialise(expr: &mut Expr) {
     if matches!(l.step, Step::Any(_) | Step::All(_)) {
         l.cond = Expr::Const(Val::Bool(true));
     }
+}
+
+/// A catalog lookup with a literal argument (`role('Global Administrator')`) always gives the same
+/// value: it is looked up once, here, rather than on every evaluation.
+fn fold_catalog_call(expr: &mut Expr) {
+    let Expr::Call(func, args) = expr else { return };
+    let [Expr::Const(Val::Str(reference))] = args.as_slice() else {
+        return;
+    };
+    let value = match func {
+        Func::Role => super::lookup::role(reference),
+        Func::GraphPermission => super::lookup::graph_permission(reference),
+        _ => return,
+    };
+    *expr = Expr::Const(value);
 }
 
 /// Compiles a parsed expression; None when it uses something only the CEL interpreter runs.
