@@ -26,20 +26,25 @@ pub type List<T> = Vec<Spanned<T>>;
 /// What reading the tree needs: where the reader is, and where problems go.
 pub struct Ctx<'a> {
     pub diagnostics: &'a mut Vec<Diagnostic>,
-    path: Vec<String>,
+    /// The document path of the value being read, spelled out as it is walked: one buffer, as
+    /// it is read for every key but needed only for the few that have a problem.
+    path: String,
+    /// Where each segment of `path` starts, and whether a `.` joins it to the one before.
+    segments: Vec<(usize, bool)>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(diagnostics: &'a mut Vec<Diagnostic>) -> Self {
         Ctx {
             diagnostics,
-            path: Vec::new(),
+            path: String::new(),
+            segments: Vec::new(),
         }
     }
 
     /// The document path of the value being read (`authorizationPolicy.allowInvitesFrom`).
     pub fn path(&self) -> String {
-        join_path(&self.path)
+        self.path.clone()
     }
 
     pub fn report(&mut self, diagnostic: Diagnostic) {
@@ -53,11 +58,17 @@ impl<'a> Ctx<'a> {
     }
 
     fn last_key(&self) -> String {
-        self.path
+        let mut end = self.path.len();
+        self.segments
             .iter()
             .rev()
+            .map(|&(start, dot)| {
+                let segment = &self.path[start + usize::from(dot)..end];
+                end = start;
+                segment
+            })
             .find(|s| !s.starts_with('['))
-            .cloned()
+            .map(str::to_string)
             .unwrap_or_default()
     }
 
@@ -114,9 +125,9 @@ impl<'a> Ctx<'a> {
         if entry.value.value == Value::Null {
             return None;
         }
-        self.path.push(key.to_string());
+        self.push(&[key]);
         let value = T::from_node(&entry.value, self);
-        self.path.pop();
+        self.pop();
         value.map(|value| Spanned {
             value,
             span: entry.value.span,
@@ -195,25 +206,21 @@ impl<'a> Ctx<'a> {
         );
     }
 
-    fn push(&mut self, segment: String) {
-        self.path.push(segment);
+    /// Enters a segment, given in pieces: a key, or `[`, `id=alice`, `]` for a list item (`a.b[id=x].c`).
+    fn push(&mut self, pieces: &[&str]) {
+        let dot = !self.path.is_empty() && !pieces.first().is_some_and(|p| p.starts_with('['));
+        self.segments.push((self.path.len(), dot));
+        if dot {
+            self.path.push('.');
+        }
+        pieces.iter().for_each(|piece| self.path.push_str(piece));
     }
 
     fn pop(&mut self) {
-        self.path.pop();
-    }
-}
-
-/// `a.b[id=x].c` from its segments.
-pub fn join_path(segments: &[String]) -> String {
-    let mut out = String::new();
-    for segment in segments {
-        if !out.is_empty() && !segment.starts_with('[') {
-            out.push('.');
+        if let Some((start, _)) = self.segments.pop() {
+            self.path.truncate(start);
         }
-        out.push_str(segment);
     }
-    out
 }
 
 /// A value read out of the spanned tree.
@@ -437,12 +444,11 @@ impl<T: FromNode> FromNode for Vec<Spanned<T>> {
         };
         let mut out = Vec::with_capacity(items.len());
         for (index, item) in items.iter().enumerate() {
-            let name = T::IDENTITY
-                .and_then(|key| item.get(key))
-                .and_then(Node::as_str)
-                .map(|id| format!("[{}={id}]", T::IDENTITY.unwrap_or_default()))
-                .unwrap_or_else(|| format!("[{index}]"));
-            cx.push(name);
+            let named = T::IDENTITY.and_then(|key| Some((key, item.get(key)?.as_str()?)));
+            match named {
+                Some((key, id)) => cx.push(&["[", key, "=", id, "]"]),
+                None => cx.push(&["[", &index.to_string(), "]"]),
+            }
             if item.value == Value::Null {
                 cx.wrong_type(item, "a list item, not null");
             } else if let Some(value) = T::from_node(item, cx) {
