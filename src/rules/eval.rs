@@ -286,7 +286,7 @@ fn register(context: &mut Context, lookup: &Arc<Lookup<'static>>) {
     let l = lookup.clone();
     let _ = context.add_function("expand", move |ids: Arc<Vec<cel::Value>>| {
         let ids: Vec<Val> = ids.iter().map(Val::from_cel).collect();
-        strings(l.expand(&ids))
+        cel::Value::List(Arc::new(l.expand(&ids).iter().map(Val::to_cel).collect()))
     });
     let _ = context.add_function("role", |reference: Arc<String>| {
         lookup::role(&reference).to_cel()

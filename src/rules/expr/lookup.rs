@@ -139,25 +139,30 @@ impl<'a> Lookup<'a> {
         found
     }
 
-    /// Principal ids with every group replaced by its members (through nested groups), each once.
-    pub fn expand(&self, ids: &[Val]) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for id in ids.iter().filter_map(Val::as_str).map(fold) {
-            let expanded = if self.members.contains_key(&*id) {
-                self.members_of(&id)
-                    .into_iter()
-                    .filter(|m| !self.members.contains_key(m))
-                    .collect()
-            } else {
-                vec![id.into_owned()]
+    /// Principal ids with every group replaced by its members (through nested groups), each once,
+    /// in order. An id that is not a group and already lower case is the caller's value, shared.
+    pub fn expand(&self, ids: &[Val]) -> Vec<Val> {
+        let mut out: Vec<Val> = Vec::new();
+        let mut add = |id: Val| {
+            if !out.iter().any(|o| o.as_str() == id.as_str()) {
+                out.push(id);
+            }
+        };
+        for original in ids {
+            let Some(text) = original.as_str() else {
+                continue;
             };
-            for id in expanded {
-                if !out.contains(&id) {
-                    out.push(id);
-                }
+            match fold(text) {
+                id if self.members.contains_key(&*id) => self
+                    .members_of(&id)
+                    .iter()
+                    .filter(|m| !self.members.contains_key(*m))
+                    .for_each(|m| add(Val::str(m))),
+                Cow::Borrowed(_) => add(original.clone()),
+                Cow::Owned(id) => add(Val::str(&id)),
             }
         }
-        out.sort();
+        out.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
         out
     }
 

@@ -680,7 +680,7 @@ fn call(func: Func, args: &[Expr], frame: &mut Frame, env: &Env) -> R {
         Func::GroupsOf => Ok(strings(lookup.groups_of(text(0)?))),
         Func::IsBreakGlass => Ok(Val::Bool(lookup.is_break_glass(text(0)?))),
         Func::Declared => Ok(Val::Bool(lookup.declared(text(0)?))),
-        Func::Expand => Ok(strings(lookup.expand(values[0].as_list()))),
+        Func::Expand => Ok(Val::list(lookup.expand(values[0].as_list()))),
         Func::Role => Ok(super::lookup::role(text(0)?)),
         Func::GraphPermission => Ok(super::lookup::graph_permission(text(0)?)),
     }
