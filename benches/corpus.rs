@@ -74,13 +74,13 @@ fn main() {
         "\n{:<34} {:>12} {:>10} {:>8} {:>12} {:>10} {:>8}",
         "stage", "1 core (s)", "µs/file", "× floor", "all (s)", "µs/file", "× floor"
     );
-    let mut floors = (0.0, 0.0);
-    for (i, (name, stage)) in stages.iter().enumerate() {
-        let one = timed(1, &paths, stage);
-        let all = timed(cores, &paths, stage);
-        if i == 0 {
-            floors = (one, all);
-        }
+    // Each stage's best of five rounds, the stages taking turns within a round: a machine that
+    // slows down or speeds up during the run affects every stage alike.
+    let one_core = rounds(1, &paths, &stages);
+    let all_cores = rounds(cores, &paths, &stages);
+    let floors = (one_core[0], all_cores[0]);
+    for (i, (name, _)) in stages.iter().enumerate() {
+        let (one, all) = (one_core[i], all_cores[i]);
         let per = |s: f64| s * 1e6 / paths.len() as f64;
         println!(
             "{name:<34} {one:>12.3} {:>10.1} {:>8.2} {all:>12.3} {:>10.1} {:>8.2}",
@@ -133,19 +133,21 @@ fn floor(path: &Path) {
     }
 }
 
-/// Seconds to run `stage` over every file on `threads` threads (best of three).
-fn timed(threads: usize, paths: &[PathBuf], stage: &(dyn Fn(&Path) + Sync)) -> f64 {
+/// Seconds each stage takes over every file on `threads` threads: the best of five rounds.
+fn rounds(threads: usize, paths: &[PathBuf], stages: &[Stage]) -> Vec<f64> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .unwrap();
-    (0..3)
-        .map(|_| {
+    let mut best = vec![f64::INFINITY; stages.len()];
+    for _ in 0..5 {
+        for (i, (_, stage)) in stages.iter().enumerate() {
             let start = Instant::now();
             pool.install(|| paths.par_iter().for_each(|p| stage(p)));
-            start.elapsed().as_secs_f64()
-        })
-        .fold(f64::INFINITY, f64::min)
+            best[i] = best[i].min(start.elapsed().as_secs_f64());
+        }
+    }
+    best
 }
 
 /// Runs entralint with `args` to its end: wall seconds, and with `memory` its peak resident
