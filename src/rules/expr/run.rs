@@ -27,6 +27,9 @@ pub struct Frame {
     pub slots: Vec<R>,
     /// Values of loop-invariant sub-expressions, once computed.
     memos: Vec<Option<R>>,
+    /// The last `principal(id)` looked up: conditions ask for the same id several times in a
+    /// row (`principal(id) != null && principal(id).kind == 'user'`). A frame serves one tenant.
+    last_principal: Option<(Arc<str>, Val)>,
 }
 
 impl Frame {
@@ -34,6 +37,7 @@ impl Frame {
         Frame {
             slots: vec![Ok(Val::Null); size],
             memos: Vec::new(),
+            last_principal: None,
         }
     }
 
@@ -675,7 +679,19 @@ fn call(func: Func, args: &[Expr], frame: &mut Frame, env: &Env) -> R {
             Val::Duration(d) => Ok(Val::Int(d.num_days())),
             other => err(format!("days() of a {}", other.type_name())),
         },
-        Func::Principal => Ok(lookup.principal(text(0)?)),
+        Func::Principal => {
+            let Val::Str(id) = &values[0] else {
+                return Ok(lookup.principal(text(0)?));
+            };
+            if let Some((last, found)) = &frame.last_principal
+                && Arc::ptr_eq(last, id)
+            {
+                return Ok(found.clone());
+            }
+            let found = lookup.principal(id);
+            frame.last_principal = Some((id.clone(), found.clone()));
+            Ok(found)
+        }
         Func::Members => Ok(strings(lookup.members_of(text(0)?))),
         Func::GroupsOf => Ok(strings(lookup.groups_of(text(0)?))),
         Func::IsBreakGlass => Ok(Val::Bool(lookup.is_break_glass(text(0)?))),
