@@ -175,7 +175,10 @@ impl Rounds {
 
     /// The stage's fastest round.
     fn best(&self, stage: usize) -> f64 {
-        self.0.iter().map(|r| r[stage]).fold(f64::INFINITY, f64::min)
+        self.0
+            .iter()
+            .map(|r| r[stage])
+            .fold(f64::INFINITY, f64::min)
     }
 
     /// The median over rounds of the stage's time over the floor's in the same round.

@@ -327,16 +327,17 @@ impl Place<'_> {
         let (span, label, path, shown) = match locate(self.root, at) {
             Located::Declared(span) => (span, "here".to_string(), at.to_string(), None),
             Located::Missing { span, missing } => {
-                let default = defaults::default_for(at);
-                let kind = run.kind.as_str();
-                if let Some(default) = default {
-                    message.push_str(&format!(
-                        " (`{at}` is not declared, so Entra's default for {kind} tenants applies: {})",
-                        show_json(default.value(run.kind))
-                    ));
-                } else {
-                    message.push_str(&format!(" (`{at}` is not declared)"));
-                }
+                let note = &self.rule.undeclared_note[run.kind as usize];
+                message.push_str(note.get_or_init(|| {
+                    let kind = run.kind.as_str();
+                    match defaults::default_for(at) {
+                        Some(default) => format!(
+                            " (`{at}` is not declared, so Entra's default for {kind} tenants applies: {})",
+                            show_json(default.value(run.kind))
+                        ),
+                        None => format!(" (`{at}` is not declared)"),
+                    }
+                }));
                 let shown = format!("default: {}", value.show());
                 (
                     span,
@@ -422,7 +423,11 @@ impl Place<'_> {
                 Piece::Expr(program) => out.push_str(&run.show(program)),
             }
         }
-        out.trim().to_string()
+        out.truncate(out.trim_end().len());
+        match out.len() - out.trim_start().len() {
+            0 => out,
+            leading => out.split_off(leading),
+        }
     }
 }
 

@@ -58,6 +58,9 @@ pub struct Rule {
     pub params_value: std::sync::OnceLock<expr::Val>,
     /// The controls under the run's profile, made on first use and shared by its findings.
     pub controls: std::sync::OnceLock<Arc<[String]>>,
+    /// What a finding on an undeclared setting adds to the message, per tenant kind (workforce,
+    /// external): the same for every tenant, so it is written once.
+    pub undeclared_note: [std::sync::OnceLock<String>; 2],
 }
 
 /// A piece of a message template.
@@ -501,6 +504,7 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
             enabled: true,
             params_value: std::sync::OnceLock::new(),
             controls: std::sync::OnceLock::new(),
+            undeclared_note: Default::default(),
             loop_depth: loop_depth(&file.when.value) + u32::from(file.for_each.is_some()),
             file,
         }),

@@ -16,12 +16,35 @@ use crate::load::tree::{Node, Value as Yaml};
 use crate::model::catalog;
 
 pub struct Lookup<'a> {
-    principals: HashMap<String, Val>,
+    principals: HashMap<String, Principal>,
     members: HashMap<String, Vec<String>>,
     break_glass: HashSet<String>,
     root: Option<&'a Node>,
     /// The declared setting paths, for a lookup that outlives the document (the interpreter's).
     declared_paths: Option<HashSet<String>>,
+}
+
+/// A declared principal: what its collection makes it, its item, and the item with that `kind`
+/// added, made the first time a rule asks for it (most never are).
+#[derive(Clone)]
+struct Principal {
+    kind: &'static str,
+    item: Val,
+    shown: std::sync::OnceLock<Val>,
+}
+
+impl Principal {
+    fn value(&self) -> Val {
+        self.shown
+            .get_or_init(|| {
+                let item = self.item.as_map();
+                let mut fields = Vec::with_capacity(item.len() + 1);
+                fields.extend_from_slice(item);
+                fields.push((Key::Static("kind"), Val::str(self.kind)));
+                Val::map(fields)
+            })
+            .clone()
+    }
 }
 
 impl<'a> Lookup<'a> {
@@ -57,11 +80,12 @@ impl<'a> Lookup<'a> {
                         .map(str::to_lowercase);
                     members.insert(id.to_lowercase(), ids.collect());
                 }
-                let item = item.as_map();
-                let mut fields = Vec::with_capacity(item.len() + 1);
-                fields.extend_from_slice(item);
-                fields.push((Key::Static("kind"), Val::Str(Arc::from(kind))));
-                principals.insert(id.to_lowercase(), Val::map(fields));
+                let principal = Principal {
+                    kind,
+                    item: item.clone(),
+                    shown: std::sync::OnceLock::new(),
+                };
+                principals.insert(id.to_lowercase(), principal);
             }
         }
         let break_glass = tenant
@@ -100,8 +124,7 @@ impl<'a> Lookup<'a> {
     pub fn principal(&self, id: &str) -> Val {
         self.principals
             .get(&*fold(id))
-            .cloned()
-            .unwrap_or(Val::Null)
+            .map_or(Val::Null, Principal::value)
     }
 
     pub fn is_break_glass(&self, id: &str) -> bool {
