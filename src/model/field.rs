@@ -795,6 +795,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn keys_are_laid_out_in_the_order_found_first_and_sorted_when_they_change() {
+        static ORDER: KeyOrder = std::sync::OnceLock::new();
+        let keys = |v: &Val| {
+            v.as_map()
+                .iter()
+                .map(|(k, _)| k.as_str().to_string())
+                .collect::<Vec<_>>()
+        };
+        let first = cel_map_in(vec![("b", Val::Int(1)), ("a", Val::Int(2))], &ORDER);
+        assert_eq!(keys(&first), ["a", "b"]);
+        assert_eq!(first.get("b"), Some(&Val::Int(1)));
+        let other = cel_map_in(vec![("c", Val::Int(3)), ("a", Val::Int(4))], &ORDER);
+        assert_eq!(keys(&other), ["a", "c"]);
+        assert_eq!(other.get("c"), Some(&Val::Int(3)));
+    }
+
+    #[test]
+    fn absent_values_are_kept_per_type_path_and_kind() {
+        struct Section;
+        let make = |n| move || vec![Val::Int(n)];
+        let workforce = absent_fields::<Section>("p", TenantKind::Workforce, make(1));
+        let external = absent_fields::<Section>("p", TenantKind::External, make(2));
+        let elsewhere = absent_fields::<Section>("q", TenantKind::Workforce, make(3));
+        assert_eq!(
+            (&*workforce, &*external, &*elsewhere),
+            (&[Val::Int(1)][..], &[Val::Int(2)][..], &[Val::Int(3)][..])
+        );
+        // Asked again, the first values come back without computing.
+        let again = absent_fields::<Section>("p", TenantKind::Workforce, || unreachable!());
+        assert!(Rc::ptr_eq(&again, &workforce));
+    }
+
+    #[test]
     fn iso_durations_count_days() {
         assert_eq!(IsoDuration::parse("P90D").unwrap().days, 90);
         assert_eq!(IsoDuration::parse("P1Y").unwrap().days, 365);
