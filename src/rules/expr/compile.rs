@@ -118,6 +118,26 @@ pub enum Step {
     All(Expr),
 }
 
+impl Step {
+    /// The step's expressions, in evaluation order.
+    pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
+        let (first, second) = match self {
+            Step::Expr(e) | Step::Append(e) | Step::Any(e) | Step::All(e) => (e, None),
+            Step::AppendIf(keep, e) => (keep, Some(e)),
+        };
+        std::iter::once(first).chain(second)
+    }
+
+    /// [`Step::exprs`], to rewrite them.
+    pub fn exprs_mut(&mut self) -> impl Iterator<Item = &mut Expr> {
+        let (first, second) = match self {
+            Step::Expr(e) | Step::Append(e) | Step::Any(e) | Step::All(e) => (e, None),
+            Step::AppendIf(keep, e) => (keep, Some(e)),
+        };
+        std::iter::once(first).chain(second)
+    }
+}
+
 /// The functions the fast evaluator knows; a receiver comes first among the arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Func {
@@ -209,7 +229,8 @@ impl Compiled {
 }
 
 /// Turns the loops `exists` and `all` expand to into [`Step::Any`] and [`Step::All`], which run
-/// the predicate alone each iteration instead of a condition, a step and the accumulator's reads.
+/// the predicate alone each iteration instead of a condition, a step and the accumulator's reads;
+/// and looks catalog entries named by a literal up once ([`fold_catalog_call`]).
 fn specialise(expr: &mut Expr) {
     let Expr::Loop(l) = expr else {
         super::hoist::children(expr, &mut specialise);
@@ -219,13 +240,7 @@ fn specialise(expr: &mut Expr) {
     for part in [&mut l.range, &mut l.init, &mut l.cond, &mut l.result] {
         specialise(part);
     }
-    match &mut l.step {
-        Step::Expr(e) | Step::Append(e) | Step::Any(e) | Step::All(e) => specialise(e),
-        Step::AppendIf(keep, e) => {
-            specialise(keep);
-            specialise(e);
-        }
-    }
+    l.step.exprs_mut().for_each(specialise);
     let accu = l.accu;
     let is_accu = |e: &Expr| matches!(e, Expr::Slot(s) if *s == accu);
     let step = std::mem::replace(&mut l.step, Step::Append(Expr::Slot(accu)));

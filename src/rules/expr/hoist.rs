@@ -9,7 +9,7 @@
 //! binds `item` (and `value`): a comprehension that reads neither — `tenant.roleAssignments.map(…)`
 //! — is kept from one item to the next, and forgotten when a run starts afresh.
 
-use super::compile::{Expr, GLOBALS, Loop, Step};
+use super::compile::{Expr, GLOBALS, Loop};
 
 /// What hoisting made: how many memos, and which of them last across the items of a collection.
 pub struct Hoisted {
@@ -95,13 +95,7 @@ impl Hoister {
             resets: Vec::new(),
         });
         self.walk(&mut l.cond);
-        match &mut l.step {
-            Step::Expr(e) | Step::Append(e) | Step::Any(e) | Step::All(e) => self.walk(e),
-            Step::AppendIf(keep, e) => {
-                self.walk(keep);
-                self.walk(e);
-            }
-        }
+        l.step.exprs_mut().for_each(|e| self.walk(e));
         self.walk(&mut l.result);
         let open = self.loops.pop().expect("pushed above");
         l.resets.extend(open.resets);
@@ -140,15 +134,7 @@ fn collect_free(expr: &Expr, bound: &mut Vec<usize>, free: &mut Vec<usize>) {
             bound.push(l.var);
             bound.push(l.accu);
             collect_free(&l.cond, bound, free);
-            match &l.step {
-                Step::Expr(e) | Step::Append(e) | Step::Any(e) | Step::All(e) => {
-                    collect_free(e, bound, free)
-                }
-                Step::AppendIf(keep, e) => {
-                    collect_free(keep, bound, free);
-                    collect_free(e, bound, free);
-                }
-            }
+            l.step.exprs().for_each(|e| collect_free(e, bound, free));
             collect_free(&l.result, bound, free);
             bound.truncate(bound.len() - 2);
         }
@@ -186,13 +172,7 @@ fn children_ref(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
             f(&l.range);
             f(&l.init);
             f(&l.cond);
-            match &l.step {
-                Step::Expr(e) | Step::Append(e) | Step::Any(e) | Step::All(e) => f(e),
-                Step::AppendIf(keep, e) => {
-                    f(keep);
-                    f(e);
-                }
-            }
+            l.step.exprs().for_each(&mut *f);
             f(&l.result);
         }
         Expr::Select(a, _) | Expr::Has(a, _) | Expr::Not(a) | Expr::Neg(a) => f(a),
