@@ -298,6 +298,10 @@ pub const LOAD_CHECKS: &[(&str, &str)] = &[
         "A customer account in a workforce tenant",
     ),
     (
+        "no-effect-in-external-tenant",
+        "A setting of a feature external tenants do not have",
+    ),
+    (
         "multiple-documents",
         "More than one YAML document in a tenant file",
     ),

@@ -15,9 +15,33 @@ pub struct RoleDef {
     #[serde(default)]
     pub scuba_highly_privileged: bool,
     pub tier: u8,
+    /// What holding the role reaches: `global`, `indirect` or `none` (see `rules/data/roles.yaml`).
+    pub reach: Reach,
+    /// For a tier-0 role below Global Administrator: the step that leads there.
+    #[serde(default)]
+    pub path: Option<String>,
     /// False for the default user role templates, which are never assigned as admin roles.
     #[serde(default = "yes")]
     pub assignable: bool,
+}
+
+/// How far a role's holder can get: to Global Administrator at once, through one more step, or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reach {
+    Global,
+    Indirect,
+    None,
+}
+
+impl Reach {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reach::Global => "global",
+            Reach::Indirect => "indirect",
+            Reach::None => "none",
+        }
+    }
 }
 
 fn yes() -> bool {
@@ -86,6 +110,24 @@ mod tests {
             "Global Administrator"
         );
         assert!(role("Global Admin").is_none());
+    }
+
+    #[test]
+    fn reach_agrees_with_the_tier() {
+        let global: Vec<&str> = roles()
+            .iter()
+            .filter(|r| r.reach == Reach::Global)
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(
+            global,
+            ["Global Administrator", "Privileged Role Administrator"]
+        );
+        for r in roles() {
+            // Tier 0 is a path to Global Administrator: a reach, and for the indirect ones, the step.
+            assert_eq!(r.tier == 0, r.reach != Reach::None, "{}", r.name);
+            assert_eq!(r.path.is_some(), r.tier == 0, "{}", r.name);
+        }
     }
 
     #[test]

@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 
 use super::TenantKind;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::tree::{Node, Value};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -16,6 +18,9 @@ pub struct DefaultEntry {
     pub external: serde_json::Value,
     pub external_source: String,
     pub external_known: bool,
+    /// The setting belongs to a feature external tenants do not have: it has no effect there.
+    #[serde(default)]
+    pub workforce_only: bool,
 }
 
 impl DefaultEntry {
@@ -64,6 +69,53 @@ pub fn default_for(path: &str) -> Option<&'static DefaultEntry> {
 
 pub fn all() -> impl Iterator<Item = &'static DefaultEntry> {
     DEFAULTS.values()
+}
+
+/// The settings that have no effect in an external tenant, in file order of `defaults.yaml`.
+pub fn workforce_only() -> impl Iterator<Item = &'static str> {
+    static KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        let mut keys: Vec<&str> = DEFAULTS
+            .values()
+            .filter(|d| d.workforce_only)
+            .map(|d| d.key.as_str())
+            .collect();
+        keys.sort_unstable();
+        keys
+    });
+    KEYS.iter().copied()
+}
+
+/// In an external tenant, one note per declared setting that has no effect there: rules do not
+/// judge it, and a reader should know the value does nothing.
+pub fn check_no_effect(root: &Node, kind: TenantKind, diagnostics: &mut Vec<Diagnostic>) {
+    if kind != TenantKind::External {
+        return;
+    }
+    for path in workforce_only() {
+        let mut node = Some(root);
+        let mut entry = None;
+        for key in path.split('.') {
+            entry = node.and_then(|n| n.entry(key));
+            node = entry.map(|e| &e.value);
+        }
+        let Some(entry) = entry else { continue };
+        if entry.value.value == Value::Null {
+            continue;
+        }
+        let source = default_for(path).map_or("", |d| d.external_source.as_str());
+        let why = source.strip_prefix("no effect: ").unwrap_or(source);
+        diagnostics.push(
+            Diagnostic::new(
+                "no-effect-in-external-tenant",
+                Severity::Info,
+                entry.key.span,
+                format!("`{path}` has no effect in an external tenant"),
+            )
+            .with_label("ignored in an external tenant")
+            .with_help(format!("remove it, or set `tenant.kind: workforce` if this is a workforce tenant: {why}"))
+            .with_path(path.to_string()),
+        );
+    }
 }
 
 #[cfg(test)]

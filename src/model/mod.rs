@@ -136,6 +136,7 @@ pub fn normalise(document: &Document, diagnostics: &mut Vec<Diagnostic>) -> Opti
         .map_or(TenantKind::Workforce, |k| k.value);
     let model = Model { tenant, kind };
     check_consistency(&model, diagnostics);
+    defaults::check_no_effect(root, kind, diagnostics);
     Some(model)
 }
 

@@ -380,6 +380,7 @@ fn assignment_extra(assignment: &RoleAssignment, fields: &mut Vec<(&'static str,
         "tier",
         role.map_or(Val::Int(2), |r| Val::Int(i64::from(r.tier))),
     ));
+    fields.push(("reach", Val::str(role.map_or("none", |r| r.reach.as_str()))));
 }
 
 /// A role named by display name or template id, resolved against the built-in catalog.

@@ -331,6 +331,15 @@ impl Place<'_> {
                 message.push_str(note.get_or_init(|| {
                     let kind = run.kind.as_str();
                     match defaults::default_for(at) {
+                        // Say so when the external value is the workforce one, assumed.
+                        Some(default)
+                            if run.kind == TenantKind::External && !default.external_known =>
+                        {
+                            format!(
+                                " (`{at}` is not declared; Entra's default for external tenants is not documented, and the workforce default is assumed: {})",
+                                show_json(default.value(run.kind))
+                            )
+                        }
                         Some(default) => format!(
                             " (`{at}` is not declared, so Entra's default for {kind} tenants applies: {})",
                             show_json(default.value(run.kind))

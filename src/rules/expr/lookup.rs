@@ -252,7 +252,7 @@ fn collect_paths(node: &Node, prefix: String, out: &mut HashSet<String>) {
     }
 }
 
-/// A role as rules see it: `{id, name, privileged, scubaHighlyPrivileged, tier}`, or null.
+/// A role as rules see it: `{id, name, privileged, reach, scubaHighlyPrivileged, tier}`, or null.
 pub fn role(reference: &str) -> Val {
     static VALUES: LazyLock<Vec<Val>> = LazyLock::new(|| {
         catalog::roles()
@@ -262,6 +262,7 @@ pub fn role(reference: &str) -> Val {
                     (Key::Static("id"), Val::str(&role.id)),
                     (Key::Static("name"), Val::str(&role.name)),
                     (Key::Static("privileged"), Val::Bool(role.privileged)),
+                    (Key::Static("reach"), Val::str(role.reach.as_str())),
                     (
                         Key::Static("scubaHighlyPrivileged"),
                         Val::Bool(role.scuba_highly_privileged),
