@@ -87,10 +87,10 @@ fn an_empty_file_follows_the_workforce_defaults() {
         cell(&p, "invite-guests", Audience::Guests).access,
         Access::Yes
     );
-    assert_eq!(
-        cell(&p, "consent-to-applications", Audience::Members).access,
-        Access::Yes
-    );
+    // Since MC1097272 the default user-consent policy is Microsoft's managed one.
+    let consent = cell(&p, "consent-to-applications", Audience::Members);
+    assert_eq!(consent.access, Access::Limited);
+    assert_eq!(consent.detail, "what Microsoft's managed policy allows");
     assert_eq!(
         cell(&p, "read-own-bitlocker-keys", Audience::Members).access,
         Access::Yes
@@ -181,33 +181,191 @@ fn group_creation_limited_to_a_group_names_it() {
     );
 }
 
+/// An external tenant file that declares only its header.
+const EXTERNAL_HEADER: &str = "tenant: {name: shop, kind: external}\n";
+
+const EXTERNAL_AUDIENCES: [Audience; 3] =
+    [Audience::Customers, Audience::Internal, Audience::Invited];
+
+/// Asserts one row for customers, internal users and invited users.
+fn assert_row(p: &Permissions, row: &str, expected: [Access; 3]) {
+    for (audience, access) in EXTERNAL_AUDIENCES.into_iter().zip(expected) {
+        let c = cell(p, row, audience);
+        assert_eq!(c.access, access, "{row} for {audience:?}: {}", c.detail);
+    }
+}
+
 #[test]
-fn external_tenants_have_a_customer_column() {
-    let p = compute("tenant: {name: shop, kind: external}\n");
+fn external_tenants_have_customers_internal_and_invited_users() {
+    let p = compute(EXTERNAL_HEADER);
+    assert_eq!(p.audiences, EXTERNAL_AUDIENCES.to_vec());
+    assert_eq!(p.kind, "external");
+    // Workforce-only rows are not shown; the documented self-service rows are.
+    let ids: Vec<&str> = p.rows.iter().map(|r| r.id).collect();
+    assert!(!ids.contains(&"read-own-bitlocker-keys"), "{ids:?}");
     assert_eq!(
-        p.audiences,
-        vec![Audience::Members, Audience::Guests, Audience::Customers]
-    );
-    let customers = cell(&p, "read-other-users", Audience::Customers);
-    assert_eq!(customers.access, Access::No);
-    assert_eq!(
-        customers.sources,
-        vec![default(
-            "authorizationPolicy.defaultUserRolePermissions.allowedToReadOtherUsers"
-        )]
-    );
-    assert_eq!(
-        cell(&p, "read-groups", Audience::Customers).access,
-        Access::No
-    );
-    // The external-tenant restriction covers every user created there, not only customers.
-    assert_eq!(
-        cell(&p, "read-groups", Audience::Members).access,
-        Access::No
+        ids[..5],
+        [
+            "manage-own-profile",
+            "change-own-password",
+            "sign-in",
+            "access-applications",
+            "revoke-consent"
+        ]
     );
     let workforce = compute("tenant: {name: corp}\n");
+    assert_eq!(
+        workforce.audiences,
+        vec![Audience::Members, Audience::Guests]
+    );
     let members = cell(&workforce, "read-groups", Audience::Members);
     assert_eq!((members.access, members.sources.len()), (Access::Yes, 0));
+}
+
+/// One test per row of Microsoft's "Default user permissions in external tenants" table and per
+/// capability the page leaves out, for a file that declares only its header.
+macro_rules! external_default_row {
+    ($($test:ident: $row:literal => $access:ident;)*) => {$(
+        #[test]
+        fn $test() {
+            let p = compute(EXTERNAL_HEADER);
+            assert_row(&p, $row, [Access::$access; 3]);
+            if Access::$access == Access::Yes {
+                // Documented as every user's: no setting takes it away.
+                for audience in EXTERNAL_AUDIENCES {
+                    assert!(cell(&p, $row, audience).sources.is_empty(), "{audience:?}");
+                }
+            }
+        }
+    )*};
+}
+
+external_default_row! {
+    external_users_read_and_update_their_own_profile: "manage-own-profile" => Yes;
+    external_users_change_their_own_password: "change-own-password" => Yes;
+    external_users_sign_in: "sign-in" => Yes;
+    external_users_access_applications: "access-applications" => Yes;
+    external_users_revoke_consent: "revoke-consent" => Yes;
+    external_users_do_not_read_other_users: "read-other-users" => No;
+    external_users_do_not_read_groups: "read-groups" => No;
+    external_users_do_not_read_devices: "read-devices" => No;
+    external_users_do_not_register_applications: "register-applications" => No;
+    external_users_do_not_create_security_groups: "create-security-groups" => No;
+    external_users_do_not_create_m365_groups: "create-m365-groups" => No;
+    external_users_do_not_create_tenants: "create-tenants" => No;
+    external_users_do_not_invite: "invite-guests" => No;
+}
+
+#[test]
+fn external_defaults_name_their_settings() {
+    let p = compute(EXTERNAL_HEADER);
+    let read = "authorizationPolicy.defaultUserRolePermissions.allowedToReadOtherUsers";
+    for row in ["read-other-users", "read-groups", "read-devices"] {
+        assert_eq!(
+            cell(&p, row, Audience::Customers).sources,
+            vec![default(read)],
+            "{row}"
+        );
+        assert_eq!(
+            cell(&p, row, Audience::Internal).sources,
+            vec![default(read)],
+            "{row}"
+        );
+        // Invited users hold the guest role, restricted by default in an external tenant.
+        assert_eq!(
+            cell(&p, row, Audience::Invited).sources,
+            vec![default("authorizationPolicy.guestUserRoleId")],
+            "{row}"
+        );
+    }
+    assert_eq!(
+        cell(&p, "invite-guests", Audience::Customers).sources,
+        vec![default("authorizationPolicy.allowInvitesFrom")]
+    );
+    let consent = cell(&p, "consent-to-applications", Audience::Customers);
+    assert_eq!(consent.access, Access::Limited);
+    assert_eq!(consent.detail, "what Microsoft's managed policy allows");
+}
+
+#[test]
+fn an_external_file_that_grants_reading_lets_default_users_read() {
+    let p = compute(
+        "tenant: {name: shop, kind: external}\nauthorizationPolicy:\n  defaultUserRolePermissions:\n    allowedToReadOtherUsers: true\n",
+    );
+    for row in ["read-other-users", "read-groups", "read-devices"] {
+        assert_row(&p, row, [Access::Yes, Access::Yes, Access::No]);
+        assert_eq!(
+            cell(&p, row, Audience::Customers).sources,
+            vec![declared_at(
+                "authorizationPolicy.defaultUserRolePermissions.allowedToReadOtherUsers",
+                4,
+                5
+            )]
+        );
+    }
+}
+
+#[test]
+fn an_external_file_that_gives_guests_member_access_lets_invited_users_follow() {
+    let p = compute(
+        "tenant: {name: shop, kind: external}\nauthorizationPolicy:\n  guestUserRoleId: a0b1b346-4d3e-4e8b-98f8-753987be4970\n  defaultUserRolePermissions:\n    allowedToReadOtherUsers: true\n    allowedToCreateApps: true\n",
+    );
+    assert_row(&p, "read-other-users", [Access::Yes; 3]);
+    assert_row(&p, "read-devices", [Access::Yes; 3]);
+    assert_row(&p, "register-applications", [Access::Yes; 3]);
+    assert_row(&p, "create-tenants", [Access::No; 3]);
+}
+
+#[test]
+fn an_external_file_that_grants_creation_and_invites() {
+    let p = compute(
+        "tenant: {name: shop, kind: external}\nauthorizationPolicy:\n  allowInvitesFrom: everyone\n  defaultUserRolePermissions:\n    allowedToCreateApps: true\n    allowedToCreateSecurityGroups: true\n    allowedToCreateTenants: true\n",
+    );
+    for row in [
+        "register-applications",
+        "create-security-groups",
+        "create-tenants",
+    ] {
+        // Invited users keep the restricted guest role, which denies it.
+        assert_row(&p, row, [Access::Yes, Access::Yes, Access::No]);
+    }
+    assert_row(&p, "invite-guests", [Access::Yes; 3]);
+    assert_eq!(
+        cell(&p, "invite-guests", Audience::Invited).sources,
+        vec![declared_at("authorizationPolicy.allowInvitesFrom", 3, 3)]
+    );
+}
+
+#[test]
+fn microsoft_365_groups_stay_out_of_external_tenants_whatever_the_file_says() {
+    let text =
+        "tenant: {name: shop, kind: external}\ngroupSettings:\n  EnableGroupCreation: \"True\"\n";
+    let loaded = entralint::load::load("t.yaml", text.as_bytes());
+    let mut diagnostics = loaded.diagnostics;
+    let model = entralint::model::normalise(&loaded.document, &mut diagnostics).unwrap();
+    // The declared value is noted as having no effect, not judged.
+    let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["no-effect-in-external-tenant"]);
+    let p = permissions::compute(&model, &loaded.source);
+    assert_row(&p, "create-m365-groups", [Access::No; 3]);
+    assert!(
+        cell(&p, "create-m365-groups", Audience::Customers)
+            .sources
+            .is_empty()
+    );
+}
+
+#[test]
+fn the_external_example_agrees_with_the_documentation() {
+    let output = entralint()
+        .args(["permissions", "examples/external-tenant.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!(
+        "permissions-external-table",
+        String::from_utf8(output.stdout).unwrap()
+    );
 }
 
 #[test]

@@ -68,7 +68,7 @@ fn enums_and_defaults_are_described() {
     assert_eq!(defs["GuestRole"]["enum"].as_array().unwrap().len(), 3);
     assert_eq!(
         defs["AuthorizationPolicy"]["properties"]["allowInvitesFrom"]["description"],
-        "Not declared: Entra's default applies (workforce: \"everyone\"; external: \"everyone\")."
+        "Not declared: Entra's default applies (workforce: \"everyone\"; external: \"adminsAndGuestInviters\")."
     );
     let durp = &defs["DefaultUserRolePermissions"]["properties"]["allowedToReadOtherUsers"];
     assert_eq!(

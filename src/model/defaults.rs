@@ -112,7 +112,9 @@ pub fn check_no_effect(root: &Node, kind: TenantKind, diagnostics: &mut Vec<Diag
                 format!("`{path}` has no effect in an external tenant"),
             )
             .with_label("ignored in an external tenant")
-            .with_help(format!("remove it, or set `tenant.kind: workforce` if this is a workforce tenant: {why}"))
+            .with_help(format!(
+                "remove it, or set `tenant.kind: workforce` if this is a workforce tenant: {why}"
+            ))
             .with_path(path.to_string()),
         );
     }

@@ -1,25 +1,44 @@
-//! What members, guests and customers can do in a tenant, computed from its effective settings:
-//! each answer names the setting it follows and whether the file declares it or Entra's default
-//! applies. The guest columns follow the member / limited-guest / restricted-guest comparison of
-//! the three guest role templates (`authorizationPolicy.guestUserRoleId`).
+//! What users can do in a tenant, computed from its effective settings: each answer names the
+//! setting it follows and whether the file declares it or Entra's default applies.
+//!
+//! Workforce tenants have members and guests; the guest column follows the member /
+//! limited-guest / restricted-guest comparison of the three guest role templates
+//! (`authorizationPolicy.guestUserRoleId`). External tenants have the three kinds of user
+//! Microsoft's "Default user permissions in external tenants" page names — customers, internal
+//! users and invited users — who all start from the same default permissions.
+//!
+//! Each capability is a [`Capability`]: an id, its words, the tenant kinds it applies to and the
+//! function that answers for one audience. The rows are the lists of [`capabilities`], so a new
+//! row is a new entry there.
 
+mod consent;
+mod creation;
+mod directory;
+mod own;
 pub mod render;
+mod settings;
 
 use serde::Serialize;
 
-use crate::diagnostic::{SourceFile, Span};
-use crate::model::defaults;
-use crate::model::field::Spanned;
-use crate::model::sections::{AllowInvitesFrom, GuestRole};
-use crate::model::{CONSENT_BETA, CONSENT_V1, Model, TenantKind};
+use crate::diagnostic::SourceFile;
+use crate::model::sections::GuestRole;
+use crate::model::{Model, TenantKind};
+use settings::{Effective, Settings};
 
 /// Who the answers are for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
+    /// Workforce: members of the organisation.
     Members,
+    /// Workforce: B2B guests.
     Guests,
+    /// External: consumers and business customers, usually signed up through a user flow.
     Customers,
+    /// External: users an admin creates in the tenant.
+    Internal,
+    /// External: users invited from another organisation.
+    Invited,
 }
 
 impl Audience {
@@ -28,7 +47,32 @@ impl Audience {
             Audience::Members => "members",
             Audience::Guests => "guests",
             Audience::Customers => "customers",
+            Audience::Internal => "internal",
+            Audience::Invited => "invited",
         }
+    }
+
+    /// The column heading of the table.
+    pub fn label(self) -> &'static str {
+        match self {
+            Audience::Internal => "internal users",
+            Audience::Invited => "invited users",
+            other => other.as_str(),
+        }
+    }
+
+    /// The audiences of a tenant kind, in column order.
+    pub fn of(kind: TenantKind) -> &'static [Audience] {
+        match kind {
+            TenantKind::Workforce => &[Audience::Members, Audience::Guests],
+            TenantKind::External => &[Audience::Customers, Audience::Internal, Audience::Invited],
+        }
+    }
+
+    /// Whether the guest role template (`guestUserRoleId`) decides for them: guests, and users
+    /// invited into an external tenant. Everyone else holds the default user role.
+    pub fn holds_guest_role(self) -> bool {
+        matches!(self, Audience::Guests | Audience::Invited)
     }
 }
 
@@ -69,8 +113,19 @@ pub struct Cell {
     pub access: Access,
     /// What the answer means in words (`only members of group-creators`).
     pub detail: String,
-    /// The settings the answer follows, most decisive first.
+    /// The settings the answer follows, most decisive first; empty when no setting changes it.
     pub sources: Vec<Source>,
+}
+
+impl Cell {
+    fn new(audience: Audience, access: Access, detail: &str, sources: Vec<Source>) -> Cell {
+        Cell {
+            audience,
+            access,
+            detail: detail.to_string(),
+            sources,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -89,173 +144,76 @@ pub struct Permissions {
     pub rows: Vec<Row>,
 }
 
-/// Reads one effective setting: the declared value with its position, or Entra's default.
-struct Settings<'a> {
-    model: &'a Model,
-    source: &'a SourceFile,
+/// One row of the table.
+pub struct Capability {
+    /// A stable id for machines (`read-other-users`).
+    pub id: &'static str,
+    pub capability: &'static str,
+    /// The tenant kinds the row is shown for.
+    pub kinds: &'static [TenantKind],
+    /// The answer for one audience.
+    pub cell: fn(&Ctx, Audience) -> Cell,
 }
 
-/// An effective value and where it came from.
-struct Effective<T> {
-    value: T,
-    source: Source,
+pub(crate) const BOTH: &[TenantKind] = &[TenantKind::Workforce, TenantKind::External];
+pub(crate) const WORKFORCE: &[TenantKind] = &[TenantKind::Workforce];
+pub(crate) const EXTERNAL: &[TenantKind] = &[TenantKind::External];
+
+/// Every row, in table order: what every user may do on their own, what they may read, what they
+/// may create, and consent.
+pub fn capabilities() -> impl Iterator<Item = &'static Capability> {
+    [
+        own::CAPABILITIES,
+        directory::CAPABILITIES,
+        creation::CAPABILITIES,
+        consent::CAPABILITIES,
+    ]
+    .into_iter()
+    .flatten()
 }
 
-impl Settings<'_> {
-    fn declared(&self, path: &str, key: Span) -> Source {
-        let at = self.source.line_col(key.start);
-        Source::Declared {
-            setting: path.to_string(),
-            line: at.line,
-            column: at.column,
-        }
+/// What a row's answer can read: the tenant's effective settings and the guest role, once.
+pub struct Ctx<'a> {
+    settings: Settings<'a>,
+    kind: TenantKind,
+    guest_role: Effective<GuestRole>,
+}
+
+impl Ctx<'_> {
+    fn external(&self) -> bool {
+        self.kind == TenantKind::External
     }
 
-    fn default(&self, path: &str) -> Source {
-        Source::Default {
-            setting: path.to_string(),
-        }
+    fn guests_as_members(&self) -> bool {
+        self.guest_role.value == GuestRole::SameAsMembers
     }
 
-    fn default_json(&self, path: &str) -> serde_json::Value {
-        defaults::default_for(path)
-            .map(|d| d.value(self.model.kind).clone())
-            .unwrap_or(serde_json::Value::Null)
-    }
-
-    fn bool(&self, path: &str, declared: Option<&Spanned<bool>>) -> Effective<bool> {
-        match declared {
-            Some(d) => Effective {
-                value: d.value,
-                source: self.declared(path, d.key),
-            },
-            None => Effective {
-                value: self.default_json(path).as_bool().unwrap_or(false),
-                source: self.default(path),
-            },
-        }
-    }
-
-    fn durp(&self) -> Option<&crate::model::sections::DefaultUserRolePermissions> {
-        let policy = &self.model.tenant.authorization_policy.as_ref()?.value;
-        Some(&policy.default_user_role_permissions.as_ref()?.value)
-    }
-
-    fn durp_bool(
-        &self,
-        name: &str,
-        field: impl Fn(&crate::model::sections::DefaultUserRolePermissions) -> Option<&Spanned<bool>>,
-    ) -> Effective<bool> {
-        let path = format!("authorizationPolicy.defaultUserRolePermissions.{name}");
-        self.bool(&path, self.durp().and_then(field))
-    }
-
-    fn guest_role(&self) -> Effective<GuestRole> {
-        let policy = self.model.tenant.authorization_policy.as_ref();
-        self.setting(
-            "authorizationPolicy.guestUserRoleId",
-            policy.and_then(|p| p.value.guest_user_role_id.as_ref()),
-            GuestRole::parse,
-            GuestRole::Limited,
+    /// The answer for an audience the guest role keeps out of what the default user role allows.
+    fn guest_denied(&self, audience: Audience) -> Cell {
+        Cell::new(
+            audience,
+            Access::No,
+            "the guest role does not include it",
+            vec![self.guest_role.source.clone()],
         )
     }
 
-    fn invites(&self) -> Effective<AllowInvitesFrom> {
-        let policy = self.model.tenant.authorization_policy.as_ref();
-        self.setting(
-            "authorizationPolicy.allowInvitesFrom",
-            policy.and_then(|p| p.value.allow_invites_from.as_ref()),
-            AllowInvitesFrom::parse,
-            AllowInvitesFrom::Everyone,
-        )
-    }
-
-    /// A string setting's effective value: as declared, else Entra's default read with `parse`
-    /// (`fallback` only if the defaults table had no usable value).
-    fn setting<T: Copy>(
-        &self,
-        path: &str,
-        declared: Option<&Spanned<T>>,
-        parse: fn(&str) -> Option<T>,
-        fallback: T,
-    ) -> Effective<T> {
-        match declared {
-            Some(d) => Effective {
-                value: d.value,
-                source: self.declared(path, d.key),
-            },
-            None => Effective {
-                value: self
-                    .default_json(path)
-                    .as_str()
-                    .and_then(parse)
-                    .unwrap_or(fallback),
-                source: self.default(path),
-            },
+    /// A capability granted by a default-user-role switch: the default user role follows it; the
+    /// guest role follows it only with member access, and otherwise denies it.
+    fn by_switch(&self, audience: Audience, switch: Effective<bool>, yes: &str, no: &str) -> Cell {
+        if audience.holds_guest_role() && !self.guests_as_members() {
+            return self.guest_denied(audience);
         }
-    }
-
-    fn group_creation(&self) -> (Effective<bool>, Option<Effective<String>>) {
-        let settings = self.model.tenant.group_settings.as_ref().map(|s| &s.value);
-        let path = "groupSettings.EnableGroupCreation";
-        let enabled = match settings.and_then(|s| s.enable_group_creation.as_ref()) {
-            Some(d) => Effective {
-                value: d.value.0,
-                source: self.declared(path, d.key),
-            },
-            None => Effective {
-                value: self.default_json(path).as_bool().unwrap_or(true),
-                source: self.default(path),
-            },
+        let mut sources = vec![switch.source];
+        if audience.holds_guest_role() {
+            sources.push(self.guest_role.source.clone());
+        }
+        let (access, detail) = if switch.value {
+            (Access::Yes, yes)
+        } else {
+            (Access::No, no)
         };
-        let allowed = settings
-            .and_then(|s| s.group_creation_allowed_group_id.as_ref())
-            .filter(|d| !d.value.trim().is_empty())
-            .map(|d| Effective {
-                value: d.value.clone(),
-                source: self.declared("groupSettings.GroupCreationAllowedGroupId", d.key),
-            });
-        (enabled, allowed)
-    }
-
-    fn consent(&self) -> Effective<Vec<String>> {
-        let declared = self
-            .model
-            .tenant
-            .authorization_policy
-            .as_ref()
-            .and_then(|p| {
-                let v1 = p
-                    .value
-                    .default_user_role_permissions
-                    .as_ref()
-                    .and_then(|d| d.value.permission_grant_policies_assigned.as_ref())
-                    .map(|l| (CONSENT_V1, l));
-                v1.or(p
-                    .value
-                    .permission_grant_policy_ids_assigned_to_default_user_role
-                    .as_ref()
-                    .map(|l| (CONSENT_BETA, l)))
-            });
-        match declared {
-            Some((path, list)) => Effective {
-                value: list.value.iter().map(|i| i.value.clone()).collect(),
-                source: self.declared(path, list.key),
-            },
-            None => Effective {
-                value: self
-                    .default_json(CONSENT_V1)
-                    .as_array()
-                    .map(|items| {
-                        items
-                            .iter()
-                            .filter_map(|i| i.as_str().map(str::to_string))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                source: self.default(CONSENT_V1),
-            },
-        }
+        Cell::new(audience, access, detail, sources)
     }
 }
 
@@ -265,323 +223,26 @@ fn yes_no(value: bool) -> Access {
 
 /// Computes the table for a loaded tenant.
 pub fn compute(model: &Model, source: &SourceFile) -> Permissions {
-    let s = Settings { model, source };
-    let external = model.kind == TenantKind::External;
-    let mut audiences = vec![Audience::Members, Audience::Guests];
-    if external {
-        audiences.push(Audience::Customers);
-    }
-    let guest_role = s.guest_role();
-    let as_members = guest_role.value == GuestRole::SameAsMembers;
-
-    // A capability granted by a default-user-role switch: members and customers follow the switch;
-    // guests follow it only with member access, otherwise their role template denies it.
-    let by_switch = |effective: Effective<bool>, yes: &str, no: &str| -> Vec<Cell> {
-        audiences
-            .iter()
-            .map(|&audience| {
-                if audience == Audience::Guests && !as_members {
-                    Cell {
-                        audience,
-                        access: Access::No,
-                        detail: "the guest role does not include it".to_string(),
-                        sources: vec![guest_role.source.clone()],
-                    }
-                } else {
-                    let mut sources = vec![effective.source.clone()];
-                    if audience == Audience::Guests {
-                        sources.push(guest_role.source.clone());
-                    }
-                    Cell {
-                        audience,
-                        access: yes_no(effective.value),
-                        detail: if effective.value { yes } else { no }.to_string(),
-                        sources,
-                    }
-                }
-            })
-            .collect()
+    let settings = Settings { model, source };
+    let guest_role = settings.guest_role();
+    let cx = Ctx {
+        settings,
+        kind: model.kind,
+        guest_role,
     };
-
-    let mut rows = Vec::new();
-
-    // Reading users and groups: members always read groups; allowedToReadOtherUsers decides the
-    // rest for users holding the default user role (customers of an external tenant included).
-    let read_users = s.durp_bool("allowedToReadOtherUsers", |d| {
-        d.allowed_to_read_other_users.as_ref()
-    });
-    let guest_reads = |users: bool| -> Cell {
-        let (access, detail) = match guest_role.value {
-            GuestRole::SameAsMembers => (
-                if users {
-                    yes_no(read_users.value)
-                } else {
-                    Access::Yes
-                },
-                "guests have the same access as members".to_string(),
-            ),
-            GuestRole::Limited if users => (
-                Access::Limited,
-                "limited guest access: cannot list users, only look up ones they know".to_string(),
-            ),
-            GuestRole::Limited => (
-                Access::Limited,
-                "limited guest access: memberships of non-hidden groups, no listing of groups"
-                    .to_string(),
-            ),
-            GuestRole::Restricted => (
-                Access::No,
-                "restricted guest access: only their own profile and memberships".to_string(),
-            ),
-        };
-        let mut sources = vec![guest_role.source.clone()];
-        if users && as_members {
-            sources.push(read_users.source.clone());
-        }
-        Cell {
-            audience: Audience::Guests,
-            access,
-            detail,
-            sources,
-        }
-    };
-    rows.push(Row {
-        id: "read-other-users",
-        capability: "read other users",
-        cells: audiences
-            .iter()
-            .map(|&audience| match audience {
-                Audience::Guests => guest_reads(true),
-                _ => Cell {
-                    audience,
-                    access: yes_no(read_users.value),
-                    detail: if read_users.value {
-                        "can list and read other users"
-                    } else {
-                        "only their own profile"
-                    }
-                    .to_string(),
-                    sources: vec![read_users.source.clone()],
-                },
-            })
-            .collect(),
-    });
-    rows.push(Row {
-        id: "read-groups",
-        capability: "read groups and memberships",
-        cells: audiences
-            .iter()
-            .map(|&audience| match audience {
-                Audience::Guests => guest_reads(false),
-                // In an external tenant the same switch keeps its users out of groups and devices.
-                _ if external => Cell {
-                    audience,
-                    access: yes_no(read_users.value),
-                    detail: if read_users.value {
-                        "can list groups and their members"
-                    } else {
-                        "only their own memberships"
-                    }
-                    .to_string(),
-                    sources: vec![read_users.source.clone()],
-                },
-                _ => Cell {
-                    audience,
-                    access: Access::Yes,
-                    detail: "members read every non-hidden group and its members".to_string(),
-                    sources: vec![],
-                },
-            })
-            .collect(),
-    });
-    rows.push(Row {
-        id: "register-applications",
-        capability: "register applications",
-        cells: by_switch(
-            s.durp_bool("allowedToCreateApps", |d| d.allowed_to_create_apps.as_ref()),
-            "can register applications and own them",
-            "only holders of Application Developer or an admin role",
-        ),
-    });
-    rows.push(Row {
-        id: "create-security-groups",
-        capability: "create security groups",
-        cells: by_switch(
-            s.durp_bool("allowedToCreateSecurityGroups", |d| {
-                d.allowed_to_create_security_groups.as_ref()
-            }),
-            "can create security groups",
-            "only admins",
-        ),
-    });
-
-    let (creation, allowed_group) = s.group_creation();
-    let m365 = |audience: Audience| -> Cell {
-        if audience == Audience::Guests && !as_members {
-            return Cell {
-                audience,
-                access: Access::No,
-                detail: "the guest role does not include it".to_string(),
-                sources: vec![guest_role.source.clone()],
-            };
-        }
-        let mut sources = vec![creation.source.clone()];
-        let (access, detail) = match (&creation.value, &allowed_group) {
-            (true, _) => (Access::Yes, "can create Microsoft 365 groups".to_string()),
-            (false, Some(group)) => {
-                sources.push(group.source.clone());
-                (
-                    Access::Limited,
-                    format!("only members of `{}`", group.value),
-                )
-            }
-            (false, None) => (Access::No, "only admins".to_string()),
-        };
-        if audience == Audience::Guests {
-            sources.push(guest_role.source.clone());
-        }
-        Cell {
-            audience,
-            access,
-            detail,
-            sources,
-        }
-    };
-    rows.push(Row {
-        id: "create-m365-groups",
-        capability: "create Microsoft 365 groups",
-        cells: audiences.iter().map(|&a| m365(a)).collect(),
-    });
-    rows.push(Row {
-        id: "create-tenants",
-        capability: "create tenants",
-        cells: by_switch(
-            s.durp_bool("allowedToCreateTenants", |d| {
-                d.allowed_to_create_tenants.as_ref()
-            }),
-            "can create a tenant and become its Global Administrator",
-            "only holders of Tenant Creator or an admin role",
-        ),
-    });
-
-    let invites = s.invites();
-    rows.push(Row {
-        id: "invite-guests",
-        capability: "invite guests",
-        cells: audiences
-            .iter()
-            .map(|&audience| {
-                let mut sources = vec![invites.source.clone()];
-                let (access, detail) = match (invites.value, audience) {
-                    (AllowInvitesFrom::Everyone, _) => {
-                        (Access::Yes, "anyone in the tenant may invite")
-                    }
-                    (AllowInvitesFrom::AdminsGuestInvitersAndAllMembers, Audience::Guests) => {
-                        sources.push(guest_role.source.clone());
-                        if as_members {
-                            (Access::Yes, "guests with member access may invite")
-                        } else {
-                            (Access::No, "only members, admins and Guest Inviters")
-                        }
-                    }
-                    (AllowInvitesFrom::AdminsGuestInvitersAndAllMembers, _) => {
-                        (Access::Yes, "members may invite")
-                    }
-                    (AllowInvitesFrom::AdminsAndGuestInviters, _) => {
-                        (Access::No, "only admins and holders of Guest Inviter")
-                    }
-                    (AllowInvitesFrom::None, _) => (Access::No, "nobody, admins included"),
-                };
-                Cell {
-                    audience,
-                    access,
-                    detail: detail.to_string(),
-                    sources,
-                }
-            })
-            .collect(),
-    });
-
-    // The setting governs every device owner; guests and customers rarely own devices.
-    let bitlocker = s.durp_bool("allowedToReadBitlockerKeysForOwnedDevice", |d| {
-        d.allowed_to_read_bitlocker_keys_for_owned_device.as_ref()
-    });
-    rows.push(Row {
-        id: "read-own-bitlocker-keys",
-        capability: "read their own BitLocker keys",
-        cells: audiences
-            .iter()
-            .map(|&audience| Cell {
-                audience,
-                access: yes_no(bitlocker.value),
-                detail: if bitlocker.value {
-                    "can read the recovery keys of devices they own"
-                } else {
-                    "recovery keys go through an admin"
-                }
-                .to_string(),
-                sources: vec![bitlocker.source.clone()],
-            })
-            .collect(),
-    });
-
-    let consent = s.consent();
-    let (access, detail) = consent_level(&consent.value);
-    rows.push(Row {
-        id: "consent-to-applications",
-        capability: "consent to applications",
-        cells: audiences
-            .iter()
-            .map(|&audience| Cell {
-                audience,
-                access,
-                detail: detail.clone(),
-                sources: vec![consent.source.clone()],
-            })
-            .collect(),
-    });
-
+    let audiences = Audience::of(model.kind);
+    let rows = capabilities()
+        .filter(|c| c.kinds.contains(&model.kind))
+        .map(|c| Row {
+            id: c.id,
+            capability: c.capability,
+            cells: audiences.iter().map(|&a| (c.cell)(&cx, a)).collect(),
+        })
+        .collect();
     Permissions {
         file: source.name.clone(),
         kind: model.kind.as_str(),
-        audiences,
+        audiences: audiences.to_vec(),
         rows,
     }
-}
-
-/// What the user-consent list lets users consent to.
-fn consent_level(policies: &[String]) -> (Access, String) {
-    let own: Vec<String> = policies
-        .iter()
-        .filter_map(|p| {
-            let lower = p.to_ascii_lowercase();
-            lower
-                .strip_prefix("managepermissiongrantsforself.")
-                .map(str::to_string)
-        })
-        .collect();
-    if own.is_empty() {
-        return (
-            Access::No,
-            "no user consent: an admin grants every application".to_string(),
-        );
-    }
-    if own.iter().any(|p| p == "microsoft-user-default-legacy") {
-        return (
-            Access::Yes,
-            "any application, for permissions that need no admin".to_string(),
-        );
-    }
-    let detail = own
-        .iter()
-        .map(|p| match p.as_str() {
-            "microsoft-user-default-low" => {
-                "low-impact permissions of verified publishers".to_string()
-            }
-            "microsoft-user-default-recommended" => "what Microsoft's policy allows".to_string(),
-            other => format!("what policy `{other}` allows"),
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    (Access::Limited, detail)
 }

@@ -71,12 +71,12 @@ pub fn table(permissions: &Permissions, out: &mut dyn Write) -> io::Result<()> {
         .rows
         .iter()
         .flat_map(|r| r.cells.iter().map(|c| cell_text(c).len()))
-        .chain(permissions.audiences.iter().map(|a| a.as_str().len()))
+        .chain(permissions.audiences.iter().map(|a| a.label().len()))
         .max()
         .unwrap_or(0);
     let mut header = format!("{:first$}", "capability");
     for audience in &permissions.audiences {
-        header.push_str(&format!("  {:width$}", audience.as_str()));
+        header.push_str(&format!("  {:width$}", audience.label()));
     }
     writeln!(out, "{}", header.trim_end())?;
     for row in &permissions.rows {
@@ -103,7 +103,7 @@ pub fn table(permissions: &Permissions, out: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 out,
                 "  {}: {}, {} ({because})",
-                cell.audience.as_str(),
+                cell.audience.label(),
                 access(cell.access),
                 cell.detail
             )?;
