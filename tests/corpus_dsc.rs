@@ -173,9 +173,11 @@ fn microsoft365dscworkshop_files() {
             ("users-can-register-apps", 9, 37),
         ],
     );
-    // The consent list is commented out, so Entra's default (any app) applies.
+    // The consent list is commented out, so Entra's default (Microsoft's managed policy) applies.
     assert!(
-        policy.iter().any(|(r, ..)| r == "user-consent-any-app"),
+        policy
+            .iter()
+            .any(|(r, ..)| r == "user-consent-microsoft-managed"),
         "{policy:?}"
     );
 

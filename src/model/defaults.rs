@@ -138,4 +138,76 @@ mod tests {
             "everyone"
         );
     }
+
+    #[test]
+    fn workforce_only_settings_are_the_documented_ones() {
+        let keys: Vec<&str> = workforce_only().collect();
+        for key in [
+            "groupSettings.EnableGroupCreation",
+            "portalSettings.linkedInAccountConnections",
+            "portalSettings.restrictMyGroupsAccess",
+            "authorizationPolicy.defaultUserRolePermissions.allowedToReadBitlockerKeysForOwnedDevice",
+            "authorizationPolicy.allowEmailVerifiedUsersToJoinOrganization",
+            "authorizationPolicy.allowedToSignUpEmailBasedSubscriptions",
+        ] {
+            assert!(keys.contains(&key), "{key}");
+        }
+        // Each has a documented external value, and says why it has no effect.
+        for key in &keys {
+            let entry = default_for(key).unwrap();
+            assert!(entry.external_known, "{key}");
+            assert!(
+                entry.external_source.starts_with("no effect: ")
+                    || key.starts_with("groupSettings."),
+                "{key}"
+            );
+        }
+    }
+
+    /// `setting-relies-on-default` leaves the workforce-only settings out in an external tenant;
+    /// its list must be this file's.
+    #[test]
+    fn the_hygiene_rule_knows_the_workforce_only_settings() {
+        #[derive(Deserialize)]
+        struct Rule {
+            parameters: Parameters,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Parameters {
+            keys: Vec<String>,
+            workforce_only: Vec<String>,
+        }
+        let file = crate::embedded::file("rules/hygiene/setting-relies-on-default.yaml").unwrap();
+        let rule: Rule = crate::typed::from_embedded(file).unwrap();
+        let mut expected: Vec<&str> = workforce_only()
+            .filter(|k| rule.parameters.keys.iter().any(|p| p == k))
+            .collect();
+        let mut listed: Vec<&str> = rule
+            .parameters
+            .workforce_only
+            .iter()
+            .map(String::as_str)
+            .collect();
+        expected.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(listed, expected);
+    }
+
+    #[test]
+    fn the_consent_default_is_the_microsoft_managed_policy() {
+        for key in [
+            "authorizationPolicy.defaultUserRolePermissions.permissionGrantPoliciesAssigned",
+            "authorizationPolicy.permissionGrantPolicyIdsAssignedToDefaultUserRole",
+        ] {
+            let entry = default_for(key).unwrap();
+            assert_eq!(
+                entry.value(TenantKind::Workforce),
+                &serde_json::json!([
+                    "ManagePermissionGrantsForSelf.microsoft-user-default-recommended"
+                ])
+            );
+            assert!(entry.source.contains("MC1097272"), "{key}");
+        }
+    }
 }
