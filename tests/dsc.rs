@@ -378,3 +378,21 @@ fn inline_suppressions_work_in_powershell_comments() {
             .any(|d| d.code == "unused-suppression")
     );
 }
+
+#[test]
+fn the_admin_consent_request_policy_is_one_switch_with_the_directory_setting() {
+    let rules = RuleSet::load(&Selection::default()).unwrap();
+    let text = "Configuration M365TenantConfig\n{\n    Node localhost\n    {\n        AADAdminConsentRequestPolicy 'AdminConsentRequestPolicy'\n        {\n            IsSingleInstance      = 'Yes'\n            IsEnabled             = $True\n            NotifyReviewers       = $True\n            RemindersEnabled      = $True\n            RequestDurationInDays = 30\n        }\n    }\n}\n";
+    let report = check_source("consent.ps1", text.as_bytes(), false, Some(&rules)).unwrap();
+    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    // The workflow is on: neither place holding the switch is reported, and no default is judged.
+    for rule in [
+        "admin-consent-workflow-disabled",
+        "admin-consent-requests-setting-off",
+        "admin-consent-requests-conflict",
+    ] {
+        assert!(!codes.contains(&rule), "{codes:?}");
+    }
+    // No reviewers can be read from DSC, so the workflow is reported as unseen.
+    assert!(codes.contains(&"admin-consent-workflow-weak"), "{codes:?}");
+}

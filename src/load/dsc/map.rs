@@ -12,6 +12,7 @@ use crate::load::tree::{Entry, Node, Value};
 
 /// The resources entralint reads; any other resource in a configuration is skipped.
 pub const RESOURCES: &[&str] = &[
+    "AADAdminConsentRequestPolicy",
     "AADAuthorizationPolicy",
     "AADGroupsSettings",
     "AADRoleAssignmentScheduleRequest",
@@ -132,6 +133,18 @@ const GROUPS_SETTINGS: Table = &[
     ),
 ];
 
+/// `Reviewers` (CIM instances of queries) has no literal form to read; the switches do.
+const ADMIN_CONSENT_REQUEST_POLICY: Table = &[
+    (&["IsEnabled"], "isEnabled", Kind::Scalar),
+    (&["NotifyReviewers"], "notifyReviewers", Kind::Scalar),
+    (&["RemindersEnabled"], "remindersEnabled", Kind::Scalar),
+    (
+        &["RequestDurationInDays"],
+        "requestDurationInDays",
+        Kind::Scalar,
+    ),
+];
+
 const EXTERNAL_IDENTITY_POLICY: Table = &[(
     &["AllowExternalIdentitiesToLeave"],
     "allowExternalIdentitiesToLeave",
@@ -222,6 +235,11 @@ impl Mapper<'_> {
             return;
         }
         match *known {
+            "AADAdminConsentRequestPolicy" => self.singleton(
+                resource,
+                "adminConsentRequestPolicy",
+                ADMIN_CONSENT_REQUEST_POLICY,
+            ),
             "AADAuthorizationPolicy" => {
                 self.singleton(resource, "authorizationPolicy", AUTHORIZATION_POLICY)
             }
