@@ -71,7 +71,7 @@ pub fn all() -> impl Iterator<Item = &'static DefaultEntry> {
     DEFAULTS.values()
 }
 
-/// The settings that have no effect in an external tenant, in file order of `defaults.yaml`.
+/// The settings that have no effect in an external tenant, sorted by path.
 pub fn workforce_only() -> impl Iterator<Item = &'static str> {
     static KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
         let mut keys: Vec<&str> = DEFAULTS
