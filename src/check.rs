@@ -16,20 +16,9 @@ use crate::discover::{self, Candidate, MissingPath, Skipped};
 use crate::load::{self, MAX_FILE_BYTES};
 use crate::model;
 use crate::rules::{RuleSet, eval};
-use crate::suppress::{self, baseline::Stats};
+use crate::suppress;
 
-/// Everything one run found.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    /// One report per tenant document read, in path order.
-    pub files: Vec<FileReport>,
-    /// Files and folders that could not be walked.
-    pub skipped: Vec<Skipped>,
-    /// Files named on the command line that are not tenant documents.
-    pub not_tenant: Vec<String>,
-    /// What the baseline accepted, when one was used.
-    pub baseline: Option<Stats>,
-}
+pub use crate::outcome::Outcome;
 
 /// What a run checks with: the rules (none: only the files themselves) and the configuration.
 #[derive(Debug, Clone, Copy)]
@@ -45,6 +34,16 @@ impl Checker<'_> {
             || self
                 .rules
                 .is_some_and(|r| r.rules.iter().any(|rule| rule.name == name))
+    }
+}
+
+impl crate::fix::Recheck for Checker<'_> {
+    fn check_text(&self, name: &str, bytes: &[u8]) -> Option<FileReport> {
+        check_with(name, bytes, true, self)
+    }
+
+    fn rules(&self) -> Option<&RuleSet> {
+        self.rules
     }
 }
 

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::diagnostic::{Diagnostic, FileReport, SourceFile, Span};
-use crate::model::suggest;
 use crate::rules::schema::RuleSetting;
+use crate::suggest;
 
 pub const FILE_NAME: &str = ".entralint.yaml";
 

@@ -16,12 +16,7 @@ pub struct Candidate {
     pub explicit: bool,
 }
 
-/// What a walk could not read: reported on stderr, never silently dropped.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    pub path: String,
-    pub reason: String,
-}
+pub use crate::outcome::Skipped;
 
 #[derive(Debug, Default)]
 pub struct Discovered {

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{FileReport, Severity};
 use crate::discover;
 use crate::load::graph::folder::{self, Members};
-use crate::load::tree::{Entry, Node, Value};
 use crate::load::{self, Loaded, MAX_FILE_BYTES};
 use crate::model;
+use crate::tree::{Entry, Node, Value};
 
 /// Why an import did not produce a file.
 #[derive(Debug)]

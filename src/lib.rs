@@ -5,7 +5,12 @@
 //! → [`rules`] → findings → [`suppress`] (overrides, exceptions, inline comments, baseline)
 //! → [`report`]. [`check`] runs it; [`fix`] edits files for `check --fix`; [`cli`] is the command
 //! line.
+//!
+//! Imports flow down those floors only (`tests/layering.rs` checks it). At the bottom is the
+//! vocabulary every floor shares: the spanned [`tree`], [`diagnostic`]s, a run's [`outcome`], the
+//! section [`catalogue`], [`suggest`] for "did you mean", and [`write`].
 
+pub mod catalogue;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -17,9 +22,12 @@ pub mod import;
 pub mod init;
 pub mod load;
 pub mod model;
+pub mod outcome;
 pub mod permissions;
 pub mod report;
 pub mod rules;
+pub mod suggest;
 pub mod suppress;
+pub mod tree;
 pub mod typed;
 pub mod write;

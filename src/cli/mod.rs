@@ -707,7 +707,7 @@ fn run_explain(args: &ExplainArgs) -> u8 {
     };
     let Some(rule) = rules.get(&args.name) else {
         let names = rules.rules.iter().map(|r| r.name.as_str());
-        let near = crate::model::suggest::closest(&args.name, names)
+        let near = crate::suggest::closest(&args.name, names)
             .map(|n| format!("; did you mean `{n}`?"))
             .unwrap_or_default();
         eprintln!("error: unknown rule `{}`{near}", args.name);

@@ -5,7 +5,7 @@
 use serde_json::Value as Json;
 
 use crate::diagnostic::Span;
-use crate::load::tree::{Node, ScalarStyle, Value};
+use crate::tree::{Node, ScalarStyle, Value};
 
 /// Replace the text at `span` (empty: insert) with `text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,7 +199,7 @@ fn locate<'a>(root: &'a Node, path: &[String]) -> Located<'a> {
 }
 
 /// Whether a mapping's text is where its key says, and holds every one of its entries.
-fn within(node: &Node, entries: &[crate::load::tree::Entry], via: Option<&Node>) -> bool {
+fn within(node: &Node, entries: &[crate::tree::Entry], via: Option<&Node>) -> bool {
     let after_key = via.is_none_or(|key| node.span.start >= key.span.end);
     after_key
         && entries.iter().all(|e| {

@@ -9,9 +9,9 @@ pub mod diff;
 pub mod edit;
 pub mod plan;
 
-use crate::check::{self, Checker};
 use crate::diagnostic::{Diagnostic, FileReport};
 use crate::load::{self, decode::Encoding};
+use crate::rules::RuleSet;
 use crate::suppress::baseline::Baseline;
 
 use edit::Edit;
@@ -19,10 +19,19 @@ use edit::Edit;
 /// Passes before giving up on a file whose fixes keep changing it.
 pub const MAX_PASSES: usize = 4;
 
+/// What checks a fixed text again: the run's own checker, so a fix is judged by the same rules,
+/// configuration and suppressions as the file it came from.
+pub trait Recheck: std::fmt::Debug + Sync {
+    /// The findings in one document held in memory; None when it is not a tenant document.
+    fn check_text(&self, name: &str, bytes: &[u8]) -> Option<FileReport>;
+    /// The rules whose fixes are made; None when only the files themselves are checked.
+    fn rules(&self) -> Option<&RuleSet>;
+}
+
 /// How fixes are made.
 #[derive(Debug, Clone, Copy)]
 pub struct Fixer<'a> {
-    pub checker: &'a Checker<'a>,
+    pub checker: &'a dyn Recheck,
     /// Findings this baseline holds are not fixed.
     pub baseline: Option<&'a Baseline>,
     /// Apply fixes that discard entries or change another setting than the finding's.
@@ -81,7 +90,7 @@ fn load_error(report: &FileReport) -> Option<&Diagnostic> {
 
 /// The findings in `text`, after suppressions and the baseline.
 fn checked(name: &str, text: &str, fixer: &Fixer) -> Option<FileReport> {
-    let mut report = check::check_with(name, text.as_bytes(), true, fixer.checker)?;
+    let mut report = fixer.checker.check_text(name, text.as_bytes())?;
     if let Some(baseline) = fixer.baseline {
         baseline.apply(std::slice::from_mut(&mut report));
     }
@@ -108,7 +117,7 @@ fn fix_checked(name: &str, text: &str, mut report: FileReport, fixer: &Fixer) ->
             diagnostics: Vec::new(),
         },
     };
-    let Some(rules) = fixer.checker.rules else {
+    let Some(rules) = fixer.checker.rules() else {
         fixed.report = report;
         return fixed;
     };

@@ -2,9 +2,9 @@
 //! which fixes are unsafe.
 
 use crate::diagnostic::Diagnostic;
-use crate::load::tree::Node;
 use crate::model::other_spelling;
 use crate::rules::RuleSet;
+use crate::tree::Node;
 
 use super::edit::SetOp;
 
@@ -28,8 +28,8 @@ pub struct Plan {
 pub fn is_unsafe(rule_at: Option<&str>, set: &str, current: Option<&Node>) -> bool {
     let elsewhere = rule_at.is_some_and(|at| at != set);
     let discards = current.is_some_and(|node| match &node.value {
-        crate::load::tree::Value::Seq(items) => !items.is_empty(),
-        crate::load::tree::Value::Map(_) => true,
+        crate::tree::Value::Seq(items) => !items.is_empty(),
+        crate::tree::Value::Map(_) => true,
         _ => false,
     });
     elsewhere || discards

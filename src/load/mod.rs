@@ -6,7 +6,7 @@ pub mod decode;
 pub mod dsc;
 pub mod graph;
 pub mod scuba;
-pub mod tree;
+pub use crate::tree;
 pub mod yaml;
 
 use std::sync::Arc;

@@ -5,7 +5,7 @@
 //! writes a one-element array or the object itself; both are accepted.
 
 use crate::load::graph::convert::{Kind, Sections, entry, map};
-use crate::load::tree::{Entry, Node, Value};
+use crate::tree::{Entry, Node, Value};
 
 /// Top-level keys that only a ScubaGear provider export has.
 const SECTIONS: &[&str] = &[

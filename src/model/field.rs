@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use super::{TenantKind, defaults, suggest};
 use crate::diagnostic::{Diagnostic, Span};
-use crate::load::tree::{Entry, Node, Value};
-use crate::rules::expr::{Key, Val};
+use crate::model::value::{Key, Val};
+use crate::tree::{Entry, Node, Value};
 
 /// A declared value with the span of its value and of its key.
 #[derive(Debug, Clone, PartialEq)]
@@ -635,7 +635,7 @@ macro_rules! string_enum {
 
         impl $crate::model::field::FromNode for $name {
             fn from_node(
-                node: &$crate::load::tree::Node,
+                node: &$crate::tree::Node,
                 cx: &mut $crate::model::field::Ctx,
             ) -> Option<Self> {
                 match node.as_str() {
@@ -657,7 +657,7 @@ macro_rules! string_enum {
         impl $crate::model::field::ToCel for $name {
             const NEEDS_PATH: bool = false;
 
-            fn to_cel(&self, _: &str, _: &$crate::model::field::CelCx) -> $crate::rules::expr::Val {
+            fn to_cel(&self, _: &str, _: &$crate::model::field::CelCx) -> $crate::model::value::Val {
                 $crate::model::field::cel_str(self.as_str())
             }
         }
@@ -705,7 +705,7 @@ macro_rules! section {
             $(const IDENTITY: Option<&'static str> = Some($identity);)?
 
             fn from_node(
-                node: &$crate::load::tree::Node,
+                node: &$crate::tree::Node,
                 cx: &mut $crate::model::field::Ctx,
             ) -> Option<Self> {
                 let entries = cx.expect_map(node)?;
@@ -723,7 +723,7 @@ macro_rules! section {
                 let mut complete = true;
                 $($(
                     // `id: null` names nothing either: reported like a missing key.
-                    if node.get($required_key).is_none_or(|v| v.value == $crate::load::tree::Value::Null) {
+                    if node.get($required_key).is_none_or(|v| v.value == $crate::tree::Value::Null) {
                         cx.missing_key(node, $required_key);
                     }
                     complete &= out.$required.is_some();
@@ -733,7 +733,7 @@ macro_rules! section {
         }
 
         impl $crate::model::field::ToCel for $name {
-            fn to_cel(&self, path: &str, cx: &$crate::model::field::CelCx) -> $crate::rules::expr::Val {
+            fn to_cel(&self, path: &str, cx: &$crate::model::field::CelCx) -> $crate::model::value::Val {
                 // A field's document path is only spelled out where it is needed: to find the
                 // default of an absent key, or to name the items of a list.
                 let field_path = |key: &str| if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
@@ -742,13 +742,13 @@ macro_rules! section {
                 )*]);
                 let mut defaults = absent.iter();
                 #[allow(unused_mut)]
-                let mut fields: Vec<(&'static str, $crate::rules::expr::Val)> = vec![$(
+                let mut fields: Vec<(&'static str, $crate::model::value::Val)> = vec![$(
                     ($key, {
                         let default = defaults.next();
                         match &self.$field {
                             Some(declared) if <$ty as $crate::model::field::ToCel>::NEEDS_PATH => declared.value.to_cel(&field_path($key), cx),
                             Some(declared) => declared.value.to_cel("", cx),
-                            None => default.cloned().unwrap_or($crate::rules::expr::Val::Null),
+                            None => default.cloned().unwrap_or($crate::model::value::Val::Null),
                         }
                     }),
                 )*];
@@ -757,7 +757,7 @@ macro_rules! section {
                 $crate::model::field::cel_map_in(fields, &ORDER)
             }
 
-            fn absent(path: &str, cx: &$crate::model::field::CelCx) -> $crate::rules::expr::Val {
+            fn absent(path: &str, cx: &$crate::model::field::CelCx) -> $crate::model::value::Val {
                 Self::default().to_cel(path, cx)
             }
         }

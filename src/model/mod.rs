@@ -6,13 +6,14 @@ pub mod defaults;
 pub mod field;
 pub mod schema;
 pub mod sections;
-pub mod suggest;
+pub use crate::suggest;
+pub mod value;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::tree::Document;
+use crate::tree::Document;
 use std::sync::Arc;
 
-use crate::rules::expr::{Key, Val};
+use crate::model::value::{Key, Val};
 use field::{CelCx, Ctx, FromNode, ToCel, string_enum};
 pub use sections::Tenant;
 

@@ -8,8 +8,8 @@ use super::field::{
     string_enum,
 };
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::tree::Node;
-use crate::rules::expr::Val;
+use crate::model::value::Val;
+use crate::tree::Node;
 
 section! {
     /// A whole tenant document.

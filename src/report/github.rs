@@ -5,8 +5,8 @@
 use std::io::{self, Write};
 
 use super::{Counts, plural};
-use crate::check::Outcome;
 use crate::diagnostic::Severity;
+use crate::outcome::Outcome;
 
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     for file in &outcome.files {

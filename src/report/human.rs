@@ -9,8 +9,8 @@ use miette::{
 };
 
 use super::{Counts, Style, plural};
-use crate::check::Outcome;
 use crate::diagnostic::{Diagnostic, FileReport, Severity, SourceFile, Span};
+use crate::outcome::Outcome;
 
 pub fn render(outcome: &Outcome, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let renderer = Renderer::new(style);
@@ -71,7 +71,7 @@ pub fn summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
 pub fn summary_of(
     counts: &Counts,
     files: usize,
-    baseline: Option<crate::suppress::baseline::Stats>,
+    baseline: Option<crate::outcome::Stats>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut line = if counts.total() == 0 {

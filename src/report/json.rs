@@ -6,8 +6,8 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::{Counts, Meta};
-use crate::check::Outcome;
 use crate::diagnostic::{FileReport, fingerprint};
+use crate::outcome::Outcome;
 
 /// Bumped when a field changes meaning or disappears; new fields may appear in any version.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::Counts;
-use crate::check::Outcome;
+use crate::outcome::Outcome;
 
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let counts = Counts::of(outcome);

@@ -9,8 +9,8 @@ pub mod short;
 
 use std::io::{self, Write};
 
-use crate::check::Outcome;
 use crate::diagnostic::Severity;
+use crate::outcome::Outcome;
 use crate::rules::RuleSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -6,8 +6,8 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::Meta;
-use crate::check::Outcome;
 use crate::diagnostic::{LOAD_CHECKS, Severity, fingerprint};
+use crate::outcome::Outcome;
 
 pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result<()> {
     // Every rule that can report is described, so results can refer to it by index.

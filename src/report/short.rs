@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use crate::check::Outcome;
 use crate::diagnostic::FileReport;
+use crate::outcome::Outcome;
 
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     outcome

@@ -14,8 +14,8 @@ use super::expr::run::{self, Env, Frame};
 use super::expr::{Program, Val};
 use super::{ENV, Piece, Rule, RuleSet};
 use crate::diagnostic::{Diagnostic, Severity, Span};
-use crate::load::tree::{Document, Node, Value as Yaml};
 use crate::model::{Model, TenantKind, defaults};
+use crate::tree::{Document, Node, Value as Yaml};
 
 const TENANT: usize = 0;
 const PARAMS: usize = 1;
@@ -240,17 +240,10 @@ const MAX_COST: f64 = 1e8;
 
 /// The length of the tenant's longest list of objects.
 fn largest_collection(tenant: &Val) -> usize {
-    [
-        "users",
-        "groups",
-        "servicePrincipals",
-        "applications",
-        "roleAssignments",
-    ]
-    .iter()
-    .map(|c| tenant.get(c).map_or(0, |v| v.as_list().len()))
-    .max()
-    .unwrap_or(0)
+    crate::catalogue::collections()
+        .map(|c| tenant.get(c).map_or(0, |v| v.as_list().len()))
+        .max()
+        .unwrap_or(0)
 }
 
 fn rule_error(rule: &Rule, error: String) -> Diagnostic {

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, FileReport, Severity, SourceFile, Span};
 use crate::embedded::{self, Embedded};
-use crate::model::suggest;
+use crate::suggest;
 use schema::{
     Collection, Enable, KindName, ProfileFile, RuleFile, RuleSetting, SeverityName, Switch,
 };

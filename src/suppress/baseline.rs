@@ -36,14 +36,7 @@ pub struct Baseline {
     pub file: BaselineFile,
 }
 
-/// What applying a baseline did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Stats {
-    /// Findings the baseline accepted.
-    pub baselined: usize,
-    /// Entries that matched no finding: fixed since, or no longer reported.
-    pub stale: usize,
-}
+pub use crate::outcome::Stats;
 
 impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, String> {

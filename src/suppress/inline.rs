@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::diagnostic::{
     Diagnostic, FileReport, Severity, SourceFile, Span, Suppression, SuppressionKind,
 };
-use crate::load::tree::Comment;
+use crate::tree::Comment;
 
 /// One parsed `# entralint:` comment.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,9 +7,9 @@ pub mod inline;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileReport, Severity, Suppression, SuppressionKind};
-use crate::load::tree::Comment;
 use crate::rules::schema::{RuleSetting, Switch};
 use crate::rules::severity;
+use crate::tree::Comment;
 
 /// Applies the configuration and the file's own suppression comments to its findings.
 /// `known` says whether a name is a rule or load check that a comment may name.

@@ -4,7 +4,7 @@
 //! in both), and line breaks are kept as tokens because they end an assignment like `;` does.
 
 use crate::diagnostic::Span;
-use crate::load::tree::Comment;
+use crate::tree::Comment;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok {

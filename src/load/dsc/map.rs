@@ -8,7 +8,7 @@
 
 use super::parse::{Item, Prop, PsValue, Resource, find};
 use crate::diagnostic::{Diagnostic, Severity, Span};
-use crate::load::tree::{Entry, Node, Value};
+use crate::tree::{Entry, Node, Value};
 
 /// The resources entralint reads; any other resource in a configuration is skipped.
 pub const RESOURCES: &[&str] = &[

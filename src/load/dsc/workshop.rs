@@ -4,7 +4,7 @@
 
 use super::map::RESOURCES;
 use super::parse::{Item, Prop, PsValue, Resource};
-use crate::load::tree::{Node, Value};
+use crate::tree::{Node, Value};
 
 /// The resource a file name stands for: its stem ends in `c<Resource>` (any case), after a
 /// character that is not a letter or digit, as sample copies prefix the name.

@@ -3,12 +3,9 @@
 
 use std::collections::HashMap;
 
+use crate::catalogue::graph_keys;
 use crate::diagnostic::Span;
-use crate::load::tree::{Entry, Node, Value};
-use crate::model::sections::{
-    AdminConsentRequestPolicy, Application, AuthorizationPolicy, ConsentPolicySettings,
-    DefaultUserRolePermissions, Group, GroupSettings, Reviewer, ServicePrincipal, User,
-};
+use crate::tree::{Entry, Node, Value};
 
 /// Template ids of the directory settings the format has a section for.
 const GROUP_UNIFIED: &str = "62375ab9-6b52-47ed-826b-58e47e0e304b";
@@ -149,25 +146,32 @@ impl Sections {
             Kind::AuthorizationPolicy => self.authorization_policy(entity),
             Kind::DirectorySetting => self.directory_setting(entity),
             Kind::RoleAssignment { eligible } => self.role_assignment(entity, eligible),
-            Kind::User => self.users.push(principal(entity, User::KEYS)),
-            Kind::Group => self.groups.push(principal(entity, Group::KEYS)),
+            Kind::User => self
+                .users
+                .push(principal(entity, graph_keys("users", None))),
+            Kind::Group => self
+                .groups
+                .push(principal(entity, graph_keys("groups", None))),
             Kind::ServicePrincipal => self.service_principals.push(with_credentials(
-                principal(entity, ServicePrincipal::KEYS),
+                principal(entity, graph_keys("servicePrincipals", None)),
                 entity,
             )),
             Kind::Application => self.applications.push(with_credentials(
-                principal(entity, Application::KEYS),
+                principal(entity, graph_keys("applications", None)),
                 entity,
             )),
             Kind::AdminConsentRequestPolicy => {
-                let mut node = filtered(entity, AdminConsentRequestPolicy::KEYS);
+                let mut node = filtered(entity, graph_keys("adminConsentRequestPolicy", None));
                 if let Value::Map(entries) = &mut node.value {
                     for e in entries.iter_mut() {
                         if e.key.as_str() == Some("reviewers")
                             && let Value::Seq(items) = &mut e.value.value
                         {
                             for item in items.iter_mut() {
-                                *item = filtered(item, Reviewer::KEYS);
+                                *item = filtered(
+                                    item,
+                                    graph_keys("adminConsentRequestPolicy", Some("reviewers")),
+                                );
                             }
                         }
                     }
@@ -247,7 +251,7 @@ impl Sections {
     fn authorization_policy(&mut self, entity: &Node) {
         let mut entries = Vec::new();
         for e in entity.as_map().unwrap_or_default() {
-            let Some(name) = canonical(&e.key, AuthorizationPolicy::KEYS) else {
+            let Some(name) = canonical(&e.key, graph_keys("authorizationPolicy", None)) else {
                 continue;
             };
             let mut value = e.value.clone();
@@ -255,7 +259,10 @@ impl Sections {
                 value.value = Value::Null;
             }
             if name == "defaultUserRolePermissions" {
-                value = filtered(&value, DefaultUserRolePermissions::KEYS);
+                value = filtered(
+                    &value,
+                    graph_keys("authorizationPolicy", Some("defaultUserRolePermissions")),
+                );
             }
             entries.push(entry(name, e.key.span, value));
         }
@@ -269,11 +276,14 @@ impl Sections {
         let (section, keys) = if template == Some(GROUP_UNIFIED)
             || template.is_none() && name == Some("Group.Unified")
         {
-            ("groupSettings", GroupSettings::KEYS)
+            ("groupSettings", graph_keys("groupSettings", None))
         } else if template == Some(CONSENT_POLICY)
             || template.is_none() && name == Some("Consent Policy Settings")
         {
-            ("consentPolicySettings", ConsentPolicySettings::KEYS)
+            (
+                "consentPolicySettings",
+                graph_keys("consentPolicySettings", None),
+            )
         } else {
             return;
         };

@@ -15,8 +15,8 @@ use super::{Hint, Response};
 use crate::diagnostic::{Diagnostic, FileReport, Severity, SourceFile, Span};
 use crate::discover::Candidate;
 use crate::load::decode::{self, Encoding};
-use crate::load::tree::{Document, Entry, Node, Value};
 use crate::load::{Loaded, MAX_FILE_BYTES, yaml};
+use crate::tree::{Document, Entry, Node, Value};
 
 /// Names of the header file, at the folder or export root.
 pub const HEADER_NAMES: &[&str] = &["tenant.yaml", "tenant.yml"];

@@ -5,8 +5,8 @@
 //! the other defects) in the rest of the file. Anything else stops the read.
 
 use crate::diagnostic::{Diagnostic, Span};
-use crate::load::tree::{Entry, Node, ScalarStyle, Value};
 use crate::load::yaml::MAX_DEPTH;
+use crate::tree::{Entry, Node, ScalarStyle, Value};
 
 /// The tree (None when the text could not be read to the end) and every defect found.
 pub struct Parsed {

@@ -8,7 +8,7 @@ pub mod json;
 
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::load::TENANT_KEYS;
-use crate::load::tree::{Document, Node, Value};
+use crate::tree::{Document, Node, Value};
 use convert::{Kind, Owner, Sections};
 
 /// What a file's place in an export folder says about it (EntraExporter's layout).

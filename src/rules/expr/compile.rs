@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
 use cel::common::ast::{EntryExpr, Expr as Ast, IdedExpr, LiteralValue, operators as op};
 
-use super::value::{Key, Val};
+use super::{Key, Val};
 
 /// The variables every condition may name, in slot order.
 pub const GLOBALS: &[&str] = &["tenant", "params", "now", "item", "value"];

@@ -196,10 +196,10 @@ fn children_ref(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Val;
     use super::super::lookup::Lookup;
     use super::super::parse::parse;
     use super::super::run::{Env, Frame, run};
-    use super::super::value::Val;
 
     fn eval(text: &str) -> (usize, String) {
         let compiled = parse(text).expect("in the subset");

@@ -11,9 +11,9 @@ use std::sync::{Arc, LazyLock, Mutex};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::run::Error;
-use super::value::{Key, Val};
-use crate::load::tree::{Node, Value as Yaml};
+use super::{Key, Val};
 use crate::model::catalog;
+use crate::tree::{Node, Value as Yaml};
 
 pub struct Lookup<'a> {
     principals: HashMap<String, Principal>,

@@ -11,8 +11,8 @@ pub mod parse;
 pub mod run;
 pub mod value;
 
+pub use crate::model::value::{Key, Val};
 pub use compile::Compiled;
-pub use value::{Key, Val};
 
 /// An expression: the fast form when the subset covers it, and the CEL interpreter's program,
 /// parsed on first use when the fast parser read the text.

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use super::compile::{BinOp, Compiled, Expr, Field, Func, GLOBALS, Loop, Step};
-use super::value::{Key, Val};
+use super::{Key, Val};
 
 pub fn parse(text: &str) -> Option<Compiled> {
     let tokens = tokenize(text)?;

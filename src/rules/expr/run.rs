@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::compile::{BinOp, Compiled, Expr, Field, Func, Loop, Step};
 use super::lookup::Lookup;
-use super::value::{Key, Val};
+use super::{Key, Val};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error(pub String);

@@ -1,0 +1,33 @@
+//! What a run found, as renderers and callers see it: the reports of the files checked, what the
+//! walk could not read, and what the baseline accepted.
+
+use crate::diagnostic::FileReport;
+
+/// Everything one run found.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// One report per tenant document read, in path order.
+    pub files: Vec<FileReport>,
+    /// Files and folders that could not be walked.
+    pub skipped: Vec<Skipped>,
+    /// Files named on the command line that are not tenant documents.
+    pub not_tenant: Vec<String>,
+    /// What the baseline accepted, when one was used.
+    pub baseline: Option<Stats>,
+}
+
+/// What applying a baseline did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Findings the baseline accepted.
+    pub baselined: usize,
+    /// Entries that matched no finding: fixed since, or no longer reported.
+    pub stale: usize,
+}
+
+/// What a walk could not read: reported on stderr, never silently dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
