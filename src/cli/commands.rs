@@ -61,7 +61,7 @@ pub fn run_init(args: &InitArgs) -> u8 {
 
 pub fn run_schema() -> u8 {
     let text = crate::model::schema::tenant_schema_json();
-    match super::write_stdout(|out| out.write_all(text.as_bytes())) {
+    match super::output::write_stdout(|out| out.write_all(text.as_bytes())) {
         Ok(()) => exit::CLEAN,
         Err(code) => code,
     }
@@ -120,7 +120,7 @@ pub fn run_permissions(args: &PermissionsArgs) -> u8 {
             diagnostics,
         };
         report.sort();
-        super::print_problems(vec![report]);
+        super::output::print_problems(vec![report]);
     }
     let model = match model {
         Some(model) if !has_errors => model,
@@ -131,7 +131,7 @@ pub fn run_permissions(args: &PermissionsArgs) -> u8 {
         }
     };
     let permissions = crate::permissions::compute(&model, &loaded.source);
-    let written = super::write_stdout(|out| match args.format {
+    let written = super::output::write_stdout(|out| match args.format {
         PermissionsFormat::Table => crate::permissions::render::table(&permissions, out),
         PermissionsFormat::Json => crate::permissions::render::json(&permissions, out),
     });

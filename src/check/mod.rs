@@ -9,6 +9,10 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+pub mod driver;
+
+pub use driver::{Ended, FixRequest, Input, Request, Sink, run};
+
 use crate::config::Config;
 use crate::diagnostic::LOAD_CHECKS;
 use crate::diagnostic::{Diagnostic, FileReport, SourceFile, Span};

@@ -1,0 +1,145 @@
+//! The `check`, `rules`, `explain`, `config` and `import` flags.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use crate::report::Format;
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The file or folder to convert.
+    pub path: PathBuf,
+
+    /// The tenant file to write.
+    #[arg(short, long)]
+    pub output: PathBuf,
+
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RuleArgs {
+    /// Baseline profile: recommended, cisa, cis-m365, cis-azure, eidsca or zero-trust.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// A folder of custom rules (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rule_dirs: Vec<PathBuf>,
+
+    /// Use this configuration file instead of the nearest .entralint.yaml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Use no configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files and folders to check; folders are searched for tenant files.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format; repeat `--format F --output FILE` to write several reports in one run.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Vec<Format>,
+
+    /// Write the report of the `--format` just before it to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+
+    /// Report only findings that are not in this baseline file (default: the configuration's).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in this baseline file, and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Read one tenant document from standard input and report it under this name.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+
+    /// When to color the human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+
+    /// Run only these rules (repeatable, or comma-separated).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Do not run these rules (repeatable, or comma-separated).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// The lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// Apply the fixes rules declare, editing the files in place; report what remains.
+    #[arg(long, conflicts_with_all = ["diff", "write_baseline", "stdin_filename"])]
+    pub fix: bool,
+
+    /// Print a unified diff of what --fix would write, and write nothing.
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub diff: bool,
+
+    /// With --fix or --diff, also apply unsafe fixes (ones that discard entries of a list or
+    /// change another setting than the finding's).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The rule's name.
+    pub name: String,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}

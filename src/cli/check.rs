@@ -1,0 +1,255 @@
+//! The `check` command: the flags become a [`Request`] for the library's one driver, whose
+//! reports go to a printing sink or to whole-run reports; the result becomes an exit code.
+
+use std::io::{self, IsTerminal, Write};
+
+use super::output::{color, write_report, write_stdout};
+use super::setup::{load_config, load_rules};
+use super::{CheckArgs, Color, FailOn, Target, exit, stream};
+use crate::check::{self, Checker, Ended, FixRequest, Input, Progress, Request};
+use crate::config::Config;
+use crate::diagnostic::{FileReport, Severity};
+use crate::fix;
+use crate::outcome::Outcome;
+use crate::report::{self, Format, Meta, Style};
+use crate::rules::RuleSet;
+use crate::suppress::{self, baseline::Baseline};
+
+pub fn run(args: &CheckArgs, targets: &[Target]) -> u8 {
+    let config = match load_config(&args.rules) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let rules = match load_rules(&args.rules, &config, &args.select, &args.ignore) {
+        Ok(rules) => rules,
+        Err(code) => return code,
+    };
+    let baseline = match baseline(args, &config) {
+        Ok(baseline) => baseline,
+        Err(code) => return code,
+    };
+    let stdin = match args.stdin_filename.as_ref().map(|_| check::read_stdin()) {
+        Some(Err(err)) => {
+            eprintln!("error: cannot read standard input: {err}");
+            return exit::FAILURE;
+        }
+        Some(Ok(bytes)) => Some(bytes),
+        None => None,
+    };
+    let input = match (&args.stdin_filename, &stdin) {
+        (Some(name), Some(bytes)) => Input::Source { name, bytes },
+        _ => Input::Paths(&args.paths),
+    };
+    let streaming = stream::can_stream(args, targets);
+    // Progress only where a person watches: a terminal, outside CI. Findings printed to the
+    // terminal as they come are the progress; a progress line redrawn between them would break
+    // them up.
+    let progress = (stdin.is_none()
+        && io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none()
+        && !(streaming.is_some() && io::stdout().is_terminal()))
+    .then(Progress::default);
+    let request = Request {
+        input,
+        checker: Checker {
+            rules: Some(&rules),
+            config: &config,
+        },
+        baseline: baseline.as_ref(),
+        fix: (args.fix || args.diff).then_some(FixRequest {
+            mode: fix_mode(args),
+            allow_unsafe: args.unsafe_fixes,
+        }),
+        fail_on: threshold(args.fail_on),
+        progress: progress.as_ref(),
+    };
+    match streaming {
+        Some(format) => stream::run(args, &request, format),
+        None => whole_run(args, targets, &request, &rules),
+    }
+}
+
+fn fix_mode(args: &CheckArgs) -> fix::Mode {
+    if args.diff {
+        fix::Mode::Diff
+    } else {
+        fix::Mode::Write
+    }
+}
+
+/// The baseline the flags or the configuration name, unless one is being written.
+fn baseline(args: &CheckArgs, config: &Config) -> Result<Option<Baseline>, u8> {
+    let path = args
+        .baseline
+        .clone()
+        .or_else(|| config.file.baseline.as_ref().map(|b| config.root.join(b)))
+        .filter(|_| args.write_baseline.is_none());
+    path.as_deref()
+        .map(Baseline::load)
+        .transpose()
+        .map_err(|message| {
+            eprintln!("error: {message}");
+            exit::FAILURE
+        })
+}
+
+/// A run whose reports need every file: fixes, a baseline to write, report files, machine formats.
+fn whole_run(args: &CheckArgs, targets: &[Target], request: &Request, rules: &RuleSet) -> u8 {
+    let mut files: Vec<FileReport> = Vec::new();
+    let mut ended = match check::run(request, &mut files) {
+        Ok(ended) => ended,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return exit::FAILURE;
+        }
+    };
+    let fixed = ended.fixed.take();
+    if let Some(summary) = &fixed {
+        report_fixes(summary, fix_mode(args));
+    }
+    if let Some(path) = &args.write_baseline {
+        return write_baseline(path, &files);
+    }
+    warn_walk(&ended);
+    let code = if ended.failing {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    };
+    if let Some(summary) = fixed.filter(|_| args.diff) {
+        // `--diff` prints the diff instead of the report; the exit code is the same.
+        return match write_stdout(|out| out.write_all(summary.diff.as_bytes())) {
+            Ok(()) => code,
+            Err(code) => code,
+        };
+    }
+    write_targets(args, targets, &ended.into_outcome(files), rules, code)
+}
+
+/// `--write-baseline`: the run's active findings recorded, and exit 0.
+fn write_baseline(path: &std::path::Path, files: &[FileReport]) -> u8 {
+    let recorded = suppress::baseline::record(files);
+    if let Err(err) = suppress::baseline::write(path, &recorded) {
+        eprintln!("error: cannot write {}: {err}", path.display());
+        return exit::FAILURE;
+    }
+    eprintln!(
+        "wrote {} finding{} to the baseline {}",
+        recorded.findings.len(),
+        if recorded.findings.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        path.display()
+    );
+    exit::CLEAN
+}
+
+/// Every `--format`'s report, to stdout or its `--output` file; the exit code, or a failure's.
+fn write_targets(
+    args: &CheckArgs,
+    targets: &[Target],
+    outcome: &Outcome,
+    rules: &RuleSet,
+    code: u8,
+) -> u8 {
+    let rules = Some(rules);
+    let meta = Meta {
+        rules,
+        exit_code: code,
+    };
+    for target in targets {
+        let result = match &target.file {
+            None => {
+                let style = Style {
+                    color: color(args.color, &io::stdout()),
+                    width: 100,
+                };
+                write_stdout(|out| report::render(outcome, target.format, style, &meta, out))
+            }
+            Some(path) => write_report(path, |out| {
+                let style = Style {
+                    color: args.color == Color::Always,
+                    width: 100,
+                };
+                report::render(outcome, target.format, style, &meta, out)
+            }),
+        };
+        if let Err(code) = result {
+            return code;
+        }
+        if target.format == Format::Github
+            && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")
+        {
+            let appended = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&summary)
+                .and_then(|mut f| f.write_all(report::github::summary(outcome).as_bytes()));
+            if let Err(err) = appended {
+                eprintln!("warning: cannot append to GITHUB_STEP_SUMMARY: {err}");
+            }
+        }
+    }
+    code
+}
+
+/// The least severity that fails the run, if any does.
+pub fn threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    }
+}
+
+/// What the walk could not check, on stderr.
+pub fn warn_walk(ended: &Ended) {
+    for skipped in &ended.skipped {
+        eprintln!("warning: {}: skipped: {}", skipped.path, skipped.reason);
+    }
+    for path in &ended.not_tenant {
+        eprintln!(
+            "warning: {path}: not a tenant document (no `tenant` key or known section at the top level); skipped"
+        );
+    }
+}
+
+/// What `--fix` or `--diff` did, on stderr.
+fn report_fixes(summary: &fix::Summary, mode: fix::Mode) {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    for (file, reason) in &summary.blocked {
+        eprintln!("warning: {file}: not fixed: {reason}");
+    }
+    let verb = match mode {
+        fix::Mode::Write => "fixed",
+        fix::Mode::Diff => "would fix",
+    };
+    for (file, rule, reason) in &summary.not_editable {
+        eprintln!("warning: {file}: cannot fix {rule}: {reason}");
+    }
+    eprintln!(
+        "{verb} {} in {}; {} {}",
+        plural(summary.fixes, "setting"),
+        plural(summary.files, "file"),
+        plural(summary.remaining, "finding"),
+        if summary.remaining == 1 {
+            "remains"
+        } else {
+            "remain"
+        }
+    );
+    if summary.unsafe_skipped > 0 {
+        eprintln!(
+            "{} {} not applied: unsafe (rerun with --unsafe-fixes to apply)",
+            summary.unsafe_skipped,
+            if summary.unsafe_skipped == 1 {
+                "fix"
+            } else {
+                "fixes"
+            }
+        );
+    }
+}

@@ -1,0 +1,117 @@
+//! The `rules`, `explain` and `config` commands: the loaded rule set, listed or explained.
+
+use super::output::write_stdout;
+use super::setup::{load_config, load_rules};
+use super::{ConfigArgs, ExplainArgs, ListFormat, RulesArgs, exit};
+use crate::rules;
+
+pub fn run_rules(args: &RulesArgs) -> u8 {
+    let config = match load_config(&args.rules) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let rules = match load_rules(&args.rules, &config, &[], &[]) {
+        Ok(rules) => rules,
+        Err(code) => return code,
+    };
+    let result = write_stdout(|out| match args.format {
+        ListFormat::Json => {
+            let list: Vec<serde_json::Value> = rules
+                .rules
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "name": r.name,
+                        "summary": r.file.summary.trim(),
+                        "severity": r.severity.as_str(),
+                        "status": r.file.status.as_str(),
+                        "enabled": r.enabled,
+                        "builtin": r.builtin,
+                        "controls": rules.controls(r),
+                        "fixable": r.file.fix.is_some(),
+                        "origin": r.origin,
+                    })
+                })
+                .collect();
+            let document = serde_json::json!({
+                "profile": rules.profile.file.name,
+                "rules": list,
+            });
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&document).unwrap_or_default()
+            )
+        }
+        ListFormat::Human => {
+            writeln!(
+                out,
+                "profile: {} — {}",
+                rules.profile.file.name,
+                rules.profile.file.summary.trim()
+            )?;
+            let width = rules.rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+            for rule in &rules.rules {
+                let state = if rule.enabled { "on " } else { "off" };
+                let controls = rules.controls(rule).join(", ");
+                writeln!(
+                    out,
+                    "{state} {:width$}  {:7}  {:7}  {}",
+                    rule.name,
+                    rule.severity.as_str(),
+                    rule.file.status.as_str(),
+                    controls,
+                )?;
+            }
+            Ok(())
+        }
+    });
+    match result {
+        Ok(()) => exit::CLEAN,
+        Err(code) => code,
+    }
+}
+
+pub fn run_explain(args: &ExplainArgs) -> u8 {
+    let config = match load_config(&args.rules) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let rules = match load_rules(&args.rules, &config, &[], &[]) {
+        Ok(rules) => rules,
+        Err(code) => return code,
+    };
+    let Some(rule) = rules.get(&args.name) else {
+        let names = rules.rules.iter().map(|r| r.name.as_str());
+        let near = crate::suggest::closest(&args.name, names)
+            .map(|n| format!("; did you mean `{n}`?"))
+            .unwrap_or_default();
+        eprintln!("error: unknown rule `{}`{near}", args.name);
+        return exit::FAILURE;
+    };
+    match write_stdout(|out| write!(out, "{}", rules::docs::page(rule))) {
+        Ok(()) => exit::CLEAN,
+        Err(code) => code,
+    }
+}
+
+pub fn run_config(args: &ConfigArgs) -> u8 {
+    let config = match load_config(&args.rules) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let rules = match load_rules(&args.rules, &config, &[], &[]) {
+        Ok(rules) => rules,
+        Err(code) => return code,
+    };
+    let text = crate::config::describe(
+        &config,
+        &rules,
+        args.rules.profile.is_some(),
+        &args.rules.rule_dirs,
+    );
+    match write_stdout(|out| out.write_all(text.as_bytes())) {
+        Ok(()) => exit::CLEAN,
+        Err(code) => code,
+    }
+}
