@@ -357,22 +357,7 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
         source: source().clone(),
         diagnostics,
     };
-    let read = if json {
-        // A built-in file that converted at build time: an error here is a defect the tests
-        // catch, reported at the top of the file.
-        serde_json::from_str(text).map_err(|e| (0, e.to_string()))
-    } else {
-        crate::typed::from_str(text).map_err(|err| {
-            let at = err
-                .location()
-                .map(|l| offset_of(source(), l.line() as usize, l.column() as usize))
-                .unwrap_or_default();
-            (
-                at,
-                first_line(&err.without_snippet().to_string()).to_string(),
-            )
-        })
-    };
+    let read = read_rule_file(text, json, source);
     let file: RuleFile = match read {
         Ok(file) => file,
         Err((at, message)) => {
@@ -388,29 +373,7 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
     };
     let mut problems = Vec::new();
     let name = file.name.value.clone();
-    let name_at = || located(source(), &file.name);
-    if !is_kebab(&name) {
-        problems.push(
-            Diagnostic::error("invalid-rule", name_at(), format!("rule name `{name}` is not kebab-case"))
-                .with_label("not kebab-case")
-                .with_help("name the bad pattern in lower-case words joined by hyphens: `users-can-register-apps`"),
-        );
-    }
-    let stem = Path::new(origin)
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default();
-    if stem != name {
-        problems.push(
-            Diagnostic::error(
-                "invalid-rule",
-                name_at(),
-                format!("the rule `{name}` is in a file named `{stem}`"),
-            )
-            .with_label("does not match the file name")
-            .with_help(format!("name the file `{name}.yaml`")),
-        );
-    }
+    check_name(origin, source(), &file.name, &mut problems);
     let allowed: Vec<&str> = if file.for_each.is_some() {
         VARIABLES.to_vec()
     } else {
@@ -435,39 +398,7 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
         .map(Err)
         .ok_or(()),
     };
-    let mut message = Vec::new();
-    for piece in split_template(&file.message.value) {
-        match piece {
-            Err(text) => message.push(Piece::Text(text)),
-            Ok(expr) if builtin => message.push(Piece::Expr(Box::new(expr::Program::parse(&expr)))),
-            Ok(expr) => {
-                if let Some(program) =
-                    compile_expr(source(), &file.message, &expr, &allowed, &mut problems)
-                {
-                    message.push(Piece::Expr(Box::new(expr::Program::with_cel(
-                        &expr, program,
-                    ))));
-                }
-            }
-        }
-    }
-    if let Some(unclosed) = file
-        .message
-        .value
-        .matches('{')
-        .count()
-        .checked_sub(file.message.value.matches('}').count())
-        && unclosed > 0
-    {
-        problems.push(
-            Diagnostic::error(
-                "invalid-rule",
-                located(source(), &file.message),
-                "a `{` in the message is never closed",
-            )
-            .with_label("in this message"),
-        );
-    }
+    let message = compile_message(source(), &file.message, builtin, &allowed, &mut problems);
     let condition = &file.when.value;
     let interpreted = match file.for_each {
         None => condition.clone(),
@@ -510,6 +441,104 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
         }),
         _ => Err(fail(problems)),
     }
+}
+
+/// The rule file's fields, or where and why they could not be read.
+fn read_rule_file<'s>(
+    text: &str,
+    json: bool,
+    source: impl Fn() -> &'s Arc<SourceFile>,
+) -> Result<RuleFile, (usize, String)> {
+    if json {
+        // A built-in file that converted at build time: an error here is a defect the tests
+        // catch, reported at the top of the file.
+        serde_json::from_str(text).map_err(|e| (0, e.to_string()))
+    } else {
+        crate::typed::from_str(text).map_err(|err| {
+            let at = err
+                .location()
+                .map(|l| offset_of(source(), l.line() as usize, l.column() as usize))
+                .unwrap_or_default();
+            (
+                at,
+                first_line(&err.without_snippet().to_string()).to_string(),
+            )
+        })
+    }
+}
+
+/// A rule's name must be kebab-case and match its file's name.
+fn check_name(
+    origin: &str,
+    source: &SourceFile,
+    name: &serde_saphyr::Spanned<String>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let name_at = || located(source, name);
+    let name = &name.value;
+    if !is_kebab(name) {
+        problems.push(
+            Diagnostic::error("invalid-rule", name_at(), format!("rule name `{name}` is not kebab-case"))
+                .with_label("not kebab-case")
+                .with_help("name the bad pattern in lower-case words joined by hyphens: `users-can-register-apps`"),
+        );
+    }
+    let stem = Path::new(origin)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    if stem != name {
+        problems.push(
+            Diagnostic::error(
+                "invalid-rule",
+                name_at(),
+                format!("the rule `{name}` is in a file named `{stem}`"),
+            )
+            .with_label("does not match the file name")
+            .with_help(format!("name the file `{name}.yaml`")),
+        );
+    }
+}
+
+/// The message template: text, and placeholders compiled as expressions.
+fn compile_message(
+    source: &SourceFile,
+    template: &serde_saphyr::Spanned<String>,
+    builtin: bool,
+    allowed: &[&str],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Piece> {
+    let mut message = Vec::new();
+    for piece in split_template(&template.value) {
+        match piece {
+            Err(text) => message.push(Piece::Text(text)),
+            Ok(expr) if builtin => message.push(Piece::Expr(Box::new(expr::Program::parse(&expr)))),
+            Ok(expr) => {
+                if let Some(program) = compile_expr(source, template, &expr, allowed, problems) {
+                    message.push(Piece::Expr(Box::new(expr::Program::with_cel(
+                        &expr, program,
+                    ))));
+                }
+            }
+        }
+    }
+    if let Some(unclosed) = template
+        .value
+        .matches('{')
+        .count()
+        .checked_sub(template.value.matches('}').count())
+        && unclosed > 0
+    {
+        problems.push(
+            Diagnostic::error(
+                "invalid-rule",
+                located(source, template),
+                "a `{` in the message is never closed",
+            )
+            .with_label("in this message"),
+        );
+    }
+    message
 }
 
 /// The deepest nesting of comprehensions (`all`, `exists`, `exists_one`, `map`, `filter`) in an

@@ -125,45 +125,8 @@ fn eval(expr: &Expr, frame: &mut Frame, env: &Env) -> R {
                 _ => err("a variable out of scope"),
             },
         },
-        Expr::Has(operand, key) => {
-            let value = match place(operand, frame) {
-                Some(r) => r.cloned()?,
-                None => eval(operand, frame, env)?,
-            };
-            match value {
-                Val::Map(fields) => Ok(Val::Bool(
-                    fields.iter().any(|(k, _)| k.as_str() == key.as_str()),
-                )),
-                other => err(format!(
-                    "has() cannot test a field of a {}",
-                    other.type_name()
-                )),
-            }
-        }
-        Expr::Index(a, b) => {
-            let container = eval(a, frame, env)?;
-            let index = eval(b, frame, env)?;
-            match (&container, &index) {
-                (Val::List(items), Val::Int(i)) => usize::try_from(*i)
-                    .ok()
-                    .and_then(|i| items.get(i))
-                    .cloned()
-                    .ok_or_else(|| Error(format!("index {i} out of range"))),
-                (Val::List(items), Val::UInt(i)) => items
-                    .get(*i as usize)
-                    .cloned()
-                    .ok_or_else(|| Error(format!("index {i} out of range"))),
-                (Val::Map(_), Val::Str(key)) => container
-                    .get(key)
-                    .cloned()
-                    .ok_or_else(|| Error(format!("No such key: {key}"))),
-                _ => err(format!(
-                    "cannot index a {} with a {}",
-                    container.type_name(),
-                    index.type_name()
-                )),
-            }
-        }
+        Expr::Has(operand, key) => has(operand, key, frame, env),
+        Expr::Index(a, b) => index(a, b, frame, env),
         Expr::Not(a) => match eval(a, frame, env)? {
             Val::Bool(b) => Ok(Val::Bool(!b)),
             other => err(format!("`!` needs a bool, not a {}", other.type_name())),
@@ -225,26 +188,7 @@ fn eval(expr: &Expr, frame: &mut Frame, env: &Env) -> R {
             }
             Ok(Val::list(out))
         }
-        Expr::Map(entries) => {
-            let mut out: Vec<(Key, Val)> = Vec::with_capacity(entries.len());
-            for (k, v) in entries {
-                let key = match eval(k, frame, env)? {
-                    Val::Str(s) => Key::Owned(s),
-                    other => {
-                        return err(format!(
-                            "a map key must be a string, not a {}",
-                            other.type_name()
-                        ));
-                    }
-                };
-                let value = eval(v, frame, env)?;
-                if out.iter().any(|(k, _)| k.as_str() == key.as_str()) {
-                    return err(format!("duplicate map key {}", key.as_str()));
-                }
-                out.push((key, value));
-            }
-            Ok(Val::map(out))
-        }
+        Expr::Map(entries) => map_literal(entries, frame, env),
         Expr::Call(func, args) => call(*func, args, frame, env),
         Expr::Loop(l) => comprehension(l, frame, env),
         Expr::Memo(memo, body) => {
@@ -256,6 +200,71 @@ fn eval(expr: &Expr, frame: &mut Frame, env: &Env) -> R {
             value
         }
     }
+}
+
+/// `has(operand.key)`.
+fn has(operand: &Expr, key: &Key, frame: &mut Frame, env: &Env) -> R {
+    let value = match place(operand, frame) {
+        Some(r) => r.cloned()?,
+        None => eval(operand, frame, env)?,
+    };
+    match value {
+        Val::Map(fields) => Ok(Val::Bool(
+            fields.iter().any(|(k, _)| k.as_str() == key.as_str()),
+        )),
+        other => err(format!(
+            "has() cannot test a field of a {}",
+            other.type_name()
+        )),
+    }
+}
+
+/// `container[index]`.
+fn index(a: &Expr, b: &Expr, frame: &mut Frame, env: &Env) -> R {
+    let container = eval(a, frame, env)?;
+    let index = eval(b, frame, env)?;
+    match (&container, &index) {
+        (Val::List(items), Val::Int(i)) => usize::try_from(*i)
+            .ok()
+            .and_then(|i| items.get(i))
+            .cloned()
+            .ok_or_else(|| Error(format!("index {i} out of range"))),
+        (Val::List(items), Val::UInt(i)) => items
+            .get(*i as usize)
+            .cloned()
+            .ok_or_else(|| Error(format!("index {i} out of range"))),
+        (Val::Map(_), Val::Str(key)) => container
+            .get(key)
+            .cloned()
+            .ok_or_else(|| Error(format!("No such key: {key}"))),
+        _ => err(format!(
+            "cannot index a {} with a {}",
+            container.type_name(),
+            index.type_name()
+        )),
+    }
+}
+
+/// A map literal: string keys, each once.
+fn map_literal(entries: &[(Expr, Expr)], frame: &mut Frame, env: &Env) -> R {
+    let mut out: Vec<(Key, Val)> = Vec::with_capacity(entries.len());
+    for (k, v) in entries {
+        let key = match eval(k, frame, env)? {
+            Val::Str(s) => Key::Owned(s),
+            other => {
+                return err(format!(
+                    "a map key must be a string, not a {}",
+                    other.type_name()
+                ));
+            }
+        };
+        let value = eval(v, frame, env)?;
+        if out.iter().any(|(k, _)| k.as_str() == key.as_str()) {
+            return err(format!("duplicate map key {}", key.as_str()));
+        }
+        out.push((key, value));
+    }
+    Ok(Val::map(out))
 }
 
 fn logic_error(left: R, right: R, op: &str) -> R {
@@ -539,6 +548,11 @@ fn call(func: Func, args: &[Expr], frame: &mut Frame, env: &Env) -> R {
     } else {
         &spilled
     };
+    apply(func, values, frame, env.lookup)
+}
+
+/// A function applied to its evaluated arguments.
+fn apply(func: Func, values: &[Val], frame: &mut Frame, lookup: &Lookup) -> R {
     let text = |i: usize| -> Result<&str, Error> {
         values[i].as_str().ok_or_else(|| {
             Error(format!(
@@ -547,7 +561,6 @@ fn call(func: Func, args: &[Expr], frame: &mut Frame, env: &Env) -> R {
             ))
         })
     };
-    let lookup = env.lookup;
     match func {
         Func::Size => match &values[0] {
             Val::Str(s) => Ok(Val::Int(s.chars().count() as i64)),
@@ -570,51 +583,73 @@ fn call(func: Func, args: &[Expr], frame: &mut Frame, env: &Env) -> R {
         Func::LowerAscii => Ok(Val::str(&text(0)?.to_ascii_lowercase())),
         Func::UpperAscii => Ok(Val::str(&text(0)?.to_ascii_uppercase())),
         Func::Trim => Ok(Val::str(text(0)?.trim())),
-        Func::Join => {
-            let separator = if values.len() == 2 { text(1)? } else { "" };
-            let mut out = String::new();
-            for (i, item) in values[0].as_list().iter().enumerate() {
-                if i > 0 {
-                    out.push_str(separator);
-                }
-                match item {
-                    Val::Str(s) => out.push_str(s),
-                    other => {
-                        return err(format!("join() of a list holding a {}", other.type_name()));
-                    }
-                }
-            }
-            Ok(Val::str(&out))
+        Func::Join => join(values, if values.len() == 2 { text(1)? } else { "" }),
+        Func::Slice => slice(values),
+        Func::String | Func::Int | Func::Timestamp | Func::Duration => convert(func, &values[0]),
+        Func::Min | Func::Max => extreme(func, values),
+        Func::Days => match &values[0] {
+            Val::Duration(d) => Ok(Val::Int(d.num_days())),
+            other => err(format!("days() of a {}", other.type_name())),
+        },
+        Func::Principal => principal(values, frame, lookup),
+        Func::Members => Ok(strings(lookup.members_of(text(0)?))),
+        Func::GroupsOf => Ok(strings(lookup.groups_of(text(0)?))),
+        Func::IsBreakGlass => Ok(Val::Bool(lookup.is_break_glass(text(0)?))),
+        Func::Declared => Ok(Val::Bool(lookup.declared(text(0)?))),
+        Func::Expand => Ok(Val::list(lookup.expand(values[0].as_list()))),
+        Func::Role => Ok(super::lookup::role(text(0)?)),
+        Func::GraphPermission => Ok(super::lookup::graph_permission(text(0)?)),
+    }
+}
+
+/// `join(list)` and `join(list, separator)`.
+fn join(values: &[Val], separator: &str) -> R {
+    let mut out = String::new();
+    for (i, item) in values[0].as_list().iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
         }
-        // The lists extension's `slice`: the items from `start` up to, not including, `end`.
-        Func::Slice => {
-            let Val::List(items) = &values[0] else {
-                return err(format!("slice() of a {}", values[0].type_name()));
-            };
-            let (Val::Int(start), Val::Int(end)) = (&values[1], &values[2]) else {
-                return err("slice() needs int indexes");
-            };
-            let invalid = |why: String| err(format!("cannot slice({start}, {end}), {why}"));
-            if *start < 0 || *end < 0 {
-                return invalid("negative indexes not supported".into());
-            }
-            if start > end {
-                return invalid("start index must be less than or equal to end index".into());
-            }
-            match items.get(*start as usize..*end as usize) {
-                Some(kept) => Ok(Val::list(kept.to_vec())),
-                None => invalid(format!("list is length {}", items.len())),
+        match item {
+            Val::Str(s) => out.push_str(s),
+            other => {
+                return err(format!("join() of a list holding a {}", other.type_name()));
             }
         }
-        Func::String => Ok(match &values[0] {
+    }
+    Ok(Val::str(&out))
+}
+
+/// The lists extension's `slice`: the items from `start` up to, not including, `end`.
+fn slice(values: &[Val]) -> R {
+    let Val::List(items) = &values[0] else {
+        return err(format!("slice() of a {}", values[0].type_name()));
+    };
+    let (Val::Int(start), Val::Int(end)) = (&values[1], &values[2]) else {
+        return err("slice() needs int indexes");
+    };
+    let invalid = |why: String| err(format!("cannot slice({start}, {end}), {why}"));
+    if *start < 0 || *end < 0 {
+        return invalid("negative indexes not supported".into());
+    }
+    if start > end {
+        return invalid("start index must be less than or equal to end index".into());
+    }
+    match items.get(*start as usize..*end as usize) {
+        Some(kept) => Ok(Val::list(kept.to_vec())),
+        None => invalid(format!("list is length {}", items.len())),
+    }
+}
+
+/// `string()`, `int()`, `timestamp()` and `duration()`.
+fn convert(func: Func, value: &Val) -> R {
+    match func {
+        Func::String => Ok(match value {
             Val::Str(s) => Val::Str(s.clone()),
             Val::Timestamp(t) => Val::str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
-            Val::Int(_) | Val::UInt(_) | Val::Float(_) | Val::Bool(_) => {
-                Val::str(&values[0].show())
-            }
+            Val::Int(_) | Val::UInt(_) | Val::Float(_) | Val::Bool(_) => Val::str(&value.show()),
             other => return err(format!("string() of a {}", other.type_name())),
         }),
-        Func::Int => match &values[0] {
+        Func::Int => match value {
             Val::Int(n) => Ok(Val::Int(*n)),
             Val::UInt(n) => i64::try_from(*n)
                 .map(Val::Int)
@@ -627,79 +662,77 @@ fn call(func: Func, args: &[Expr], frame: &mut Frame, env: &Env) -> R {
             Val::Timestamp(t) => Ok(Val::Int(t.timestamp())),
             other => err(format!("int() of a {}", other.type_name())),
         },
-        Func::Timestamp => match &values[0] {
+        Func::Timestamp => match value {
             Val::Str(s) => chrono::DateTime::parse_from_rfc3339(s)
                 .map(Val::Timestamp)
                 .map_err(|e| Error(format!("timestamp() cannot parse `{s}`: {e}"))),
             Val::Timestamp(t) => Ok(Val::Timestamp(*t)),
             other => err(format!("timestamp() of a {}", other.type_name())),
         },
-        Func::Duration => match &values[0] {
+        Func::Duration => match value {
             Val::Str(s) => parse_duration(s)
                 .map(Val::Duration)
                 .ok_or_else(|| Error(format!("duration() cannot parse `{s}`"))),
             Val::Duration(d) => Ok(Val::Duration(*d)),
             other => err(format!("duration() of a {}", other.type_name())),
         },
-        Func::Min | Func::Max => {
-            let items: &[Val] = match values {
-                [Val::List(items)] => items,
-                many => many,
-            };
-            let want = if func == Func::Min {
-                Ordering::Less
-            } else {
-                Ordering::Greater
-            };
-            let mut best: Option<&Val> = None;
-            for item in items {
-                best = match best {
-                    None => Some(item),
-                    Some(b) => match compare(item, b) {
-                        Some(o) if o == want => Some(item),
-                        Some(_) => Some(b),
-                        None => {
-                            return err(format!(
-                                "cannot compare a {} with a {}",
-                                item.type_name(),
-                                b.type_name()
-                            ));
-                        }
-                    },
-                };
-            }
-            best.cloned().ok_or_else(|| {
-                Error(format!(
-                    "{}() of an empty list",
-                    if func == Func::Min { "min" } else { "max" }
-                ))
-            })
-        }
-        Func::Days => match &values[0] {
-            Val::Duration(d) => Ok(Val::Int(d.num_days())),
-            other => err(format!("days() of a {}", other.type_name())),
-        },
-        Func::Principal => {
-            let Val::Str(id) = &values[0] else {
-                return Ok(lookup.principal(text(0)?));
-            };
-            if let Some((last, found)) = &frame.last_principal
-                && Arc::ptr_eq(last, id)
-            {
-                return Ok(found.clone());
-            }
-            let found = lookup.principal(id);
-            frame.last_principal = Some((id.clone(), found.clone()));
-            Ok(found)
-        }
-        Func::Members => Ok(strings(lookup.members_of(text(0)?))),
-        Func::GroupsOf => Ok(strings(lookup.groups_of(text(0)?))),
-        Func::IsBreakGlass => Ok(Val::Bool(lookup.is_break_glass(text(0)?))),
-        Func::Declared => Ok(Val::Bool(lookup.declared(text(0)?))),
-        Func::Expand => Ok(Val::list(lookup.expand(values[0].as_list()))),
-        Func::Role => Ok(super::lookup::role(text(0)?)),
-        Func::GraphPermission => Ok(super::lookup::graph_permission(text(0)?)),
+        _ => err(format!("{func:?} is not a conversion")),
     }
+}
+
+/// `min()` and `max()`, of a list or of their arguments.
+fn extreme(func: Func, values: &[Val]) -> R {
+    let items: &[Val] = match values {
+        [Val::List(items)] => items,
+        many => many,
+    };
+    let want = if func == Func::Min {
+        Ordering::Less
+    } else {
+        Ordering::Greater
+    };
+    let mut best: Option<&Val> = None;
+    for item in items {
+        best = match best {
+            None => Some(item),
+            Some(b) => match compare(item, b) {
+                Some(o) if o == want => Some(item),
+                Some(_) => Some(b),
+                None => {
+                    return err(format!(
+                        "cannot compare a {} with a {}",
+                        item.type_name(),
+                        b.type_name()
+                    ));
+                }
+            },
+        };
+    }
+    best.cloned().ok_or_else(|| {
+        Error(format!(
+            "{}() of an empty list",
+            if func == Func::Min { "min" } else { "max" }
+        ))
+    })
+}
+
+/// `principal(id)`: the last one looked up is kept, as a loop asks for the same id in a row.
+fn principal(values: &[Val], frame: &mut Frame, lookup: &Lookup) -> R {
+    let Val::Str(id) = &values[0] else {
+        return err(format!(
+            "{:?} needs a string, not a {}",
+            Func::Principal,
+            values[0].type_name()
+        ));
+    };
+    if let Some((last, found)) = &frame.last_principal
+        && Arc::ptr_eq(last, id)
+    {
+        return Ok(found.clone());
+    }
+    let found = lookup.principal(id);
+    frame.last_principal = Some((id.clone(), found.clone()));
+    Ok(found)
 }
 
 fn strings(items: Vec<String>) -> Val {
