@@ -1,4 +1,4 @@
-//! The section catalogue (`rules/data/sections.yaml`) and the model's types name the same
+//! The section catalogue (`rules/data/catalogue.yaml`) and the model's types name the same
 //! sections and the same Graph keys: a reader and the model cannot drift apart.
 
 use entralint::catalogue;
@@ -65,7 +65,42 @@ fn graph_keys_match_the_model_types() {
         assert_eq!(
             catalogue::graph_keys(section, *nested),
             *keys,
-            "{section} {nested:?}: rules/data/sections.yaml and src/model/sections.rs differ"
+            "{section} {nested:?}: rules/data/catalogue.yaml and src/model/sections.rs differ"
+        );
+    }
+}
+
+#[test]
+fn collection_identities_match_the_model_types() {
+    use entralint::model::field::FromNode;
+    use entralint::model::sections::{RoleAssignment, RoleSetting};
+    let pairs: &[(&str, Option<&str>)] = &[
+        ("users", <User as FromNode>::IDENTITY),
+        ("groups", <Group as FromNode>::IDENTITY),
+        (
+            "servicePrincipals",
+            <ServicePrincipal as FromNode>::IDENTITY,
+        ),
+        ("applications", <Application as FromNode>::IDENTITY),
+        ("roleAssignments", <RoleAssignment as FromNode>::IDENTITY),
+        ("roleSettings", <RoleSetting as FromNode>::IDENTITY),
+    ];
+    for (key, identity) in pairs {
+        let section = catalogue::collection(key).unwrap();
+        assert_eq!(Some(section.identity), *identity, "{key}");
+    }
+}
+
+#[test]
+fn every_profile_cites_known_baseline_families() {
+    for name in entralint::rules::profile_names() {
+        let selection = entralint::rules::Selection {
+            profile: Some(name.clone()),
+            ..Default::default()
+        };
+        assert!(
+            entralint::rules::RuleSet::load(&selection).is_ok(),
+            "profile {name} does not load"
         );
     }
 }

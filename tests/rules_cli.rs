@@ -265,3 +265,42 @@ fn explain_prints_the_generated_page() {
             "did you mean `guests-have-member-access`?",
         ));
 }
+
+#[test]
+fn an_unknown_collection_in_a_user_rule_suggests_the_nearest() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = USER_RULE.replace("severity: warning", "severity: warning\nfor: roleSetting");
+    write(dir.path(), "tenant-has-no-name.yaml", &broken);
+    entralint()
+        .args(["rules", "--rules"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains(
+                "unknown collection `roleSetting`; did you mean `roleSettings`?",
+            )
+            .and(predicate::str::contains("tenant-has-no-name.yaml:4:")),
+        );
+}
+
+#[test]
+fn an_unknown_baseline_family_in_a_user_rule_suggests_the_nearest() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = USER_RULE.replace(
+        "severity: warning",
+        "severity: warning\nreferences: {cis-m356: ['1.1']}",
+    );
+    write(dir.path(), "tenant-has-no-name.yaml", &broken);
+    entralint()
+        .args(["rules", "--rules"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains(
+                "unknown baseline family `cis-m356`; did you mean `cis-m365`?",
+            )
+            .and(predicate::str::contains("tenant-has-no-name.yaml:4:")),
+        );
+}

@@ -28,7 +28,7 @@ pub struct ConfigArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct RuleArgs {
-    /// Baseline profile: recommended, cisa, cis-m365, cis-azure, eidsca or zero-trust.
+    /// Baseline profile (the list of profiles is filled in from the built-in ones).
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
@@ -142,4 +142,36 @@ pub enum FailOn {
 pub enum ListFormat {
     Human,
     Json,
+}
+
+/// The `--profile` help, listing the built-in profiles: `recommended`, then one per baseline
+/// family in the catalogue's order, then any other.
+pub fn profile_help() -> String {
+    let mut names = crate::rules::profile_names();
+    let rank = |name: &str| {
+        let family = crate::catalogue::baselines()
+            .iter()
+            .position(|b| *b == name);
+        (name != "recommended", family.unwrap_or(usize::MAX))
+    };
+    names.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+    match names.split_last() {
+        Some((last, [])) => format!("Baseline profile: {last}"),
+        Some((last, rest)) => format!("Baseline profile: {} or {last}", rest.join(", ")),
+        None => "Baseline profile".to_string(),
+    }
+}
+
+/// The command with every `--profile` help listing the profiles there are.
+pub fn with_profiles(command: clap::Command) -> clap::Command {
+    let help = profile_help();
+    let names: Vec<String> = command
+        .get_subcommands()
+        .filter(|c| c.get_arguments().any(|a| a.get_id() == "profile"))
+        .map(|c| c.get_name().to_string())
+        .collect();
+    names.into_iter().fold(command, |command, name| {
+        let help = help.clone();
+        command.mut_subcommand(name, |c| c.mut_arg("profile", |a| a.help(help)))
+    })
 }

@@ -24,7 +24,7 @@ pub struct InitArgs {
     #[arg(long, value_enum, default_value_t = Kind::Workforce)]
     pub kind: Kind,
 
-    /// Baseline profile: recommended, cisa, cis-m365, cis-azure, eidsca or zero-trust.
+    /// Baseline profile (the list of profiles is filled in from the built-in ones).
     #[arg(long, value_name = "NAME", default_value = "recommended")]
     pub profile: String,
 

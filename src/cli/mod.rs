@@ -57,7 +57,7 @@ pub mod exit {
 }
 
 pub fn main() -> ExitCode {
-    let parsed = Cli::command()
+    let parsed = args::with_profiles(Cli::command())
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches).map(|cli| (cli, matches)));
     let (cli, matches) = match parsed {

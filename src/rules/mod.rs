@@ -102,7 +102,7 @@ impl Profile {
     /// The baselines whose control ids findings show.
     pub fn baselines(&self) -> Vec<&str> {
         if self.file.controls.is_empty() {
-            schema::BASELINES.to_vec()
+            schema::baselines().to_vec()
         } else {
             self.file.controls.iter().map(String::as_str).collect()
         }
@@ -213,6 +213,10 @@ fn load_profile(name: &str) -> Result<Profile, LoadError> {
         )));
     };
     let file: ProfileFile = crate::typed::from_embedded(file).map_err(LoadError::Message)?;
+    for family in &file.controls {
+        crate::catalogue::check_baseline(family)
+            .map_err(|why| LoadError::Message(format!("profile `{name}`: {why}")))?;
+    }
     Ok(Profile { file })
 }
 

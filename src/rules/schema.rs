@@ -77,37 +77,45 @@ impl Status {
     }
 }
 
-/// The collections a rule can test item by item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Collection {
-    Users,
-    Groups,
-    ServicePrincipals,
-    Applications,
-    RoleAssignments,
-    RoleSettings,
-}
+/// A collection a rule can test item by item: one the section catalogue marks as a collection
+/// (`rules/data/catalogue.yaml`). Naming another is an error in the rule file, with the nearest
+/// collection as a suggestion.
+#[derive(Debug, Clone, Copy)]
+pub struct Collection(&'static crate::catalogue::Section);
 
 impl Collection {
     pub fn key(self) -> &'static str {
-        match self {
-            Collection::Users => "users",
-            Collection::Groups => "groups",
-            Collection::ServicePrincipals => "servicePrincipals",
-            Collection::Applications => "applications",
-            Collection::RoleAssignments => "roleAssignments",
-            Collection::RoleSettings => "roleSettings",
-        }
+        self.0.key
     }
 
     /// The key that names an item in document paths.
     pub fn identity(self) -> &'static str {
-        match self {
-            Collection::RoleAssignments => "principal",
-            Collection::RoleSettings => "role",
-            _ => "id",
+        self.0.identity
+    }
+}
+
+impl PartialEq for Collection {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Collection {}
+
+impl<'de> Deserialize<'de> for Collection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let key = String::deserialize(deserializer)?;
+        if let Some(section) = crate::catalogue::collection(&key) {
+            return Ok(Collection(section));
         }
+        let known: Vec<&str> = crate::catalogue::collections().collect();
+        let near = crate::suggest::closest(&key, known.iter().copied())
+            .map(|n| format!("; did you mean `{n}`?"))
+            .unwrap_or_default();
+        Err(serde::de::Error::custom(format!(
+            "unknown collection `{key}`{near} (collections: {})",
+            known.join(", ")
+        )))
     }
 }
 
@@ -119,38 +127,70 @@ pub struct Fix {
     pub value: serde_json::Value,
 }
 
-/// Baseline control ids and documentation links.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+/// Baseline control ids and documentation links: a key per baseline family of the catalogue
+/// (`rules/data/catalogue.yaml`), and `docs`. Naming another family is an error in the rule file,
+/// with the nearest family as a suggestion.
+#[derive(Debug, Clone, Default)]
 pub struct References {
-    #[serde(default)]
-    pub cisa: Controls,
-    #[serde(default, rename = "cis-m365")]
-    pub cis_m365: Controls,
-    #[serde(default, rename = "cis-azure")]
-    pub cis_azure: Controls,
-    #[serde(default)]
-    pub eidsca: Controls,
-    #[serde(default, rename = "zero-trust")]
-    pub zero_trust: Controls,
+    /// Control ids by family, in the order the file gives them.
+    pub families: Vec<(&'static str, Controls)>,
     /// Microsoft documentation.
-    #[serde(default)]
     pub docs: Vec<String>,
 }
 
 /// The baselines, in the order they are shown.
-pub const BASELINES: &[&str] = &["cisa", "cis-m365", "cis-azure", "eidsca", "zero-trust"];
+pub fn baselines() -> &'static [&'static str] {
+    crate::catalogue::baselines()
+}
 
 impl References {
     pub fn controls(&self, baseline: &str) -> &[String] {
-        match baseline {
-            "cisa" => &self.cisa.0,
-            "cis-m365" => &self.cis_m365.0,
-            "cis-azure" => &self.cis_azure.0,
-            "eidsca" => &self.eidsca.0,
-            "zero-trust" => &self.zero_trust.0,
-            _ => &[],
+        self.families
+            .iter()
+            .find(|(family, _)| *family == baseline)
+            .map_or(&[], |(_, controls)| controls.0.as_slice())
+    }
+}
+
+impl<'de> Deserialize<'de> for References {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = References;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of baseline families to control ids, and `docs`")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<References, A::Error> {
+                let mut references = References::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "docs" {
+                        references.docs = map.next_value()?;
+                        continue;
+                    }
+                    let known = crate::catalogue::baselines();
+                    let Some(family) = known.iter().find(|f| **f == key) else {
+                        let near = crate::suggest::closest(&key, known.iter().copied())
+                            .map(|n| format!("; did you mean `{n}`?"))
+                            .unwrap_or_default();
+                        return Err(serde::de::Error::custom(format!(
+                            "unknown baseline family `{key}`{near} (families: {}, and `docs`)",
+                            known.join(", ")
+                        )));
+                    };
+                    if references.families.iter().any(|(f, _)| f == family) {
+                        return Err(serde::de::Error::custom(format!("duplicate field `{key}`")));
+                    }
+                    references.families.push((family, map.next_value()?));
+                }
+                Ok(references)
+            }
         }
+        deserializer.deserialize_map(Visit)
     }
 }
 
