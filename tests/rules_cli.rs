@@ -304,3 +304,35 @@ fn an_unknown_baseline_family_in_a_user_rule_suggests_the_nearest() {
             .and(predicate::str::contains("tenant-has-no-name.yaml:4:")),
         );
 }
+
+#[test]
+fn rules_test_runs_a_folders_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "tenant-has-no-name.yaml", USER_RULE);
+    entralint()
+        .args(["rules", "--test"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::ends_with(
+            "2 example(s) of 1 rule(s) in ".to_string()
+                + &dir.path().display().to_string()
+                + ": 0 failed\n",
+        ));
+    let wrong = USER_RULE.replace(
+        "valid: [\"tenant: {name: contoso}\"]",
+        "valid: [\"tenant: {kind: workforce}\"]",
+    );
+    write(dir.path(), "tenant-has-no-name.yaml", &wrong);
+    entralint()
+        .args(["rules", "--test"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::starts_with(
+                "FAIL tenant-has-no-name valid[0]: expected 0 finding(s) of `tenant-has-no-name`, produced 1\n    tenant-has-no-name tenant.name: the tenant has no name",
+            )
+            .and(predicate::str::contains(": 1 failed\n")),
+        );
+}

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 pub mod driver;
+pub mod examples;
 
 pub use driver::{Ended, FixRequest, Input, Request, Sink, run};
 

@@ -26,7 +26,7 @@ pub struct ConfigArgs {
     pub rules: RuleArgs,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct RuleArgs {
     /// Baseline profile (the list of profiles is filled in from the built-in ones).
     #[arg(long, value_name = "NAME")]
@@ -112,6 +112,11 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,
+
+    /// Run the examples of the rules in this folder as tests: each invalid example must raise its
+    /// rule once, each valid one nothing. Exits 1 when one does not.
+    #[arg(long, value_name = "DIR")]
+    pub test: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,11 +1,14 @@
 //! The `rules`, `explain` and `config` commands: the loaded rule set, listed or explained.
 
 use super::output::write_stdout;
-use super::setup::{load_config, load_rules};
+use super::setup::{load_config, load_rules, selection};
 use super::{ConfigArgs, ExplainArgs, ListFormat, RulesArgs, exit};
 use crate::rules;
 
 pub fn run_rules(args: &RulesArgs) -> u8 {
+    if let Some(dir) = &args.test {
+        return test_rules(args, dir);
+    }
     let config = match load_config(&args.rules) {
         Ok(config) => config,
         Err(code) => return code,
@@ -113,5 +116,60 @@ pub fn run_config(args: &ConfigArgs) -> u8 {
     match write_stdout(|out| out.write_all(text.as_bytes())) {
         Ok(()) => exit::CLEAN,
         Err(code) => code,
+    }
+}
+
+/// `rules --test DIR`: the examples of the rules in DIR, run as tests.
+fn test_rules(args: &RulesArgs, dir: &std::path::Path) -> u8 {
+    let config = match load_config(&args.rules) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let mut rule_args = args.rules.clone();
+    rule_args.rule_dirs.push(dir.to_path_buf());
+    let rules = match load_rules(&rule_args, &config, &[], &[]) {
+        Ok(rules) => rules,
+        Err(code) => return code,
+    };
+    let chosen = selection(&rule_args, &config, &[], &[]);
+    let prefix = dir.display().to_string();
+    let in_dir: Vec<&rules::Rule> = rules
+        .rules
+        .iter()
+        .filter(|r| !r.builtin && r.origin.starts_with(&prefix))
+        .collect();
+    let results =
+        crate::check::examples::run(&in_dir, |name| crate::check::examples::alone(&chosen, name));
+    let written = write_stdout(|out| {
+        for failure in &results.failures {
+            writeln!(
+                out,
+                "FAIL {} {}: expected {} finding(s) of `{}`, produced {}",
+                failure.rule,
+                failure.example,
+                failure.expected,
+                failure.rule,
+                failure.produced.len()
+            )?;
+            for produced in &failure.produced {
+                writeln!(out, "    {produced}")?;
+            }
+        }
+        writeln!(
+            out,
+            "{} example(s) of {} rule(s) in {prefix}: {} failed",
+            results.examples,
+            results.rules,
+            results.failures.len()
+        )
+    });
+    match written {
+        Err(code) => code,
+        Ok(()) if results.rules == 0 => {
+            eprintln!("error: {prefix} holds no rules");
+            exit::FAILURE
+        }
+        Ok(()) if results.failures.is_empty() => exit::CLEAN,
+        Ok(()) => exit::FINDINGS,
     }
 }

@@ -37,7 +37,12 @@ pub fn load_config(args: &RuleArgs) -> Result<Config, u8> {
 }
 
 /// The rule selection from the configuration and the flags; flags win.
-fn selection(args: &RuleArgs, config: &Config, select: &[String], ignore: &[String]) -> Selection {
+pub fn selection(
+    args: &RuleArgs,
+    config: &Config,
+    select: &[String],
+    ignore: &[String],
+) -> Selection {
     let file = &config.file;
     let mut rule_dirs: Vec<PathBuf> = file
         .custom_rules
