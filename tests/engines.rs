@@ -1,6 +1,7 @@
 //! The fast evaluator and the CEL interpreter must agree: every built-in rule runs on the fast
 //! path, and both engines give the same findings, word for word, on the examples, the load
-//! fixtures, every rule example and a few hundred generated tenants.
+//! fixtures, every rule example and a few dozen generated tenants. Generated conditions are
+//! compared on both engines by the property test in `engines_agree.rs`.
 
 use entralint::load;
 use entralint::model;
@@ -36,7 +37,7 @@ fn documents() -> Vec<(String, String)> {
             docs.push((format!("{} example {i}", rule.name), text.clone()));
         }
     }
-    for seed in 0..300 {
+    for seed in 0..40 {
         docs.push((format!("generated {seed}"), gen_corpus::tenant(seed)));
     }
     docs
@@ -92,6 +93,6 @@ fn both_engines_give_the_same_findings() {
         compared += 1;
         findings += fast.len();
     }
-    assert!(compared > 400, "only {compared} documents compared");
+    assert!(compared > 250, "only {compared} documents compared");
     assert!(findings > 5000, "only {findings} findings compared");
 }
