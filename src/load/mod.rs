@@ -19,23 +19,14 @@ use tree::Document;
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// The top-level keys that make a document a tenant document.
-pub const TENANT_KEYS: &[&str] = &[
-    "tenant",
-    "authorizationPolicy",
-    "groupSettings",
-    "consentPolicySettings",
-    "adminConsentRequestPolicy",
-    "portalSettings",
-    "externalCollaboration",
-    "appManagementPolicy",
-    "customerSettings",
-    "users",
-    "groups",
-    "servicePrincipals",
-    "applications",
-    "roleAssignments",
-    "roleSettings",
-];
+pub fn tenant_keys() -> impl Iterator<Item = &'static str> {
+    std::iter::once("tenant").chain(crate::catalogue::sections().iter().map(|s| s.key))
+}
+
+/// Whether `key` is a top-level key of the tenant format.
+pub fn is_tenant_key(key: &str) -> bool {
+    tenant_keys().any(|k| k == key)
+}
 
 /// A file after loading: its text, its tree when it parsed, and what went wrong.
 #[derive(Debug)]
@@ -63,7 +54,7 @@ impl Loaded {
         if let Some(entries) = self.document.root.as_ref().and_then(|r| r.as_map()) {
             return entries
                 .iter()
-                .any(|e| e.key.as_str().is_some_and(|k| TENANT_KEYS.contains(&k)));
+                .any(|e| e.key.as_str().is_some_and(is_tenant_key));
         }
         if self.diagnostics.is_empty() {
             return false;
@@ -75,7 +66,7 @@ impl Loaded {
         self.source.text.lines().any(|line| {
             let line = line.trim_start_matches(['{', ' ', '\t']);
             let key = line.trim_start_matches('"');
-            TENANT_KEYS.iter().any(|k| {
+            tenant_keys().any(|k| {
                 key.strip_prefix(k)
                     .is_some_and(|rest| rest.trim_start_matches('"').trim_start().starts_with(':'))
             })

@@ -7,7 +7,7 @@ pub mod folder;
 pub mod json;
 
 use crate::diagnostic::{Diagnostic, Severity, Span};
-use crate::load::TENANT_KEYS;
+use crate::load::is_tenant_key;
 use crate::tree::{Document, Node, Value};
 use convert::{Kind, Owner, Sections};
 
@@ -128,7 +128,7 @@ fn gather(root: &Node, hint: &Hint, sections: &mut Sections) -> bool {
             // A tenant file written as JSON is loaded as one, not as a response.
             if entries
                 .iter()
-                .any(|e| e.key.as_str().is_some_and(|k| TENANT_KEYS.contains(&k)))
+                .any(|e| e.key.as_str().is_some_and(is_tenant_key))
             {
                 return false;
             }
