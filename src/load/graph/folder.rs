@@ -44,21 +44,34 @@ pub fn claim(candidates: &mut Vec<Candidate>) -> Vec<Group> {
     let demoted = widen_to_headed_folders(candidates);
     let mut groups: BTreeMap<PathBuf, Vec<Member>> = BTreeMap::new();
     let mut claimed = vec![false; candidates.len()];
-    for (i, candidate) in candidates.iter().enumerate() {
-        if candidate.explicit || !has_extension(&candidate.path, "json") {
-            continue;
-        }
-        let Some(text) = read_text(&candidate.path) else {
-            continue;
-        };
-        let (root, hint) = place(&candidate.path);
-        if let Some(response) = super::read(&text, &hint) {
+    // Reading and parsing the responses is most of the work for a large export: it runs on every
+    // core, and the members join their groups in path order as before.
+    let responses: Vec<Option<(PathBuf, Member)>> = {
+        use rayon::prelude::*;
+        candidates
+            .par_iter()
+            .map(|candidate| {
+                if candidate.explicit || !has_extension(&candidate.path, "json") {
+                    return None;
+                }
+                let text = read_text(&candidate.path)?;
+                let (root, hint) = place(&candidate.path);
+                let response = super::read(&text, &hint)?;
+                Some((
+                    root,
+                    Member {
+                        name: candidate.path.display().to_string(),
+                        text,
+                        response: Some(response),
+                    },
+                ))
+            })
+            .collect()
+    };
+    for (i, response) in responses.into_iter().enumerate() {
+        if let Some((root, member)) = response {
             claimed[i] = true;
-            groups.entry(root).or_default().push(Member {
-                name: candidate.path.display().to_string(),
-                text,
-                response: Some(response),
-            });
+            groups.entry(root).or_default().push(member);
         }
     }
     for (i, candidate) in candidates.iter().enumerate() {
