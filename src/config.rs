@@ -84,6 +84,11 @@ pub struct Config {
     pub source: Option<Arc<SourceFile>>,
     /// Paths in the configuration are relative to this folder.
     pub root: PathBuf,
+    /// The configuration file's path, when there is one.
+    pub path: Option<PathBuf>,
+    /// The repository the configuration belongs to: custom rules and the baseline it names
+    /// must lie inside it (its folder holding `.git`, or the configuration's own folder).
+    pub repository: Option<PathBuf>,
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
     overrides: Vec<(GlobSet, BTreeMap<String, RuleSetting>)>,
@@ -100,32 +105,95 @@ pub enum ConfigError {
     Message(String),
 }
 
-/// The nearest `.entralint.yaml` in `start` or a folder above it.
+/// The nearest `.entralint.yaml` in `start` or a folder above it, up to the repository's root
+/// (the folder holding `.git`): a configuration above the repository is someone else's.
 pub fn find(start: &Path) -> Option<PathBuf> {
     let start = start.canonicalize().ok()?;
-    start
-        .ancestors()
-        .map(|dir| dir.join(FILE_NAME))
-        .find(|candidate| candidate.is_file())
+    let root = crate::read::repository_root(&start);
+    for dir in start.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.symlink_metadata().is_ok() {
+            return Some(candidate);
+        }
+        if root.as_deref() == Some(dir) {
+            break;
+        }
+    }
+    None
 }
 
 impl Config {
-    /// Reads and checks a configuration file.
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::Message(format!("{}: cannot read: {e}", path.display())))?;
+    /// Reads and checks a configuration file. A `discovered` one (found, not named with
+    /// `--config`) comes with the repository and must lie inside it, through any link.
+    pub fn load(path: &Path, discovered: bool) -> Result<Config, ConfigError> {
+        let kind = crate::read::Kind::Config;
+        let folder = path
+            .parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let repository =
+            crate::read::repository_root(&folder).or_else(|| folder.canonicalize().ok());
+        let text = match (&repository, discovered) {
+            (Some(repository), true) => crate::read::read_text_inside(path, kind, repository),
+            _ => crate::read::read_text(path, kind),
+        }
+        .map_err(|e| ConfigError::Message(e.to_string()))?;
         let shown = shown(path);
         let source = SourceFile::new(shown, text);
         let file: ConfigFile = match crate::typed::from_str(&source.text) {
             Ok(file) => file,
             Err(err) => return Err(ConfigError::File(invalid(&source, &err))),
         };
-        let root = path
-            .parent()
-            .map(Path::to_path_buf)
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or_else(|| PathBuf::from("."));
-        Config::build(file, Some(source), root)
+        let mut config = Config::build(file, Some(source), folder)?;
+        config.path = Some(path.to_path_buf());
+        config.repository = repository;
+        config.confine()?;
+        Ok(config)
+    }
+
+    /// Custom rules and the baseline a configuration names are the repository's own files:
+    /// relative paths that stay inside it, links included.
+    fn confine(&self) -> Result<(), ConfigError> {
+        use crate::read::{Kind, inside, relative_inside};
+        let Some(repository) = &self.repository else {
+            return Ok(());
+        };
+        let named = self
+            .file
+            .custom_rules
+            .iter()
+            .map(|d| (d, Kind::Rule))
+            .chain(self.file.baseline.iter().map(|b| (b, Kind::Baseline)));
+        for (path, kind) in named {
+            let error = |e: crate::read::ReadError| {
+                ConfigError::Message(format!("{}: {e}", self.shown_name()))
+            };
+            relative_inside(path, kind).map_err(error)?;
+            let full = self.root.join(path);
+            // A path that does not exist yet is reported when it is read.
+            if full.symlink_metadata().is_ok() {
+                match inside(&full, kind, repository) {
+                    Err(e @ crate::read::ReadError::Outside(..)) => return Err(error(e)),
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn shown_name(&self) -> String {
+        self.source
+            .as_ref()
+            .map_or_else(|| FILE_NAME.to_string(), |s| s.name.clone())
+    }
+
+    /// The baseline the configuration names, and the repository it must lie in.
+    pub fn baseline_path(&self) -> Option<(PathBuf, Option<&Path>)> {
+        self.file
+            .baseline
+            .as_ref()
+            .map(|b| (self.root.join(b), self.repository.as_deref()))
     }
 
     pub fn build(
@@ -176,6 +244,8 @@ impl Config {
             exclude,
             overrides,
             exceptions,
+            path: None,
+            repository: None,
             anchor: OnceLock::new(),
         })
     }

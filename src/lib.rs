@@ -18,6 +18,7 @@ pub mod init;
 pub mod load;
 pub mod model;
 pub mod permissions;
+pub mod read;
 pub mod report;
 pub mod rules;
 pub mod suppress;

@@ -238,16 +238,17 @@ fn load_config(args: &RuleArgs) -> Result<Config, u8> {
     let path = if args.no_config {
         None
     } else if let Some(path) = &args.config {
-        Some(path.clone())
+        Some((path.clone(), false))
     } else {
         std::env::current_dir()
             .ok()
             .and_then(|cwd| config::find(&cwd))
+            .map(|path| (path, true))
     };
-    let Some(path) = path else {
+    let Some((path, discovered)) = path else {
         return Ok(Config::default());
     };
-    match Config::load(&path) {
+    match Config::load(&path, discovered) {
         Ok(config) => Ok(config),
         Err(ConfigError::Message(message)) => {
             eprintln!("error: {message}");
@@ -263,10 +264,11 @@ fn load_config(args: &RuleArgs) -> Result<Config, u8> {
 
 /// Problems in entralint's own inputs (configuration, rule files) go to stderr: the tool failed.
 fn print_problems(files: Vec<crate::diagnostic::FileReport>) {
-    let outcome = Outcome {
+    let mut outcome = Outcome {
         files,
         ..Outcome::default()
     };
+    report::escape::outcome(&mut outcome);
     let stderr = io::stderr();
     let style = Style {
         color: color(Color::Auto, &stderr),
@@ -407,9 +409,13 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
     let baseline_path = args
         .baseline
         .clone()
-        .or_else(|| config.file.baseline.as_ref().map(|b| config.root.join(b)))
+        .map(|b| (b, None))
+        .or_else(|| config.baseline_path())
         .filter(|_| args.write_baseline.is_none());
-    let baseline = match baseline_path.as_deref().map(Baseline::load).transpose() {
+    let baseline = match baseline_path
+        .map(|(path, root)| Baseline::load(&path, root))
+        .transpose()
+    {
         Ok(baseline) => baseline,
         Err(message) => {
             eprintln!("error: {message}");
@@ -461,9 +467,10 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
         report_fixes(&summary, mode);
         summary
     });
+    let protect = files_read(&outcome, &config, baseline.as_ref());
     if let Some(path) = &args.write_baseline {
         let recorded = suppress::baseline::record(&outcome.files);
-        if let Err(err) = suppress::baseline::write(path, &recorded) {
+        if let Err(err) = suppress::baseline::write(path, &recorded, &protect) {
             eprintln!("error: cannot write {}: {err}", path.display());
             return exit::FAILURE;
         }
@@ -499,6 +506,7 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
         rules: Some(&rules),
         exit_code: code,
     };
+    report::escape::outcome(&mut outcome);
     for target in targets {
         let result = match &target.file {
             None => {
@@ -508,7 +516,7 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
                 };
                 write_stdout(|out| report::render(&outcome, target.format, style, &meta, out))
             }
-            Some(path) => write_report(path, |out| {
+            Some(path) => write_report(path, &protect, |out| {
                 let style = Style {
                     color: args.color == Color::Always,
                     width: 100,
@@ -547,10 +555,16 @@ fn threshold(fail_on: FailOn) -> Option<Severity> {
 
 /// What the walk could not check, on stderr.
 fn warn_walk(skipped: &[crate::discover::Skipped], not_tenant: &[String]) {
+    use crate::report::escape::text;
     for skipped in skipped {
-        eprintln!("warning: {}: skipped: {}", skipped.path, skipped.reason);
+        eprintln!(
+            "warning: {}: skipped: {}",
+            text(&skipped.path),
+            text(&skipped.reason)
+        );
     }
     for path in not_tenant {
+        let path = text(path);
         eprintln!(
             "warning: {path}: not a tenant document (no `tenant` key or known section at the top level); skipped"
         );
@@ -616,17 +630,44 @@ fn check_stdin(name: &str, checker: &Checker) -> Result<Outcome, u8> {
     Ok(outcome)
 }
 
-/// Writes a report file; a failure to write is the tool failing (exit 2).
+/// Writes a report file as it is rendered (memory holds a buffer, not the report), atomically,
+/// never over a file the run reads; a failure to write is the tool failing (exit 2).
 fn write_report(
     path: &std::path::Path,
+    protect: &[PathBuf],
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), u8> {
-    let mut buffer = Vec::new();
-    let result = write(&mut buffer).and_then(|()| std::fs::write(path, &buffer));
+    let options = crate::write::Options {
+        protect,
+        ..Default::default()
+    };
+    let result = crate::write::write(path, options, |file| {
+        let mut out = io::BufWriter::with_capacity(64 * 1024, file);
+        write(&mut out)?;
+        out.flush()
+    });
     result.map_err(|err| {
-        eprintln!("error: cannot write {}: {err}", path.display());
+        eprintln!("error: cannot write {}: {err}", report::escape::path(path));
         exit::FAILURE
     })
+}
+
+/// The files a run read, which no report or baseline it writes may replace.
+fn files_read(outcome: &Outcome, config: &Config, baseline: Option<&Baseline>) -> Vec<PathBuf> {
+    let mut read: Vec<PathBuf> = outcome
+        .files
+        .iter()
+        .map(|f| report::escape::to_path(&f.source.name))
+        .chain(
+            outcome
+                .not_tenant
+                .iter()
+                .map(|n| report::escape::to_path(n)),
+        )
+        .collect();
+    read.extend(config.path.clone());
+    read.extend(baseline.map(|b| b.path.clone()));
+    read
 }
 
 fn run_rules(args: &RulesArgs) -> u8 {
@@ -751,10 +792,11 @@ fn run_import(args: &ImportArgs) -> u8 {
         return exit::FAILURE;
     }
     let show = |files: Vec<crate::diagnostic::FileReport>| {
-        let outcome = Outcome {
+        let mut outcome = Outcome {
             files,
             ..Outcome::default()
         };
+        report::escape::outcome(&mut outcome);
         let style = Style {
             color: false,
             width: 100,
@@ -789,7 +831,13 @@ fn run_import(args: &ImportArgs) -> u8 {
         eprintln!("error: the converted tenant file would not load; nothing was written");
         return exit::FAILURE;
     }
-    match crate::write::atomic(output, text.as_bytes()) {
+    let protect = [args.path.clone()];
+    let options = crate::write::Options {
+        force: args.force,
+        protect: &protect,
+        ..Default::default()
+    };
+    match crate::write::write(output, options, |f| f.write_all(text.as_bytes())) {
         Ok(()) => {
             eprintln!("imported {} into {}", args.path.display(), output.display());
             exit::CLEAN

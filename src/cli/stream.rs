@@ -43,6 +43,7 @@ impl Printer<'_> {
         if let Some(baseline) = self.baseline.as_mut() {
             baseline.apply(&mut report);
         }
+        crate::report::escape::report(&mut report);
         self.counts.add(&report);
         self.files += 1;
         self.failing |= self.threshold.is_some_and(|t| {

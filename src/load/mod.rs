@@ -5,6 +5,7 @@
 pub mod decode;
 pub mod dsc;
 pub mod graph;
+pub mod keys;
 pub mod scuba;
 pub mod tree;
 pub mod yaml;

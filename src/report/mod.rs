@@ -1,5 +1,6 @@
 //! Renderers: each formats the diagnostic model and nothing else.
 
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;
