@@ -172,11 +172,11 @@ impl Config {
             relative_inside(path, kind).map_err(error)?;
             let full = self.root.join(path);
             // A path that does not exist yet is reported when it is read.
-            if full.symlink_metadata().is_ok() {
-                match inside(&full, kind, repository) {
-                    Err(e @ crate::read::ReadError::Outside(..)) => return Err(error(e)),
-                    _ => {}
-                }
+            if full.symlink_metadata().is_ok()
+                && let Err(e @ crate::read::ReadError::Outside(..)) =
+                    inside(&full, kind, repository)
+            {
+                return Err(error(e));
             }
         }
         Ok(())
