@@ -377,11 +377,10 @@ fn shown(path: &Path) -> String {
     let cwd = std::env::current_dir().ok();
     let absolute = path.canonicalize().ok();
     match (cwd, absolute) {
-        (Some(cwd), Some(absolute)) => absolute
-            .strip_prefix(&cwd)
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|_| path.display().to_string()),
-        _ => path.display().to_string(),
+        (Some(cwd), Some(absolute)) => {
+            crate::report::escape::path(absolute.strip_prefix(&cwd).unwrap_or(path))
+        }
+        _ => crate::report::escape::path(path),
     }
 }
 
@@ -435,6 +434,10 @@ pub fn describe(
     rule_flags: &[PathBuf],
 ) -> String {
     use std::fmt::Write as _;
+    // The configuration is the repository's: its text is printed with control characters
+    // escaped, so that no value starts a line of its own in a CI log.
+    let e = |s: &str| crate::report::escape::text(s).into_owned();
+    let p = |p: &Path| crate::report::escape::path(p);
     let file = &config.file;
     let from = config
         .source
@@ -466,7 +469,7 @@ pub fn describe(
         if items.is_empty() {
             "[]".to_string()
         } else {
-            format!("[{}]", items.join(", "))
+            format!("[{}]", e(&items.join(", ")))
         }
     };
     let _ = writeln!(out, "select: {}  ({from})", list(&file.select));
@@ -475,14 +478,14 @@ pub fn describe(
     let _ = writeln!(out, "exclude: {}  ({from})", list(&file.exclude));
     let _ = writeln!(out, "rules:  ({from})");
     for (name, setting) in &file.rules {
-        let _ = writeln!(out, "  {name}: {}", setting_text(setting));
+        let _ = writeln!(out, "  {}: {}", e(name), e(&setting_text(setting)));
     }
     let _ = writeln!(out, "customRules:");
     for dir in &file.custom_rules {
-        let _ = writeln!(out, "  {}  ({from})", config.root.join(dir).display());
+        let _ = writeln!(out, "  {}  ({from})", p(&config.root.join(dir)));
     }
     for dir in rule_flags {
-        let _ = writeln!(out, "  {}  (--rules)", dir.display());
+        let _ = writeln!(out, "  {}  (--rules)", p(dir));
     }
     let _ = writeln!(out, "overrides:  ({from})");
     for o in &file.overrides {
@@ -491,34 +494,33 @@ pub fn describe(
             .iter()
             .map(|(n, s)| format!("{n}: {}", setting_text(s)))
             .collect();
-        let _ = writeln!(out, "  {} → {}", list(&o.files), settings.join(", "));
+        let _ = writeln!(out, "  {} → {}", list(&o.files), e(&settings.join(", ")));
     }
     let _ = writeln!(
         out,
         "baseline: {}  ({from})",
-        file.baseline.as_ref().map_or_else(
-            || "none".to_string(),
-            |b| config.root.join(b).display().to_string()
-        )
+        file.baseline
+            .as_ref()
+            .map_or_else(|| "none".to_string(), |b| p(&config.root.join(b)))
     );
     let _ = writeln!(out, "exceptions:");
-    for e in &file.exceptions {
-        let x = &e.value;
+    for entry in &file.exceptions {
+        let x = &entry.value;
         let _ = writeln!(
             out,
             "  {} in {}{}{}: {}  ({})",
-            x.rule,
+            e(&x.rule),
             list(&x.files),
             x.path
                 .as_ref()
-                .map(|p| format!(" at {p}"))
+                .map(|path| format!(" at {}", e(path)))
                 .unwrap_or_default(),
             x.until
                 .as_ref()
-                .map(|u| format!(" until {u}"))
+                .map(|u| format!(" until {}", e(u)))
                 .unwrap_or_default(),
-            x.reason,
-            at(e.referenced.line())
+            e(&x.reason),
+            at(entry.referenced.line())
         );
     }
     let _ = writeln!(

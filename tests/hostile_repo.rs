@@ -639,3 +639,26 @@ fn configuration_discovery_stops_at_the_repository_root() {
     assert_eq!(run.code, Some(0), "{}", run.output());
     assert!(run.stdout.contains("configuration: none"), "{}", run.stdout);
 }
+
+#[test]
+fn the_configuration_is_printed_without_workflow_commands() {
+    let (_dir, root) = repo();
+    std::fs::write(
+        root.join(".entralint.yaml"),
+        "exceptions:\n  - rule: guest-invites-by-everyone\n    files: [\"a\\n::error::glob\"]\n    reason: \"ok\\n::error file=x::reason\\e[2J\"\n",
+    )
+    .unwrap();
+    let run = entralint(&root, &["config"]);
+    assert_eq!(run.code, Some(0), "{}", run.output());
+    assert!(
+        run.stdout.contains("\\n::error file=x::reason\\x1b[2J"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.lines().any(|l| l.starts_with("::")),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains('\x1b'), "{}", run.stdout);
+}
