@@ -223,7 +223,8 @@ fn clean(text: &str, secrets: &[&str]) -> Option<String> {
 
 /// Makes one file's report safe to print in any format: its name and every message, label and
 /// help with hostile characters escaped and the file's secret values masked. The source text,
-/// values and fingerprints are left alone (baselines match on them).
+/// document paths and values are left alone: fingerprints, which baselines match, are made of
+/// them (JSON and SARIF escape them as strings).
 pub fn report(file: &mut FileReport) {
     if file.diagnostics.is_empty() {
         return;
@@ -252,9 +253,6 @@ pub fn report(file: &mut FileReport) {
         }
         if d.controls.iter().any(|c| clean(c, &secrets).is_some()) {
             d.controls = d.controls.iter().map(|c| text(c).into_owned()).collect();
-        }
-        if let Some(path) = d.path.as_mut() {
-            fix(path);
         }
         if let Some(suppression) = d.suppression.as_mut() {
             fix(&mut suppression.reason);
