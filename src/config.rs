@@ -84,6 +84,11 @@ pub struct Config {
     pub source: Option<Arc<SourceFile>>,
     /// Paths in the configuration are relative to this folder.
     pub root: PathBuf,
+    /// The configuration file's path, when there is one.
+    pub path: Option<PathBuf>,
+    /// The repository the configuration belongs to: custom rules and the baseline it names
+    /// must lie inside it (its folder holding `.git`, or the configuration's own folder).
+    pub repository: Option<PathBuf>,
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
     overrides: Vec<(GlobSet, BTreeMap<String, RuleSetting>)>,
@@ -100,32 +105,95 @@ pub enum ConfigError {
     Message(String),
 }
 
-/// The nearest `.entralint.yaml` in `start` or a folder above it.
+/// The nearest `.entralint.yaml` in `start` or a folder above it, up to the repository's root
+/// (the folder holding `.git`): a configuration above the repository is someone else's.
 pub fn find(start: &Path) -> Option<PathBuf> {
     let start = start.canonicalize().ok()?;
-    start
-        .ancestors()
-        .map(|dir| dir.join(FILE_NAME))
-        .find(|candidate| candidate.is_file())
+    let root = crate::read::repository_root(&start);
+    for dir in start.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.symlink_metadata().is_ok() {
+            return Some(candidate);
+        }
+        if root.as_deref() == Some(dir) {
+            break;
+        }
+    }
+    None
 }
 
 impl Config {
-    /// Reads and checks a configuration file.
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::Message(format!("{}: cannot read: {e}", path.display())))?;
+    /// Reads and checks a configuration file. A `discovered` one (found, not named with
+    /// `--config`) comes with the repository and must lie inside it, through any link.
+    pub fn load(path: &Path, discovered: bool) -> Result<Config, ConfigError> {
+        let kind = crate::read::Kind::Config;
+        let folder = path
+            .parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let repository =
+            crate::read::repository_root(&folder).or_else(|| folder.canonicalize().ok());
+        let text = match (&repository, discovered) {
+            (Some(repository), true) => crate::read::read_text_inside(path, kind, repository),
+            _ => crate::read::read_text(path, kind),
+        }
+        .map_err(|e| ConfigError::Message(e.to_string()))?;
         let shown = shown(path);
         let source = SourceFile::new(shown, text);
         let file: ConfigFile = match crate::typed::from_str(&source.text) {
             Ok(file) => file,
             Err(err) => return Err(ConfigError::File(invalid(&source, &err))),
         };
-        let root = path
-            .parent()
-            .map(Path::to_path_buf)
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or_else(|| PathBuf::from("."));
-        Config::build(file, Some(source), root)
+        let mut config = Config::build(file, Some(source), folder)?;
+        config.path = Some(path.to_path_buf());
+        config.repository = repository;
+        config.confine()?;
+        Ok(config)
+    }
+
+    /// Custom rules and the baseline a configuration names are the repository's own files:
+    /// relative paths that stay inside it, links included.
+    fn confine(&self) -> Result<(), ConfigError> {
+        use crate::read::{Kind, inside, relative_inside};
+        let Some(repository) = &self.repository else {
+            return Ok(());
+        };
+        let named = self
+            .file
+            .custom_rules
+            .iter()
+            .map(|d| (d, Kind::Rule))
+            .chain(self.file.baseline.iter().map(|b| (b, Kind::Baseline)));
+        for (path, kind) in named {
+            let error = |e: crate::read::ReadError| {
+                ConfigError::Message(format!("{}: {e}", self.shown_name()))
+            };
+            relative_inside(path, kind).map_err(error)?;
+            let full = self.root.join(path);
+            // A path that does not exist yet is reported when it is read.
+            if full.symlink_metadata().is_ok()
+                && let Err(e @ crate::read::ReadError::Outside(..)) =
+                    inside(&full, kind, repository)
+            {
+                return Err(error(e));
+            }
+        }
+        Ok(())
+    }
+
+    fn shown_name(&self) -> String {
+        self.source
+            .as_ref()
+            .map_or_else(|| FILE_NAME.to_string(), |s| s.name.clone())
+    }
+
+    /// The baseline the configuration names, and the repository it must lie in.
+    pub fn baseline_path(&self) -> Option<(PathBuf, Option<&Path>)> {
+        self.file
+            .baseline
+            .as_ref()
+            .map(|b| (self.root.join(b), self.repository.as_deref()))
     }
 
     pub fn build(
@@ -176,6 +244,8 @@ impl Config {
             exclude,
             overrides,
             exceptions,
+            path: None,
+            repository: None,
             anchor: OnceLock::new(),
         })
     }
@@ -307,11 +377,10 @@ fn shown(path: &Path) -> String {
     let cwd = std::env::current_dir().ok();
     let absolute = path.canonicalize().ok();
     match (cwd, absolute) {
-        (Some(cwd), Some(absolute)) => absolute
-            .strip_prefix(&cwd)
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|_| path.display().to_string()),
-        _ => path.display().to_string(),
+        (Some(cwd), Some(absolute)) => {
+            crate::escape::path(absolute.strip_prefix(&cwd).unwrap_or(path))
+        }
+        _ => crate::escape::path(path),
     }
 }
 
@@ -365,6 +434,10 @@ pub fn describe(
     rule_flags: &[PathBuf],
 ) -> String {
     use std::fmt::Write as _;
+    // The configuration is the repository's: its text is printed with control characters
+    // escaped, so that no value starts a line of its own in a CI log.
+    let e = |s: &str| crate::escape::text(s).into_owned();
+    let p = |p: &Path| crate::escape::path(p);
     let file = &config.file;
     let from = config
         .source
@@ -396,7 +469,7 @@ pub fn describe(
         if items.is_empty() {
             "[]".to_string()
         } else {
-            format!("[{}]", items.join(", "))
+            format!("[{}]", e(&items.join(", ")))
         }
     };
     let _ = writeln!(out, "select: {}  ({from})", list(&file.select));
@@ -405,14 +478,14 @@ pub fn describe(
     let _ = writeln!(out, "exclude: {}  ({from})", list(&file.exclude));
     let _ = writeln!(out, "rules:  ({from})");
     for (name, setting) in &file.rules {
-        let _ = writeln!(out, "  {name}: {}", setting_text(setting));
+        let _ = writeln!(out, "  {}: {}", e(name), e(&setting_text(setting)));
     }
     let _ = writeln!(out, "customRules:");
     for dir in &file.custom_rules {
-        let _ = writeln!(out, "  {}  ({from})", config.root.join(dir).display());
+        let _ = writeln!(out, "  {}  ({from})", p(&config.root.join(dir)));
     }
     for dir in rule_flags {
-        let _ = writeln!(out, "  {}  (--rules)", dir.display());
+        let _ = writeln!(out, "  {}  (--rules)", p(dir));
     }
     let _ = writeln!(out, "overrides:  ({from})");
     for o in &file.overrides {
@@ -421,34 +494,33 @@ pub fn describe(
             .iter()
             .map(|(n, s)| format!("{n}: {}", setting_text(s)))
             .collect();
-        let _ = writeln!(out, "  {} → {}", list(&o.files), settings.join(", "));
+        let _ = writeln!(out, "  {} → {}", list(&o.files), e(&settings.join(", ")));
     }
     let _ = writeln!(
         out,
         "baseline: {}  ({from})",
-        file.baseline.as_ref().map_or_else(
-            || "none".to_string(),
-            |b| config.root.join(b).display().to_string()
-        )
+        file.baseline
+            .as_ref()
+            .map_or_else(|| "none".to_string(), |b| p(&config.root.join(b)))
     );
     let _ = writeln!(out, "exceptions:");
-    for e in &file.exceptions {
-        let x = &e.value;
+    for entry in &file.exceptions {
+        let x = &entry.value;
         let _ = writeln!(
             out,
             "  {} in {}{}{}: {}  ({})",
-            x.rule,
+            e(&x.rule),
             list(&x.files),
             x.path
                 .as_ref()
-                .map(|p| format!(" at {p}"))
+                .map(|path| format!(" at {}", e(path)))
                 .unwrap_or_default(),
             x.until
                 .as_ref()
-                .map(|u| format!(" until {u}"))
+                .map(|u| format!(" until {}", e(u)))
                 .unwrap_or_default(),
-            x.reason,
-            at(e.referenced.line())
+            e(&x.reason),
+            at(entry.referenced.line())
         );
     }
     let _ = writeln!(

@@ -24,10 +24,21 @@ pub struct Discovered {
     pub skipped: Vec<Skipped>,
 }
 
+/// A path named on the command line that cannot be read: the run cannot do what was asked.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: no such file or folder")]
+#[error("{path}: {reason}")]
 pub struct MissingPath {
     pub path: String,
+    pub reason: String,
+}
+
+impl MissingPath {
+    fn new(path: &Path, reason: impl Into<String>) -> MissingPath {
+        MissingPath {
+            path: crate::escape::path(path),
+            reason: reason.into(),
+        }
+    }
 }
 
 /// Microsoft365DSC scripts and data files are among them; the loader tells a configuration from
@@ -37,21 +48,32 @@ const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "ps1", "psd1"];
 pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
     let mut found = Discovered::default();
     for path in paths {
-        let Ok(meta) = std::fs::metadata(path) else {
-            // A link that leads nowhere (or to itself) exists: reading it reports why it fails.
-            if std::fs::symlink_metadata(path).is_ok() {
-                found.candidates.push(Candidate {
-                    path: path.clone(),
-                    explicit: true,
-                });
-                continue;
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(err) if std::fs::symlink_metadata(path).is_ok() => {
+                return Err(MissingPath::new(
+                    path,
+                    format!("a link that cannot be followed: {err}"),
+                ));
             }
-            return Err(MissingPath {
-                path: path.display().to_string(),
-            });
+            Err(_) => return Err(MissingPath::new(path, "no such file or folder")),
         };
         if meta.is_dir() {
+            // A folder that cannot be listed would otherwise check nothing and pass.
+            if let Err(err) = std::fs::read_dir(path) {
+                return Err(MissingPath::new(
+                    path,
+                    format!("cannot read the folder: {err}"),
+                ));
+            }
             walk(path, &mut found);
+        } else if !meta.is_file() {
+            return Err(MissingPath::new(
+                path,
+                "not a regular file (a FIFO, socket or device); not read",
+            ));
+        } else if let Err(err) = std::fs::File::open(path) {
+            return Err(MissingPath::new(path, format!("cannot read: {err}")));
         } else {
             found.candidates.push(Candidate {
                 path: path.clone(),
@@ -75,7 +97,7 @@ fn walk(root: &Path, found: &mut Discovered) {
             Ok(entry) => entry,
             Err(err) => {
                 found.skipped.push(Skipped {
-                    path: root.display().to_string(),
+                    path: crate::escape::path(root),
                     reason: err.to_string(),
                 });
                 continue;
@@ -102,7 +124,7 @@ fn walk(root: &Path, found: &mut Discovered) {
                 explicit: false,
             }),
             _ => found.skipped.push(Skipped {
-                path: path.display().to_string(),
+                path: crate::escape::path(path),
                 reason: "not a regular file (a link, FIFO or device)".to_string(),
             }),
         }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{FileReport, Severity};
 use crate::discover;
 use crate::load::graph::folder::{self, Members};
-use crate::load::{self, Loaded, MAX_FILE_BYTES};
+use crate::load::{self, Loaded};
 use crate::model;
 use crate::tree::{Entry, Node, Value};
 
@@ -80,17 +80,9 @@ pub fn import(path: &Path) -> Result<String, ImportError> {
 }
 
 fn load_file(path: &Path) -> Result<Loaded, ImportError> {
-    let name = path.display().to_string();
-    let size = std::fs::metadata(path)
-        .map_err(|err| ImportError::Input(format!("{name}: {err}")))?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err(ImportError::Input(format!(
-            "{name}: the file is larger than {} MB",
-            MAX_FILE_BYTES / 1_048_576
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|err| ImportError::Input(format!("{name}: {err}")))?;
+    let name = crate::escape::path(path);
+    let bytes = crate::read::read(path, crate::read::Kind::Tenant)
+        .map_err(|err| ImportError::Input(err.to_string()))?;
     let loaded = load::load(&name, &bytes);
     if !loaded.is_tenant_document() {
         return Err(ImportError::Input(format!(

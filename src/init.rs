@@ -166,21 +166,14 @@ pub fn write(dir: &Path, plan: &Plan) -> Result<Vec<PathBuf>, InitError> {
     std::fs::create_dir_all(dir).map_err(|e| InitError::Io(dir.to_path_buf(), e))?;
     let mut written = Vec::new();
     for (path, text) in &files {
-        let result = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
-            .map_err(|err| (false, err))
-            .and_then(|mut file| {
-                file.write_all(text.as_bytes())
-                    .and(file.sync_all())
-                    .map_err(|err| (true, err))
-            });
-        if let Err((created, err)) = result {
+        // Created whole or not at all, and never over a file that appeared meanwhile.
+        let options = crate::write::Options {
+            create_new: true,
+            ..Default::default()
+        };
+        let result = crate::write::write(path, options, |file| file.write_all(text.as_bytes()));
+        if let Err(err) = result {
             // Leave the folder as it was: remove only what this run created.
-            if created {
-                let _ = std::fs::remove_file(path);
-            }
             for done in &written {
                 let _ = std::fs::remove_file(done);
             }

@@ -32,6 +32,8 @@ const FLOORS: &[(&str, &[&str])] = &[
             "diagnostic",
             "outcome",
             "write",
+            "read",
+            "escape",
             "suggest",
             "embedded",
             "typed",

@@ -20,6 +20,7 @@ use crate::diagnostic::{Diagnostic, FileReport, SourceFile, Span};
 use crate::discover::{self, Candidate, MissingPath, Skipped};
 use crate::load::{self, MAX_FILE_BYTES};
 use crate::model;
+use crate::read;
 use crate::rules::{RuleSet, eval};
 use crate::suppress;
 
@@ -212,36 +213,73 @@ impl Progress {
     }
 }
 
+/// A file's name in reports: its path, with bytes that are not UTF-8 and control characters
+/// escaped so that it still names the real file.
 fn display(candidate: &Candidate) -> String {
-    candidate.path.display().to_string()
+    crate::escape::path(&candidate.path)
 }
 
 /// Reads and checks one file; None when it is not a tenant document.
 fn check_file(candidate: &Candidate, checker: &Checker) -> Option<FileReport> {
     let name = display(candidate);
-    match read_limited(&candidate.path) {
+    match read::read(&candidate.path, read::Kind::Tenant) {
         Ok(bytes) => check_with(&name, &bytes, candidate.explicit, checker),
-        Err(ReadError::TooLarge(size)) => {
+        Err(read::ReadError::TooLarge(_, _, size)) => {
+            // A large file found in a folder is usually something else (a data dump, a lock
+            // file): only one whose start reads as a tenant document is reported as too large.
+            if !candidate.explicit && !starts_like_tenant(&name, &candidate.path) {
+                return None;
+            }
             let loaded = load::too_large(&name, size);
             Some(FileReport {
                 source: loaded.source,
                 diagnostics: loaded.diagnostics,
             })
         }
-        Err(ReadError::Io(err)) => Some(FileReport {
-            source: SourceFile::new(name, String::new()),
-            diagnostics: vec![Diagnostic::error(
-                "unreadable-file",
-                Span::default(),
-                format!("cannot read the file: {err}"),
-            )],
-        }),
+        Err(read::ReadError::Io(_, err)) => Some(unreadable(name, err.to_string())),
+        Err(_) => Some(unreadable(
+            name,
+            "not a regular file (a FIFO, socket, device or folder)".to_string(),
+        )),
     }
 }
 
-enum ReadError {
-    TooLarge(u64),
-    Io(std::io::Error),
+fn unreadable(name: String, reason: String) -> FileReport {
+    FileReport {
+        source: SourceFile::new(name, String::new()),
+        diagnostics: vec![Diagnostic::error(
+            "unreadable-file",
+            Span::default(),
+            format!("cannot read the file: {reason}"),
+        )],
+    }
+}
+
+/// Whether the first 64 KB of a file read as the start of a tenant document, Graph response or
+/// Microsoft365DSC file.
+fn starts_like_tenant(name: &str, path: &std::path::Path) -> bool {
+    let mut head = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(64 * 1024).read_to_end(&mut head));
+    if read.is_err() {
+        return true;
+    }
+    let text = match load::decode::decode(&head) {
+        Ok((text, _)) => text,
+        Err(err) => err.text,
+    };
+    if let Some(format) = load::dsc::Format::of(name) {
+        return format.recognises(&text);
+    }
+    text.contains("\"@odata.context\"")
+        || text.lines().any(|line| {
+            let key = line
+                .trim_start_matches(['{', ' ', '\t'])
+                .trim_start_matches('"');
+            load::tenant_keys().any(|k| {
+                key.strip_prefix(k)
+                    .is_some_and(|rest| rest.trim_start_matches('"').trim_start().starts_with(':'))
+            })
+        })
 }
 
 /// Reads standard input under the same size limit as files.
@@ -250,31 +288,6 @@ pub fn read_stdin() -> std::io::Result<Vec<u8>> {
     std::io::stdin()
         .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
-fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
-    // Opening a FIFO would wait for a writer, and a device may never end: only regular files
-    // (or links to them) are opened.
-    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
-    if !meta.is_file() {
-        return Err(ReadError::Io(std::io::Error::other(
-            "not a regular file (a FIFO, socket, device or folder)",
-        )));
-    }
-    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
-    let size = file.metadata().map_err(ReadError::Io)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(size));
-    }
-    let mut bytes = Vec::with_capacity(size as usize);
-    // The limit also holds for files that grow while being read.
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ReadError::Io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(bytes.len() as u64));
-    }
     Ok(bytes)
 }
 

@@ -2,6 +2,7 @@
 //! reports go to a printing sink or to whole-run reports; the result becomes an exit code.
 
 use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 
 use super::output::{color, write_report, write_stdout};
 use super::setup::{load_config, load_rules};
@@ -82,10 +83,10 @@ fn baseline(args: &CheckArgs, config: &Config) -> Result<Option<Baseline>, u8> {
     let path = args
         .baseline
         .clone()
-        .or_else(|| config.file.baseline.as_ref().map(|b| config.root.join(b)))
+        .map(|b| (b, None))
+        .or_else(|| config.baseline_path())
         .filter(|_| args.write_baseline.is_none());
-    path.as_deref()
-        .map(Baseline::load)
+    path.map(|(path, root)| Baseline::load(&path, root))
         .transpose()
         .map_err(|message| {
             eprintln!("error: {message}");
@@ -107,8 +108,9 @@ fn whole_run(args: &CheckArgs, targets: &[Target], request: &Request, rules: &Ru
     if let Some(summary) = &fixed {
         report_fixes(summary, fix_mode(args));
     }
+    let protect = files_read(&files, &ended, request);
     if let Some(path) = &args.write_baseline {
-        return write_baseline(path, &files);
+        return write_baseline(path, &files, &protect);
     }
     warn_walk(&ended);
     let code = if ended.failing {
@@ -123,13 +125,27 @@ fn whole_run(args: &CheckArgs, targets: &[Target], request: &Request, rules: &Ru
             Err(code) => code,
         };
     }
-    write_targets(args, targets, &ended.into_outcome(files), rules, code)
+    let mut outcome = ended.into_outcome(files);
+    crate::escape::outcome(&mut outcome);
+    write_targets(args, targets, &outcome, &protect, rules, code)
+}
+
+/// The files a run read, which no report or baseline it writes may replace.
+fn files_read(files: &[FileReport], ended: &Ended, request: &Request) -> Vec<PathBuf> {
+    let mut read: Vec<PathBuf> = files
+        .iter()
+        .map(|f| crate::escape::to_path(&f.source.name))
+        .chain(ended.not_tenant.iter().map(|n| crate::escape::to_path(n)))
+        .collect();
+    read.extend(request.checker.config.path.clone());
+    read.extend(request.baseline.map(|b| b.path.clone()));
+    read
 }
 
 /// `--write-baseline`: the run's active findings recorded, and exit 0.
-fn write_baseline(path: &std::path::Path, files: &[FileReport]) -> u8 {
+fn write_baseline(path: &std::path::Path, files: &[FileReport], protect: &[PathBuf]) -> u8 {
     let recorded = suppress::baseline::record(files);
-    if let Err(err) = suppress::baseline::write(path, &recorded) {
+    if let Err(err) = suppress::baseline::write(path, &recorded, protect) {
         eprintln!("error: cannot write {}: {err}", path.display());
         return exit::FAILURE;
     }
@@ -151,6 +167,7 @@ fn write_targets(
     args: &CheckArgs,
     targets: &[Target],
     outcome: &Outcome,
+    protect: &[PathBuf],
     rules: &RuleSet,
     code: u8,
 ) -> u8 {
@@ -168,7 +185,7 @@ fn write_targets(
                 };
                 write_stdout(|out| report::render(outcome, target.format, style, &meta, out))
             }
-            Some(path) => write_report(path, |out| {
+            Some(path) => write_report(path, protect, |out| {
                 let style = Style {
                     color: args.color == Color::Always,
                     width: 100,
@@ -207,10 +224,16 @@ pub fn threshold(fail_on: FailOn) -> Option<Severity> {
 
 /// What the walk could not check, on stderr.
 pub fn warn_walk(ended: &Ended) {
+    use crate::escape::text;
     for skipped in &ended.skipped {
-        eprintln!("warning: {}: skipped: {}", skipped.path, skipped.reason);
+        eprintln!(
+            "warning: {}: skipped: {}",
+            text(&skipped.path),
+            text(&skipped.reason)
+        );
     }
     for path in &ended.not_tenant {
+        let path = text(path);
         eprintln!(
             "warning: {path}: not a tenant document (no `tenant` key or known section at the top level); skipped"
         );

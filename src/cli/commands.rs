@@ -83,28 +83,12 @@ pub struct PermissionsArgs {
     pub format: PermissionsFormat,
 }
 
-/// Files larger than this are refused, as `check` refuses them.
-const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
-
 pub fn run_permissions(args: &PermissionsArgs) -> u8 {
     let shown = args.file.display().to_string();
-    let bytes = match std::fs::metadata(&args.file) {
-        // A FIFO or a device could block the read forever, or never end.
-        Ok(meta) if !meta.is_file() => {
-            eprintln!("error: {shown}: not a regular file; not read");
-            return exit::FAILURE;
-        }
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            eprintln!("error: {shown}: larger than 10 MB; not read");
-            return exit::FAILURE;
-        }
-        Ok(_) => std::fs::read(&args.file),
-        Err(err) => Err(err),
-    };
-    let bytes = match bytes {
+    let bytes = match crate::read::read(&args.file, crate::read::Kind::Tenant) {
         Ok(bytes) => bytes,
         Err(err) => {
-            eprintln!("error: {shown}: cannot read: {err}");
+            eprintln!("error: {err}");
             return exit::FAILURE;
         }
     };

@@ -1,6 +1,6 @@
 //! The `import` command: a Graph or exporter folder converted into a tenant file.
 
-use std::io;
+use std::io::{self, Write};
 
 use super::{ImportArgs, exit};
 use crate::outcome::Outcome;
@@ -17,10 +17,11 @@ pub fn run(args: &ImportArgs) -> u8 {
         return exit::FAILURE;
     }
     let show = |files: Vec<crate::diagnostic::FileReport>| {
-        let outcome = Outcome {
+        let mut outcome = Outcome {
             files,
             ..Outcome::default()
         };
+        crate::escape::outcome(&mut outcome);
         let style = Style {
             color: false,
             width: 100,
@@ -55,7 +56,13 @@ pub fn run(args: &ImportArgs) -> u8 {
         eprintln!("error: the converted tenant file would not load; nothing was written");
         return exit::FAILURE;
     }
-    match crate::write::atomic(output, text.as_bytes()) {
+    let protect = [args.path.clone()];
+    let options = crate::write::Options {
+        force: args.force,
+        protect: &protect,
+        ..Default::default()
+    };
+    match crate::write::write(output, options, |f| f.write_all(text.as_bytes())) {
         Ok(()) => {
             eprintln!("imported {} into {}", args.path.display(), output.display());
             exit::CLEAN

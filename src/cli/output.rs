@@ -2,6 +2,7 @@
 //! problems in entralint's own inputs on stderr.
 
 use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 
 use super::{Color, exit};
 use crate::diagnostic::FileReport;
@@ -18,10 +19,11 @@ pub fn color(choice: Color, stream: &impl IsTerminal) -> bool {
 
 /// Problems in entralint's own inputs (configuration, rule files) go to stderr: the tool failed.
 pub fn print_problems(files: Vec<FileReport>) {
-    let outcome = Outcome {
+    let mut outcome = Outcome {
         files,
         ..Outcome::default()
     };
+    crate::escape::outcome(&mut outcome);
     let stderr = io::stderr();
     let style = Style {
         color: color(Color::Auto, &stderr),
@@ -43,15 +45,24 @@ pub fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Res
     }
 }
 
-/// Writes a report file; a failure to write is the tool failing (exit 2).
+/// Writes a report file as it is rendered (memory holds a buffer, not the report), atomically,
+/// never over a file the run reads; a failure to write is the tool failing (exit 2).
 pub fn write_report(
     path: &std::path::Path,
+    protect: &[PathBuf],
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), u8> {
-    let mut buffer = Vec::new();
-    let result = write(&mut buffer).and_then(|()| std::fs::write(path, &buffer));
+    let options = crate::write::Options {
+        protect,
+        ..Default::default()
+    };
+    let result = crate::write::write(path, options, |file| {
+        let mut out = io::BufWriter::with_capacity(64 * 1024, file);
+        write(&mut out)?;
+        out.flush()
+    });
     result.map_err(|err| {
-        eprintln!("error: cannot write {}: {err}", path.display());
+        eprintln!("error: cannot write {}: {err}", crate::escape::path(path));
         exit::FAILURE
     })
 }

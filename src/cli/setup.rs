@@ -13,16 +13,17 @@ pub fn load_config(args: &RuleArgs) -> Result<Config, u8> {
     let path = if args.no_config {
         None
     } else if let Some(path) = &args.config {
-        Some(path.clone())
+        Some((path.clone(), false))
     } else {
         std::env::current_dir()
             .ok()
             .and_then(|cwd| config::find(&cwd))
+            .map(|path| (path, true))
     };
-    let Some(path) = path else {
+    let Some((path, discovered)) = path else {
         return Ok(Config::default());
     };
-    match Config::load(&path) {
+    match Config::load(&path, discovered) {
         Ok(config) => Ok(config),
         Err(ConfigError::Message(message)) => {
             eprintln!("error: {message}");

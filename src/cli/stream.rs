@@ -37,7 +37,8 @@ struct Printer {
 }
 
 impl Sink for Printer {
-    fn file(&mut self, report: FileReport) {
+    fn file(&mut self, mut report: FileReport) {
+        crate::escape::report(&mut report);
         self.counts.add(&report);
         self.files += 1;
         if self.failed.is_none() {

@@ -13,6 +13,7 @@ use crate::diagnostic::{Diagnostic, FileReport};
 use crate::load::{self, decode::Encoding};
 use crate::rules::RuleSet;
 use crate::suppress::baseline::Baseline;
+use std::io::Write as _;
 
 use edit::Edit;
 
@@ -251,10 +252,11 @@ fn fix_file(report: &mut FileReport, fixer: &Fixer, mode: Mode) -> Summary {
         return summary;
     }
     let name = report.source.name.clone();
-    let encoding = match mode {
-        Mode::Diff => Encoding::Utf8,
-        Mode::Write => match read_as_checked(&name, &report.source.text) {
-            Ok(encoding) => encoding,
+    let path = crate::escape::to_path(&name);
+    let (encoding, on_disk) = match mode {
+        Mode::Diff => (Encoding::Utf8, Vec::new()),
+        Mode::Write => match read_as_checked(&path, &report.source.text) {
+            Ok(read) => read,
             Err(reason) => {
                 summary.blocked.push((name, reason));
                 return summary;
@@ -280,8 +282,12 @@ fn fix_file(report: &mut FileReport, fixer: &Fixer, mode: Mode) -> Summary {
         match mode {
             Mode::Diff => summary.diff = diff::unified(&name, &text, &fixed.text),
             Mode::Write => {
-                let path = std::path::Path::new(&name);
-                if let Err(err) = crate::write::atomic(path, &encode(&fixed.text, encoding)) {
+                let options = crate::write::Options {
+                    expect: Some(&on_disk),
+                    ..Default::default()
+                };
+                let bytes = encode(&fixed.text, encoding);
+                if let Err(err) = crate::write::write(&path, options, |f| f.write_all(&bytes)) {
                     summary
                         .blocked
                         .push((name, format!("cannot write the fixed file: {err}")));
@@ -296,11 +302,16 @@ fn fix_file(report: &mut FileReport, fixer: &Fixer, mode: Mode) -> Summary {
     summary
 }
 
-/// The file's encoding, when its content is still what was checked.
-fn read_as_checked(name: &str, checked_text: &str) -> Result<Encoding, String> {
-    let bytes = std::fs::read(name).map_err(|err| format!("cannot read it again: {err}"))?;
+/// The file's encoding and bytes, when its content is still what was checked; the writer checks
+/// again that the bytes are unchanged just before it replaces the file.
+fn read_as_checked(
+    path: &std::path::Path,
+    checked_text: &str,
+) -> Result<(Encoding, Vec<u8>), String> {
+    let bytes = crate::read::read(path, crate::read::Kind::Tenant)
+        .map_err(|err| format!("cannot read it again: {err}"))?;
     match load::decode::decode(&bytes) {
-        Ok((text, encoding)) if text == checked_text => Ok(encoding),
+        Ok((text, encoding)) if text == checked_text => Ok((encoding, bytes)),
         _ => Err("it changed while it was being checked".to_string()),
     }
 }

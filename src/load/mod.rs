@@ -5,6 +5,7 @@
 pub mod decode;
 pub mod dsc;
 pub mod graph;
+pub mod keys;
 pub mod scuba;
 pub use crate::tree;
 pub mod yaml;

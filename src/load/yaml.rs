@@ -5,6 +5,7 @@
 
 use granit_parser::{Event, Parser, ScalarStyle as Style};
 
+use super::keys::Keys;
 use super::tree::{Comment, Document, Entry, Node, ScalarStyle, Value};
 use crate::diagnostic::{Diagnostic, Span};
 
@@ -28,6 +29,7 @@ enum Frame {
         start: usize,
         anchor: usize,
         entries: Vec<Entry>,
+        keys: Keys,
         key: Option<Node>,
         /// Values of `<<` entries, merged when the mapping ends.
         merges: Vec<Node>,
@@ -120,6 +122,7 @@ pub fn parse(text: &str) -> Parsed {
                 start: range.start,
                 anchor,
                 entries: Vec::new(),
+                keys: Keys::default(),
                 key: None,
                 merges: Vec::new(),
             }),
@@ -313,6 +316,7 @@ impl Builder {
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map {
                 entries,
+                keys,
                 key,
                 merges,
                 ..
@@ -322,7 +326,7 @@ impl Builder {
                     if k.style == ScalarStyle::Plain && k.as_str() == Some("<<") {
                         merges.push(node);
                     } else {
-                        insert(entries, k, node, &mut self.diagnostics);
+                        insert(entries, keys, k, node, &mut self.diagnostics);
                     }
                 }
             },
@@ -331,9 +335,15 @@ impl Builder {
 }
 
 /// Adds an entry; a repeated key is reported and the later value wins, as in most YAML readers.
-fn insert(entries: &mut Vec<Entry>, key: Node, value: Node, diagnostics: &mut Vec<Diagnostic>) {
+fn insert(
+    entries: &mut Vec<Entry>,
+    keys: &mut Keys,
+    key: Node,
+    value: Node,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     if let Some(name) = key.as_str()
-        && let Some(first) = entries.iter_mut().find(|e| e.key.as_str() == Some(name))
+        && let Some(first) = keys.find(entries, name).map(|i| &mut entries[i])
     {
         diagnostics.push(
             Diagnostic::error("duplicate-key", key.span, format!("duplicate key `{name}`"))
@@ -346,11 +356,18 @@ fn insert(entries: &mut Vec<Entry>, key: Node, value: Node, diagnostics: &mut Ve
         *first = Entry { key, value };
         return;
     }
+    if let Some(name) = key.as_str() {
+        keys.add(name, entries.len());
+    }
     entries.push(Entry { key, value });
 }
 
 /// Applies `<<` merge keys: merged entries never override keys the mapping declares itself.
 fn merge(entries: &mut Vec<Entry>, merges: Vec<Node>) {
+    if merges.is_empty() {
+        return;
+    }
+    let mut keys = Keys::default();
     for source in merges {
         let maps: Vec<Node> = match source.value {
             Value::Seq(items) => items,
@@ -359,11 +376,14 @@ fn merge(entries: &mut Vec<Entry>, merges: Vec<Node>) {
         for map in maps {
             if let Value::Map(merged) = map.value {
                 for entry in merged {
-                    let present = entry
-                        .key
-                        .as_str()
-                        .is_some_and(|k| entries.iter().any(|e| e.key.as_str() == Some(k)));
+                    let name = entry.key.as_str().map(str::to_string);
+                    let present = name
+                        .as_deref()
+                        .is_some_and(|k| keys.find(entries, k).is_some());
                     if !present {
+                        if let Some(name) = &name {
+                            keys.add(name, entries.len());
+                        }
                         entries.push(entry);
                     }
                 }

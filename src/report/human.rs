@@ -10,6 +10,7 @@ use miette::{
 
 use super::{Counts, Style, plural};
 use crate::diagnostic::{Diagnostic, FileReport, Severity, SourceFile, Span};
+use crate::escape;
 use crate::outcome::Outcome;
 
 pub fn render(outcome: &Outcome, style: Style, out: &mut dyn Write) -> io::Result<()> {
@@ -51,9 +52,18 @@ impl Renderer {
             let shown = Shown {
                 diagnostic: d,
                 source: &source,
+                too_long: source.too_long(d).then(|| {
+                    let at = file.source.line_col(d.span.start);
+                    format!("{}:{}:{}", source.name, at.line, at.column)
+                }),
             };
             if self.handler.render_report(&mut text, &shown).is_err() {
-                text = format!("{}: {}: {}\n", file.source.name, d.severity, d.message);
+                text = format!(
+                    "{}: {}: {}\n",
+                    source.name,
+                    d.severity,
+                    escape::text(&d.message)
+                );
             }
             writeln!(out, "{text}")?;
         }
@@ -109,23 +119,59 @@ pub fn summary_of(
     writeln!(out, "{line}.")
 }
 
-/// A source file as miette reads it, named so the snippet header shows the path.
+/// A source file as miette reads it, named so the snippet header shows the path. The text is
+/// the file's as [`escape::snippet`] shows it: control characters and secrets hidden, every
+/// byte where it was.
 struct Named<'a> {
-    file: &'a SourceFile,
+    name: String,
+    text: std::borrow::Cow<'a, str>,
     /// Where each line starts, ending lines as miette does (`\n`, `\r\n` or a lone `\r`).
     lines: Vec<usize>,
 }
 
+/// Longest line shown in a snippet: miette formats columns as widths, which panics past 65,535,
+/// and a line of thousands of characters is no help to read anyway.
+const MAX_SNIPPET_LINE: usize = 1024;
+
 impl<'a> Named<'a> {
     fn new(file: &'a SourceFile) -> Named<'a> {
-        let bytes = file.text.as_bytes();
+        let text = escape::snippet(&file.text);
+        let bytes = text.as_bytes();
         let mut lines = vec![0];
         for (i, &b) in bytes.iter().enumerate() {
             if b == b'\n' || b == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
                 lines.push(i + 1);
             }
         }
-        Named { file, lines }
+        Named {
+            name: escape::text(&file.name).into_owned(),
+            text,
+            lines,
+        }
+    }
+
+    /// The line an offset is on.
+    fn line_of(&self, offset: usize) -> usize {
+        self.lines
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1)
+    }
+
+    fn line_len(&self, line: usize) -> usize {
+        let end = self.lines.get(line + 1).copied().unwrap_or(self.text.len());
+        end.saturating_sub(self.lines[line])
+    }
+
+    /// Whether a snippet of the diagnostic, with a line of context around each label, would
+    /// hold a line too long to show.
+    fn too_long(&self, d: &Diagnostic) -> bool {
+        std::iter::once(d.span)
+            .chain(d.related.iter().map(|r| r.span))
+            .any(|span| {
+                let first = self.line_of(span.start as usize).saturating_sub(1);
+                let last = (self.line_of(span.end as usize) + 1).min(self.lines.len() - 1);
+                (first..=last).any(|line| self.line_len(line) > MAX_SNIPPET_LINE)
+            })
     }
 }
 
@@ -139,16 +185,13 @@ impl SourceCode for Named<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let line = self
-            .lines
-            .partition_point(|&start| start <= span.offset())
-            .saturating_sub(1);
+        let line = self.line_of(span.offset());
         let first = line.saturating_sub(before + 1);
-        let base = self.lines[first].min(self.file.text.len());
+        let base = self.lines[first].min(self.text.len());
         let local = SourceSpan::new((span.offset() - base).into(), span.len());
-        let inner = self.file.text[base..].read_span(&local, before, after)?;
+        let inner = self.text[base..].read_span(&local, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
-            self.file.name.clone(),
+            self.name.clone(),
             inner.data(),
             SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
             inner.line() + first,
@@ -162,6 +205,8 @@ impl SourceCode for Named<'_> {
 struct Shown<'a> {
     diagnostic: &'a Diagnostic,
     source: &'a Named<'a>,
+    /// Where the finding is, when its lines are too long to show as a snippet.
+    too_long: Option<String>,
 }
 
 impl fmt::Debug for Shown<'_> {
@@ -197,8 +242,15 @@ impl miette::Diagnostic for Shown<'_> {
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let d = self.diagnostic;
-        let controls =
+        let mut controls =
             (!d.controls.is_empty()).then(|| format!("controls: {}", d.controls.join(", ")));
+        if let Some(at) = &self.too_long {
+            let note = format!("at {at} (the line is too long to show)");
+            controls = Some(match controls {
+                Some(c) => format!("{note}\n{c}"),
+                None => note,
+            });
+        }
         match (&d.help, controls) {
             (Some(help), Some(controls)) => Some(Box::new(format!("{help}\n{controls}"))),
             (Some(help), None) => Some(Box::new(help)),
@@ -208,10 +260,16 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(self.source)
+        match self.too_long {
+            Some(_) => None,
+            None => Some(self.source),
+        }
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.too_long.is_some() {
+            return None;
+        }
         let d = self.diagnostic;
         let primary = LabeledSpan::new_primary_with_span(d.label.clone(), source_span(d.span));
         let related = d
@@ -245,7 +303,8 @@ mod tests {
                     for context in 0..3 {
                         let span = SourceSpan::new(offset.into(), len);
                         let ours = named.read_span(&span, context, context);
-                        let theirs = text.read_span(&span, context, context);
+                        let shown = escape::snippet(text);
+                        let theirs = shown.read_span(&span, context, context);
                         let (ours, theirs) = match (ours, theirs) {
                             (Ok(o), Ok(t)) => (o, t),
                             (Err(_), Err(_)) => continue,

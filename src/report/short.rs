@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use crate::diagnostic::FileReport;
+use crate::escape;
 use crate::outcome::Outcome;
 
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
@@ -19,12 +20,17 @@ pub fn render_file(file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
         write!(
             out,
             "{}:{}:{}: {}: {} [{}]",
-            file.source.name, at.line, at.column, d.severity, d.message, d.code
+            escape::text(&file.source.name),
+            at.line,
+            at.column,
+            d.severity,
+            escape::text(&d.message),
+            escape::text(&d.code)
         )?;
         if d.controls.is_empty() {
             writeln!(out)?;
         } else {
-            writeln!(out, " ({})", d.controls.join(", "))?;
+            writeln!(out, " ({})", escape::text(&d.controls.join(", ")))?;
         }
     }
     Ok(())

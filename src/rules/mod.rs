@@ -152,10 +152,16 @@ impl RuleSet {
             }
         }
         for dir in &selection.rule_dirs {
+            // A rule folder's links may not lead out of its repository (or, outside one, out
+            // of the folder): a rule file that does not compile is shown, and must not be
+            // a link to the CI's environment or credentials.
+            let root = crate::read::repository_root(dir)
+                .or_else(|| dir.canonicalize().ok())
+                .unwrap_or_else(|| dir.clone());
             for path in rule_files(dir).map_err(LoadError::Message)? {
-                let shown = path.display().to_string();
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| LoadError::Message(format!("{shown}: cannot read: {e}")))?;
+                let shown = crate::escape::path(&path);
+                let text = crate::read::read_text_inside(&path, crate::read::Kind::Rule, &root)
+                    .map_err(|e| LoadError::Message(e.to_string()))?;
                 match compile(&shown, &text, false) {
                     Ok(rule) => rules.push(rule),
                     Err(report) => reports.push(report),
@@ -300,11 +306,18 @@ fn rule_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(dir) = pending.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .map_err(|e| format!("{}: cannot read the rule folder: {e}", dir.display()))?;
+        let entries = std::fs::read_dir(&dir).map_err(|e| {
+            format!(
+                "{}: cannot read the rule folder: {e}",
+                crate::escape::path(&dir)
+            )
+        })?;
         for entry in entries.flatten() {
             let path = entry.path();
-            if path.is_dir() {
+            // Links to folders are not followed (no loops, no walking the whole disk); links
+            // to files are read, inside the repository only.
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir {
                 pending.push(path);
             } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
                 files.push(path);

@@ -39,15 +39,22 @@ pub struct Baseline {
 pub use crate::outcome::Stats;
 
 impl Baseline {
-    pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read the baseline: {e}", path.display()))?;
+    /// Reads a baseline; with `root`, it must lie inside that folder (a baseline the
+    /// repository's configuration names). Errors name the file and never quote it.
+    pub fn load(path: &Path, root: Option<&Path>) -> Result<Baseline, String> {
+        let kind = crate::read::Kind::Baseline;
+        let text = match root {
+            Some(root) => crate::read::read_text_inside(path, kind, root),
+            None => crate::read::read_text(path, kind),
+        }
+        .map_err(|e| e.to_string())?;
+        let shown = crate::escape::path(path);
+        // serde's message names a line and column, and at most a key; never the file's text.
         let file: BaselineFile = serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not a baseline file: {e}", path.display()))?;
+            .map_err(|e| format!("{shown}: not a baseline file: {e}"))?;
         if file.version != VERSION {
             return Err(format!(
-                "{}: baseline version {} is not {VERSION}",
-                path.display(),
+                "{shown}: baseline version {} is not {VERSION}",
                 file.version
             ));
         }
@@ -141,9 +148,16 @@ pub fn record(files: &[FileReport]) -> BaselineFile {
     }
 }
 
-/// Writes the baseline atomically.
-pub fn write(path: &Path, baseline: &BaselineFile) -> std::io::Result<()> {
-    let mut text = serde_json::to_string_pretty(baseline).map_err(std::io::Error::other)?;
-    text.push('\n');
-    crate::write::atomic(path, text.as_bytes())
+/// Writes the baseline atomically, never over a file in `protect` (the files the run read).
+pub fn write(path: &Path, baseline: &BaselineFile, protect: &[PathBuf]) -> std::io::Result<()> {
+    let options = crate::write::Options {
+        protect,
+        ..Default::default()
+    };
+    crate::write::write(path, options, |file| {
+        let mut out = std::io::BufWriter::new(file);
+        serde_json::to_writer_pretty(&mut out, baseline).map_err(std::io::Error::other)?;
+        std::io::Write::write_all(&mut out, b"\n")?;
+        std::io::Write::flush(&mut out)
+    })
 }

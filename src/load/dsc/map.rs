@@ -259,11 +259,21 @@ impl Mapper<'_> {
     /// PowerShell rejects a block that sets a property twice (names compare ignoring case); the
     /// first is read, and both are shown.
     fn duplicates(&mut self, props: &[Prop]) {
-        for (i, prop) in props.iter().enumerate() {
-            if let Some(first) = props[..i]
-                .iter()
-                .find(|p| p.name.eq_ignore_ascii_case(&prop.name))
-            {
+        // Indexed by lowercased name: a block of a million properties is a million lookups.
+        let mut seen: std::collections::HashMap<String, &Prop, foldhash::fast::RandomState> =
+            std::collections::HashMap::with_capacity_and_hasher(
+                props.len(),
+                foldhash::fast::RandomState::default(),
+            );
+        for prop in props {
+            let first = match seen.entry(prop.name.to_ascii_lowercase()) {
+                std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(prop);
+                    None
+                }
+            };
+            if let Some(first) = first {
                 self.diagnostics.push(
                     Diagnostic::error(
                         "duplicate-key",

@@ -15,7 +15,7 @@ use super::{Hint, Response};
 use crate::diagnostic::{Diagnostic, FileReport, Severity, SourceFile, Span};
 use crate::discover::Candidate;
 use crate::load::decode::{self, Encoding};
-use crate::load::{Loaded, MAX_FILE_BYTES, yaml};
+use crate::load::{Loaded, yaml};
 use crate::tree::{Document, Entry, Node, Value};
 
 /// Names of the header file, at the folder or export root.
@@ -192,11 +192,7 @@ fn has_extension(path: &Path, ext: &str) -> bool {
 /// A file's text, when it can be read and decoded; anything else is left to the single-file path,
 /// which reports why.
 fn read_text(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
-        return None;
-    }
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = crate::read::read(path, crate::read::Kind::Tenant).ok()?;
     decode::decode(&bytes).ok().map(|(text, _)| text)
 }
 

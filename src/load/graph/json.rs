@@ -5,6 +5,7 @@
 //! the other defects) in the rest of the file. Anything else stops the read.
 
 use crate::diagnostic::{Diagnostic, Span};
+use crate::load::keys::Keys;
 use crate::load::yaml::MAX_DEPTH;
 use crate::tree::{Entry, Node, ScalarStyle, Value};
 
@@ -127,6 +128,7 @@ impl Reader<'_> {
         let start = self.pos;
         self.pos += 1;
         let mut entries: Vec<Entry> = Vec::new();
+        let mut keys = Keys::default();
         self.skip_space();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -153,7 +155,7 @@ impl Reader<'_> {
             self.pos += 1;
             self.skip_space();
             let value = self.value()?;
-            insert(&mut entries, key, value, &mut self.diagnostics);
+            insert(&mut entries, &mut keys, key, value, &mut self.diagnostics);
             let ended = self.after_item(
                 b'}',
                 |b| b == b'"',
@@ -436,9 +438,15 @@ fn is_json_number(text: &str) -> bool {
 }
 
 /// Adds a member; a repeated key is reported and the later value wins, as JSON readers do.
-fn insert(entries: &mut Vec<Entry>, key: Node, value: Node, diagnostics: &mut Vec<Diagnostic>) {
+fn insert(
+    entries: &mut Vec<Entry>,
+    keys: &mut Keys,
+    key: Node,
+    value: Node,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     if let Some(name) = key.as_str()
-        && let Some(first) = entries.iter_mut().find(|e| e.key.as_str() == Some(name))
+        && let Some(first) = keys.find(entries, name).map(|i| &mut entries[i])
     {
         diagnostics.push(
             Diagnostic::error("duplicate-key", key.span, format!("duplicate key `{name}`"))
@@ -448,6 +456,9 @@ fn insert(entries: &mut Vec<Entry>, key: Node, value: Node, diagnostics: &mut Ve
         );
         *first = Entry { key, value };
         return;
+    }
+    if let Some(name) = key.as_str() {
+        keys.add(name, entries.len());
     }
     entries.push(Entry { key, value });
 }

@@ -1,0 +1,322 @@
+//! Making data from files safe to print: control characters escaped in paths and values, file
+//! names that are not UTF-8 shown with their bytes, and secret values masked.
+//!
+//! Reports go to terminals and CI logs, where a carriage return, a line feed or an escape
+//! sequence in a value could start a line of its own (`::error …` is a GitHub Actions workflow
+//! command) or restyle the terminal. Every renderer prints names and messages that went through
+//! [`report`]; the human report's snippets show the text through [`snippet`].
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use crate::diagnostic::{FileReport, SourceFile};
+
+/// Characters a terminal or a log reader acts on: C0 and C1 controls, DEL, the Unicode line and
+/// paragraph separators, and the bidirectional overrides that reorder what is shown.
+fn hostile(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with hostile characters written as escapes (`\n`, `\r`, `\x1b`, `\u{202e}`); a
+/// backslash is kept as it is, so escaping twice changes nothing.
+pub fn text(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(hostile) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_escaped(&mut out, c);
+    }
+    Cow::Owned(out)
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        c if !hostile(c) => out.push(c),
+        c if (c as u32) < 0x80 => {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        }
+        c => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
+}
+
+/// A path as reports show it: bytes that are not UTF-8 as `\xNN` (so the name still points at
+/// the real file), hostile characters escaped as in [`text`].
+pub fn path(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        let mut out = String::with_capacity(bytes.len());
+        for chunk in bytes.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                push_escaped(&mut out, c);
+            }
+            for b in chunk.invalid() {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        text(&path.to_string_lossy()).into_owned()
+    }
+}
+
+/// The file a name from [`path`] stands for: the name itself when such a file exists, otherwise
+/// the name with its escapes read back into bytes.
+pub fn to_path(name: &str) -> PathBuf {
+    let literal = PathBuf::from(name);
+    if !name.contains('\\') || literal.symlink_metadata().is_ok() {
+        return literal;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        let bytes = name.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let rest = &name[i..];
+            let (consumed, decoded): (usize, Option<Vec<u8>>) = if rest.starts_with("\\n") {
+                (2, Some(vec![b'\n']))
+            } else if rest.starts_with("\\r") {
+                (2, Some(vec![b'\r']))
+            } else if let Some(hex) = rest.strip_prefix("\\x").and_then(|h| h.get(..2)) {
+                (4, u8::from_str_radix(hex, 16).ok().map(|b| vec![b]))
+            } else if let Some(inner) = rest.strip_prefix("\\u{")
+                && let Some(end) = inner.find('}')
+            {
+                let c = u32::from_str_radix(&inner[..end], 16)
+                    .ok()
+                    .and_then(char::from_u32);
+                (4 + end, c.map(|c| c.to_string().into_bytes()))
+            } else {
+                (0, None)
+            };
+            match decoded {
+                Some(decoded) => {
+                    out.extend(decoded);
+                    i += consumed;
+                }
+                None => {
+                    out.push(bytes[i]);
+                    i += 1;
+                }
+            }
+        }
+        PathBuf::from(std::ffi::OsString::from_vec(out))
+    }
+    #[cfg(not(unix))]
+    {
+        literal
+    }
+}
+
+/// Text for a snippet, byte for byte as long as `text` so that spans still point at the same
+/// places: hostile characters become `?` (one per byte), a lone carriage return a line feed (it
+/// ends a line either way), and secret values `*`.
+pub fn snippet(source: &str) -> Cow<'_, str> {
+    let secrets = secret_spans(source);
+    let bytes = source.as_bytes();
+    let needs = !secrets.is_empty()
+        || source
+            .char_indices()
+            .any(|(i, c)| hostile(c) && !line_break(bytes, i, c));
+    if !needs {
+        return Cow::Borrowed(source);
+    }
+    let mut out = String::with_capacity(source.len());
+    let mut secrets = secrets.into_iter().peekable();
+    for (i, c) in source.char_indices() {
+        while secrets.peek().is_some_and(|s| s.end <= i) {
+            secrets.next();
+        }
+        let secret = secrets.peek().is_some_and(|s| s.start <= i);
+        if c == '\r' && bytes.get(i + 1) != Some(&b'\n') {
+            out.push('\n');
+        } else if line_break(bytes, i, c) {
+            out.push(c);
+        } else if secret {
+            out.extend(std::iter::repeat_n('*', c.len_utf8()));
+        } else if hostile(c) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn line_break(bytes: &[u8], i: usize, c: char) -> bool {
+    c == '\n' || c == '\r' && bytes.get(i + 1) == Some(&b'\n')
+}
+
+/// Keys whose values are credentials: Graph's password credentials (`secretText`) and key
+/// credentials (`key`), client and application secrets, and passwords.
+static SECRET: LazyLock<regex::Regex> = LazyLock::new(|| {
+    let keys = "secrettext|clientsecret|applicationsecret|certificatepassword|password|keyvalue";
+    let pattern = format!(
+        r#"(?i)(?:"(?:{keys}|key)"|'(?:{keys})'|\b(?:{keys})\b)[ \t]*[:=][ \t]*(?:"((?:[^"\\\r\n]|\\.)*)"|'((?:[^'\r\n]|'')*)'|([^\s,#}}\]'"][^\r\n,#}}\]]*))"#
+    );
+    regex::Regex::new(&pattern).unwrap_or_else(|_| regex::Regex::new("$^").expect("empty regex"))
+});
+
+/// Where secret values are in a file's text, in order.
+fn secret_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    if !text.as_bytes().windows(3).any(|w| {
+        w.eq_ignore_ascii_case(b"key")
+            || w.eq_ignore_ascii_case(b"ret")
+            || w.eq_ignore_ascii_case(b"ord")
+    }) {
+        return Vec::new();
+    }
+    SECRET
+        .captures_iter(text)
+        .filter_map(|c| c.get(1).or(c.get(2)).or(c.get(3)))
+        .filter(|m| {
+            let v = m.as_str().trim();
+            !v.is_empty() && !matches!(v, "null" | "~" | "$null")
+        })
+        .map(|m| m.start()..m.start() + m.as_str().trim_end().len())
+        .collect()
+}
+
+/// The secret values in a file, for masking them wherever a message repeats one.
+fn secret_values(text: &str) -> Vec<&str> {
+    let mut values: Vec<&str> = secret_spans(text)
+        .into_iter()
+        .map(|r| &text[r])
+        .filter(|v| v.len() >= 4)
+        .collect();
+    // Longest first, so a value that contains another is masked whole.
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    values.dedup();
+    values
+}
+
+const MASK: &str = "****";
+
+fn clean(text: &str, secrets: &[&str]) -> Option<String> {
+    let mut out = Cow::Borrowed(text);
+    for secret in secrets {
+        if out.contains(secret) {
+            out = Cow::Owned(out.replace(secret, MASK));
+        }
+    }
+    match self::text(&out) {
+        Cow::Owned(escaped) => Some(escaped),
+        Cow::Borrowed(_) => match out {
+            Cow::Owned(masked) => Some(masked),
+            Cow::Borrowed(_) => None,
+        },
+    }
+}
+
+/// Makes one file's report safe to print in any format: its name and every message, label and
+/// help with hostile characters escaped and the file's secret values masked. The source text,
+/// document paths and values are left alone: fingerprints, which baselines match, are made of
+/// them (JSON and SARIF escape them as strings).
+pub fn report(file: &mut FileReport) {
+    if file.diagnostics.is_empty() {
+        return;
+    }
+    if let Cow::Owned(name) = text(&file.source.name) {
+        // Rare (a name with a control character in it): the text is copied once.
+        file.source = SourceFile::new(name, file.source.text.clone());
+    }
+    let source = file.source.clone();
+    let secrets = secret_values(&source.text);
+    let fix = |s: &mut String| {
+        if let Some(cleaned) = clean(s, &secrets) {
+            *s = cleaned;
+        }
+    };
+    for d in &mut file.diagnostics {
+        fix(&mut d.message);
+        if let Some(label) = d.label.as_mut() {
+            fix(label);
+        }
+        if let Some(help) = d.help.as_mut() {
+            fix(help);
+        }
+        for related in &mut d.related {
+            fix(&mut related.label);
+        }
+        if d.controls.iter().any(|c| clean(c, &secrets).is_some()) {
+            d.controls = d.controls.iter().map(|c| text(c).into_owned()).collect();
+        }
+        if let Some(suppression) = d.suppression.as_mut() {
+            fix(&mut suppression.reason);
+        }
+    }
+}
+
+/// [`report`] for every file of a run.
+pub fn outcome(outcome: &mut crate::outcome::Outcome) {
+    outcome.files.iter_mut().for_each(report);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_and_escaping_is_idempotent() {
+        let value = "x\r\n::error file=a.yaml::owned\x1b[31m\u{202e}";
+        let escaped = text(value);
+        assert_eq!(
+            escaped,
+            "x\\r\\n::error file=a.yaml::owned\\x1b[31m\\u{202e}"
+        );
+        assert_eq!(text(&escaped), escaped);
+        assert!(matches!(text("a\tb c:d"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn names_that_are_not_utf8_keep_their_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let raw = std::ffi::OsStr::from_bytes(b"t\xffa\n::warning::x.yaml");
+        let shown = path(Path::new(raw));
+        assert_eq!(shown, "t\\xffa\\n::warning::x.yaml");
+        assert_eq!(to_path(&shown).as_os_str(), raw);
+    }
+
+    #[test]
+    fn snippets_keep_their_length_and_hide_secrets() {
+        let source =
+            "a: \"\x1b[2J\"\r\nsecretText: hunter22\rclientSecret: \"s3cr3t\"\n\"key\": \"QUJD\"";
+        let shown = snippet(source);
+        assert_eq!(shown.len(), source.len());
+        assert!(!shown.contains('\x1b'));
+        assert!(
+            !shown.contains("hunter22") && !shown.contains("s3cr3t") && !shown.contains("QUJD")
+        );
+        assert!(shown.contains("secretText: ********\n"), "{shown}");
+        assert!(shown.contains("\r\n"));
+    }
+
+    #[test]
+    fn messages_lose_secrets_and_control_characters() {
+        let source = SourceFile::new("t\n::error::.json", "{\"secretText\": \"hunter22\"}".into());
+        let mut file = FileReport {
+            source,
+            diagnostics: vec![crate::diagnostic::Diagnostic::error(
+                "r",
+                Default::default(),
+                "value `hunter22`\n::error::x".to_string(),
+            )],
+        };
+        report(&mut file);
+        assert_eq!(file.source.name, "t\\n::error::.json");
+        assert_eq!(file.diagnostics[0].message, "value `****`\\n::error::x");
+    }
+}
