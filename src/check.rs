@@ -1,6 +1,7 @@
 //! The pipeline for one run: discover, load, normalise (and evaluate rules), in parallel, with
 //! results in a stable order.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -29,6 +30,8 @@ pub struct Outcome {
     pub not_tenant: Vec<String>,
     /// What the baseline accepted, when one was used.
     pub baseline: Option<Stats>,
+    /// Resources of recognised Microsoft365DSC files that entralint does not read, by kind.
+    pub unchecked: BTreeMap<String, usize>,
 }
 
 /// What a run checks with: the rules (none: only the files themselves) and the configuration.
@@ -61,6 +64,7 @@ pub fn check_paths(
         skipped: walked.skipped,
         not_tenant: walked.not_tenant,
         baseline: None,
+        unchecked: walked.unchecked,
     })
 }
 
@@ -69,6 +73,8 @@ pub fn check_paths(
 pub struct Walked {
     pub skipped: Vec<Skipped>,
     pub not_tenant: Vec<String>,
+    /// Resources of recognised Microsoft365DSC files that entralint does not read, by kind.
+    pub unchecked: BTreeMap<String, usize>,
 }
 
 /// What is checked as one: a file, or a Graph tenant folder made of several.
@@ -118,7 +124,7 @@ pub fn check_each(
             let mut units = units.into_iter().peekable();
             while units.peek().is_some() {
                 let batch: Vec<(String, Unit)> = units.by_ref().take(chunk).collect();
-                let results: Vec<(String, bool, Vec<FileReport>)> = batch
+                let results: Vec<Checked> = batch
                     .into_par_iter()
                     .map(|(name, unit)| {
                         let result = check_unit(name, unit, checker);
@@ -134,9 +140,12 @@ pub fn check_each(
             }
         });
         for results in receive {
-            for (name, explicit, reports) in results {
+            for (name, explicit, reports, unchecked) in results {
                 if reports.is_empty() && explicit {
                     walked.not_tenant.push(name);
+                }
+                for kind in unchecked {
+                    *walked.unchecked.entry(kind).or_default() += 1;
                 }
                 reports.into_iter().for_each(&mut *each);
             }
@@ -148,21 +157,23 @@ pub fn check_each(
     Ok(walked)
 }
 
-/// Checks one unit: its name, whether it was named on the command line, and its reports (none
-/// when it is not a tenant document).
-fn check_unit(name: String, unit: Unit, checker: &Checker) -> (String, bool, Vec<FileReport>) {
+/// One unit checked: its name, whether it was named on the command line, its reports (none when
+/// it is not a tenant document) and the DSC resources in it that entralint does not read.
+type Checked = (String, bool, Vec<FileReport>, Vec<String>);
+
+fn check_unit(name: String, unit: Unit, checker: &Checker) -> Checked {
     match unit {
         Unit::File(candidate) => {
-            let report = check_file(&candidate, checker);
-            (name, candidate.explicit, report.into_iter().collect())
+            let (report, unchecked) = check_file(&candidate, checker);
+            (name, candidate.explicit, report.into_iter().collect(), unchecked)
         }
         Unit::Tenant(group) => {
             let (loaded, members) = group.combine();
-            let mut reports = check_loaded(loaded, true, checker)
+            let mut reports = check_loaded(loaded, checker)
                 .map(|r| members.split(r))
                 .unwrap_or_default();
             reports.sort_by(|a, b| a.source.name.cmp(&b.source.name));
-            (name, false, reports)
+            (name, false, reports, Vec::new())
         }
     }
 }
@@ -212,11 +223,12 @@ fn display(candidate: &Candidate) -> String {
     candidate.path.display().to_string()
 }
 
-/// Reads and checks one file; None when it is not a tenant document.
-fn check_file(candidate: &Candidate, checker: &Checker) -> Option<FileReport> {
+/// Reads and checks one file: its report (None when it is not a tenant document) and the DSC
+/// resources in it that entralint does not read.
+fn check_file(candidate: &Candidate, checker: &Checker) -> (Option<FileReport>, Vec<String>) {
     let name = display(candidate);
-    match read_limited(&candidate.path) {
-        Ok(bytes) => check_with(&name, &bytes, candidate.explicit, checker),
+    let report = match read_limited(&candidate.path) {
+        Ok(bytes) => return check_bytes(&name, &bytes, checker),
         Err(ReadError::TooLarge(size)) => {
             let loaded = load::too_large(&name, size);
             Some(FileReport {
@@ -232,6 +244,22 @@ fn check_file(candidate: &Candidate, checker: &Checker) -> Option<FileReport> {
                 format!("cannot read the file: {err}"),
             )],
         }),
+    };
+    (report, Vec::new())
+}
+
+/// [`check_with`], also giving the DSC resources in the document that entralint does not read
+/// (counted only when the document is a tenant document).
+pub fn check_bytes(
+    name: &str,
+    bytes: &[u8],
+    checker: &Checker,
+) -> (Option<FileReport>, Vec<String>) {
+    let loaded = load::load(name, bytes);
+    let unchecked = loaded.unchecked.clone();
+    match check_loaded(loaded, checker) {
+        Some(report) => (Some(report), unchecked),
+        None => (None, Vec::new()),
     }
 }
 
@@ -274,20 +302,20 @@ fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
-/// Checks a document held in memory (a file's bytes, or standard input). With `explicit`, a
-/// file that fails to load is reported even when its content does not show it is a tenant file.
-/// Without `rules`, only the file itself is checked.
+/// Checks a document held in memory (a file's bytes, or standard input); None when it is not a
+/// tenant document. Whether the file was named on the command line (`_explicit`) no longer
+/// matters: every file is judged by its content. Without `rules`, only the file itself is checked.
 pub fn check_source(
     name: &str,
     bytes: &[u8],
-    explicit: bool,
+    _explicit: bool,
     rules: Option<&RuleSet>,
 ) -> Option<FileReport> {
     let config = Config::default();
     check_with(
         name,
         bytes,
-        explicit,
+        true,
         &Checker {
             rules,
             config: &config,
@@ -299,18 +327,18 @@ pub fn check_source(
 pub fn check_with(
     name: &str,
     bytes: &[u8],
-    explicit: bool,
+    _explicit: bool,
     checker: &Checker,
 ) -> Option<FileReport> {
-    check_loaded(load::load(name, bytes), explicit, checker)
+    check_loaded(load::load(name, bytes), checker)
 }
 
 /// Checks a loaded document: normalise, evaluate, suppress.
-fn check_loaded(loaded: load::Loaded, explicit: bool, checker: &Checker) -> Option<FileReport> {
+fn check_loaded(loaded: load::Loaded, checker: &Checker) -> Option<FileReport> {
     let rules = checker.rules;
-    let is_tenant = loaded.is_tenant_document();
-    let unreadable = loaded.document.root.is_none() && !loaded.diagnostics.is_empty();
-    if !(is_tenant || explicit && unreadable) {
+    // A file that is not a tenant document is skipped whatever it fails on (a template that is
+    // not YAML, a package.json): a broken tenant file still shows a tenant key on some line.
+    if !loaded.is_tenant_document() {
         return None;
     }
     let mut diagnostics = loaded.diagnostics;

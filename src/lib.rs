@@ -17,6 +17,7 @@ pub mod import;
 pub mod init;
 pub mod load;
 pub mod model;
+pub mod paths;
 pub mod permissions;
 pub mod report;
 pub mod rules;

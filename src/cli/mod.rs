@@ -86,9 +86,18 @@ pub struct RuleArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files and folders to check; folders are searched for tenant files.
+    /// Files and folders to check; folders are searched for tenant files. `-` reads standard
+    /// input (named by --stdin-filename).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+
+    /// Exit 0 rather than 2 when the paths hold no tenant document (for hooks given any files).
+    #[arg(long)]
+    pub allow_empty: bool,
+
+    /// Also say on stderr which files named on the command line are not tenant documents.
+    #[arg(long, short)]
+    pub verbose: bool,
 
     /// Output format; repeat `--format F --output FILE` to write several reports in one run.
     #[arg(long, value_enum, value_name = "FORMAT")]
@@ -416,7 +425,16 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
             return exit::FAILURE;
         }
     };
-    let mut outcome = match &args.stdin_filename {
+    let allow_empty = args.allow_empty || config.file.allow_empty;
+    let stdin_name = match stdin_name(args) {
+        Ok(name) => name,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return exit::FAILURE;
+        }
+    };
+    let started = (chrono::Utc::now(), std::time::Instant::now());
+    let mut outcome = match &stdin_name {
         Some(name) => match check_stdin(name, &checker) {
             Ok(outcome) => outcome,
             Err(code) => return code,
@@ -429,7 +447,14 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
                 // Findings printed to the terminal as they come are the progress; a progress
                 // line redrawn between them would break them up.
                 let progress = progress.filter(|_| !io::stdout().is_terminal());
-                return stream::run(args, &checker, baseline.as_ref(), format, progress.as_ref());
+                return stream::run(
+                    args,
+                    &checker,
+                    baseline.as_ref(),
+                    format,
+                    progress.as_ref(),
+                    allow_empty,
+                );
             }
             match check::check_paths(&args.paths, &checker, progress.as_ref()) {
                 Ok(outcome) => outcome,
@@ -479,7 +504,10 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
         );
         return exit::CLEAN;
     }
-    warn_walk(&outcome.skipped, &outcome.not_tenant);
+    warn_walk(&outcome.skipped, &outcome.not_tenant, args.verbose);
+    if outcome.files.is_empty() && !allow_empty {
+        return empty_run(&args.paths, stdin_name.as_deref());
+    }
     let failing = threshold(args.fail_on).is_some_and(|t| {
         outcome
             .files
@@ -498,6 +526,11 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
     let meta = Meta {
         rules: Some(&rules),
         exit_code: code,
+        fail_on: threshold(args.fail_on),
+        run: Some(report::RunTime {
+            started: started.0,
+            elapsed: started.1.elapsed(),
+        }),
     };
     for target in targets {
         let result = match &target.file {
@@ -522,11 +555,14 @@ fn run_check(args: &CheckArgs, targets: &[Target]) -> u8 {
         if target.format == Format::Github
             && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")
         {
+            // GitHub's limit is for the whole step's summary: what is there already counts.
+            let used = std::fs::metadata(&summary).map_or(0, |m| m.len() as usize);
+            let limit = report::github::SUMMARY_LIMIT.saturating_sub(used);
             let appended = std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
                 .open(&summary)
-                .and_then(|mut f| f.write_all(report::github::summary(&outcome).as_bytes()));
+                .and_then(|mut f| f.write_all(report::github::summary(&outcome, limit).as_bytes()));
             if let Err(err) = appended {
                 eprintln!("warning: cannot append to GITHUB_STEP_SUMMARY: {err}");
             }
@@ -545,16 +581,46 @@ fn threshold(fail_on: FailOn) -> Option<Severity> {
     }
 }
 
-/// What the walk could not check, on stderr.
-fn warn_walk(skipped: &[crate::discover::Skipped], not_tenant: &[String]) {
+/// What the walk could not check, on stderr. Files named on the command line that are not
+/// tenant documents are expected (a hook is given every staged file): named only with --verbose.
+fn warn_walk(skipped: &[crate::discover::Skipped], not_tenant: &[String], verbose: bool) {
     for skipped in skipped {
         eprintln!("warning: {}: skipped: {}", skipped.path, skipped.reason);
     }
-    for path in not_tenant {
-        eprintln!(
-            "warning: {path}: not a tenant document (no `tenant` key or known section at the top level); skipped"
-        );
+    for path in not_tenant.iter().filter(|_| verbose) {
+        eprintln!("{path}: not a tenant document; skipped");
     }
+}
+
+/// The name standard input is read under: `--stdin-filename`, or `-` among the paths.
+fn stdin_name(args: &CheckArgs) -> Result<Option<String>, String> {
+    let dash = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if dash && args.paths.len() > 1 {
+        return Err("`-` (standard input) cannot be combined with other paths".to_string());
+    }
+    if dash && args.fix {
+        return Err("--fix cannot write to standard input; use --diff".to_string());
+    }
+    Ok(args
+        .stdin_filename
+        .clone()
+        .or_else(|| dash.then(|| "-".to_string())))
+}
+
+/// A run that read no tenant document: a mistyped path in a pipeline must not pass.
+fn empty_run(paths: &[PathBuf], stdin: Option<&str>) -> u8 {
+    let what = match stdin {
+        Some(name) => format!("standard input ({name})"),
+        None => paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    eprintln!(
+        "error: no tenant document in {what}: nothing was checked (pass --allow-empty, or set `allowEmpty: true` in the configuration, when that is expected)"
+    );
+    exit::FAILURE
 }
 
 /// What `--fix` or `--diff` did, on stderr.
@@ -609,9 +675,14 @@ fn check_stdin(name: &str, checker: &Checker) -> Result<Outcome, u8> {
         });
         return Ok(outcome);
     }
-    match check::check_with(name, &bytes, true, checker) {
-        Some(report) => outcome.files.push(report),
-        None => outcome.not_tenant.push(name.to_string()),
+    match check::check_bytes(name, &bytes, checker) {
+        (Some(report), unchecked) => {
+            outcome.files.push(report);
+            for kind in unchecked {
+                *outcome.unchecked.entry(kind).or_default() += 1;
+            }
+        }
+        (None, _) => outcome.not_tenant.push(name.to_string()),
     }
     Ok(outcome)
 }
@@ -705,8 +776,21 @@ fn run_explain(args: &ExplainArgs) -> u8 {
         Ok(rules) => rules,
         Err(code) => return code,
     };
+    if rules.get(&args.name).is_none()
+        && let Some(page) = check_page(&args.name)
+    {
+        return match write_stdout(|out| out.write_all(page.as_bytes())) {
+            Ok(()) => exit::CLEAN,
+            Err(code) => code,
+        };
+    }
     let Some(rule) = rules.get(&args.name) else {
-        let names = rules.rules.iter().map(|r| r.name.as_str());
+        let names = rules
+            .rules
+            .iter()
+            .map(|r| r.name.as_str())
+            .chain(crate::diagnostic::LOAD_CHECKS.iter().map(|(c, _)| *c))
+            .chain(INPUT_CHECKS.iter().map(|(c, _)| *c));
         let near = crate::model::suggest::closest(&args.name, names)
             .map(|n| format!("; did you mean `{n}`?"))
             .unwrap_or_default();
@@ -717,6 +801,41 @@ fn run_explain(args: &ExplainArgs) -> u8 {
         Ok(()) => exit::CLEAN,
         Err(code) => code,
     }
+}
+
+/// Problems in entralint's own inputs, reported on stderr when a configuration or a rule file does
+/// not load.
+const INPUT_CHECKS: &[(&str, &str)] = &[
+    (
+        "invalid-config",
+        "The configuration file (.entralint.yaml) does not load: a syntax error, an unknown key or a wrong value",
+    ),
+    (
+        "invalid-rule",
+        "A rule file does not load: a syntax error, an unknown key, or a condition that does not compile",
+    ),
+    (
+        "duplicate-rule-name",
+        "Two rules share a name (a custom rule may not reuse a built-in name)",
+    ),
+];
+
+/// `explain` for a load check or an input check: what it reports and what to do.
+fn check_page(code: &str) -> Option<String> {
+    if let Some((_, summary)) = crate::diagnostic::LOAD_CHECKS
+        .iter()
+        .find(|(c, _)| *c == code)
+    {
+        return Some(format!(
+            "# {code}\n\n{summary}.\n\nA load check: entralint reports it while reading a tenant file, before any rule runs.\nThe finding points at the spot in the file and says what to change. Until it is fixed,\nrule findings on that file may be wrong: a setting that cannot be read is treated as not\ndeclared. It can be accepted like a rule finding, with `# entralint: ignore[{code}] reason`.\n\nAll load checks: {}/blob/main/README.md#what-a-load-problem-looks-like\n",
+            env!("CARGO_PKG_REPOSITORY")
+        ));
+    }
+    INPUT_CHECKS.iter().find(|(c, _)| *c == code).map(|(_, summary)| {
+        format!(
+            "# {code}\n\n{summary}.\n\nReported on stderr, with the file, line and column; the run stops with exit code 2\nuntil it is fixed.\n"
+        )
+    })
 }
 
 fn run_config(args: &ConfigArgs) -> u8 {

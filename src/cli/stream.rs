@@ -19,6 +19,7 @@ pub fn can_stream(args: &CheckArgs, targets: &[super::Target]) -> Option<Format>
         && !args.diff
         && args.write_baseline.is_none()
         && args.stdin_filename.is_none()
+        && !args.paths.iter().any(|p| p.as_os_str() == "-")
         && target.file.is_none();
     (alone && matches!(target.format, Format::Human | Format::Short)).then_some(target.format)
 }
@@ -67,6 +68,7 @@ pub fn run(
     baseline: Option<&suppress::baseline::Baseline>,
     format: Format,
     progress: Option<&Progress>,
+    allow_empty: bool,
 ) -> u8 {
     let style = Style {
         color: super::color(args.color, &io::stdout()),
@@ -98,11 +100,16 @@ pub fn run(
     if let Some(report) = expired.report(checker.config) {
         printer.take(report);
     }
-    warn_walk(&walked.skipped, &walked.not_tenant);
+    warn_walk(&walked.skipped, &walked.not_tenant, args.verbose);
+    if printer.files == 0 && !allow_empty {
+        return super::empty_run(&args.paths, None);
+    }
     let stats = printer.baseline.take().map(Applier::finish);
     if format == Format::Human && printer.failed.is_none() {
         printer.failed =
-            human::summary_of(&printer.counts, printer.files, stats, &mut printer.out).err();
+            human::summary_of(&printer.counts, printer.files, stats, &mut printer.out)
+                .and_then(|()| crate::report::unchecked_note(&walked.unchecked, &mut printer.out))
+                .err();
     }
     if printer.failed.is_none() {
         printer.failed = printer.out.flush().err();

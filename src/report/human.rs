@@ -41,10 +41,13 @@ impl Renderer {
 
     /// One file's findings.
     pub fn file(&self, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
-        let mut active = file.diagnostics.iter().filter(|d| d.is_active()).peekable();
-        if active.peek().is_none() {
+        let mut active: Vec<&Diagnostic> =
+            file.diagnostics.iter().filter(|d| d.is_active()).collect();
+        if active.is_empty() {
             return Ok(());
         }
+        // Problems in the file come first: until they are fixed, rule findings may be wrong.
+        active.sort_by_key(|d| !crate::diagnostic::is_load_check(&d.code));
         let source = Named::new(&file.source);
         for d in active {
             let mut text = String::new();
@@ -53,7 +56,12 @@ impl Renderer {
                 source: &source,
             };
             if self.handler.render_report(&mut text, &shown).is_err() {
-                text = format!("{}: {}: {}\n", file.source.name, d.severity, d.message);
+                text = format!(
+                    "{}: {}: {}\n",
+                    crate::paths::display(&file.source.name),
+                    d.severity,
+                    d.message
+                );
             }
             writeln!(out, "{text}")?;
         }
@@ -148,7 +156,7 @@ impl SourceCode for Named<'_> {
         let local = SourceSpan::new((span.offset() - base).into(), span.len());
         let inner = self.file.text[base..].read_span(&local, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
-            self.file.name.clone(),
+            crate::paths::display(&self.file.name).into_owned(),
             inner.data(),
             SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
             inner.line() + first,
@@ -172,7 +180,8 @@ impl fmt::Debug for Shown<'_> {
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        // The word as well as the symbol: not every terminal or log shows the symbol's color.
+        write!(f, "{}: {}", self.diagnostic.severity, self.diagnostic.message)
     }
 }
 

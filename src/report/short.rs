@@ -14,12 +14,13 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
 
 /// One file's findings.
 pub fn render_file(file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+    let name = crate::paths::display(&file.source.name);
     for d in file.diagnostics.iter().filter(|d| d.is_active()) {
         let at = file.source.line_col(d.span.start);
         write!(
             out,
             "{}:{}:{}: {}: {} [{}]",
-            file.source.name, at.line, at.column, d.severity, d.message, d.code
+            name, at.line, at.column, d.severity, d.message, d.code
         )?;
         if d.controls.is_empty() {
             writeln!(out)?;

@@ -194,17 +194,41 @@ const GUEST_ROLES: &[(&str, &str)] = &[
 
 /// Builds the tenant tree from the resources read, reporting what cannot be mapped. None when no
 /// resource has a counterpart in the tenant format.
-pub fn map(resources: &[Resource], diagnostics: &mut Vec<Diagnostic>) -> Option<Node> {
+///
+/// A file that holds Microsoft365DSC resources is a tenant document even when nothing in it
+/// maps (every resource `Absent`, or none that entralint reads): Entra's defaults apply and are
+/// judged, at an empty root. The kinds of resources entralint does not read go to `unchecked`.
+pub fn map(
+    resources: &[Resource],
+    diagnostics: &mut Vec<Diagnostic>,
+    m365: bool,
+    unchecked: &mut Vec<String>,
+) -> Option<Node> {
     let mut mapper = Mapper {
         diagnostics,
         root: Vec::new(),
         singletons: Vec::new(),
     };
     for resource in resources {
+        if !RESOURCES
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(&resource.kind))
+        {
+            unchecked.push(resource.kind.clone());
+        }
         mapper.resource(resource);
     }
     if mapper.root.is_empty() {
-        return None;
+        let first = resources.first()?;
+        let m365 = m365
+            || resources
+                .iter()
+                .any(|r| r.kind.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("AAD")));
+        if !m365 {
+            unchecked.clear();
+            return None;
+        }
+        return Some(Node::new(first.header, Value::Map(Vec::new())));
     }
     let span = mapper
         .root

@@ -346,6 +346,7 @@ impl Group {
             },
             diagnostics,
             native: false,
+            unchecked: Vec::new(),
         };
         (loaded, Members { files })
     }
