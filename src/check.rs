@@ -165,7 +165,12 @@ fn check_unit(name: String, unit: Unit, checker: &Checker) -> Checked {
     match unit {
         Unit::File(candidate) => {
             let (report, unchecked) = check_file(&candidate, checker);
-            (name, candidate.explicit, report.into_iter().collect(), unchecked)
+            (
+                name,
+                candidate.explicit,
+                report.into_iter().collect(),
+                unchecked,
+            )
         }
         Unit::Tenant(group) => {
             let (loaded, members) = group.combine();
@@ -248,8 +253,9 @@ fn check_file(candidate: &Candidate, checker: &Checker) -> (Option<FileReport>, 
     (report, Vec::new())
 }
 
-/// [`check_with`], also giving the DSC resources in the document that entralint does not read
-/// (counted only when the document is a tenant document).
+/// [`check_with`], also giving the Microsoft365DSC resources in the file that entralint does not
+/// read (a one-resource Workshop file of such a resource is not a tenant document, and is
+/// counted all the same).
 pub fn check_bytes(
     name: &str,
     bytes: &[u8],
@@ -257,10 +263,7 @@ pub fn check_bytes(
 ) -> (Option<FileReport>, Vec<String>) {
     let loaded = load::load(name, bytes);
     let unchecked = loaded.unchecked.clone();
-    match check_loaded(loaded, checker) {
-        Some(report) => (Some(report), unchecked),
-        None => (None, Vec::new()),
-    }
+    (check_loaded(loaded, checker), unchecked)
 }
 
 enum ReadError {

@@ -114,7 +114,10 @@ mod tests {
             "tenants/a.yaml"
         );
         assert_eq!(relative_to("a.yaml", sub, root), "tenants/a.yaml");
-        assert_eq!(relative_to("../tenants/./a.yaml", sub, root), "tenants/a.yaml");
+        assert_eq!(
+            relative_to("../tenants/./a.yaml", sub, root),
+            "tenants/a.yaml"
+        );
     }
 
     #[test]

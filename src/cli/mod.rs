@@ -675,14 +675,13 @@ fn check_stdin(name: &str, checker: &Checker) -> Result<Outcome, u8> {
         });
         return Ok(outcome);
     }
-    match check::check_bytes(name, &bytes, checker) {
-        (Some(report), unchecked) => {
-            outcome.files.push(report);
-            for kind in unchecked {
-                *outcome.unchecked.entry(kind).or_default() += 1;
-            }
-        }
-        (None, _) => outcome.not_tenant.push(name.to_string()),
+    let (report, unchecked) = check::check_bytes(name, &bytes, checker);
+    match report {
+        Some(report) => outcome.files.push(report),
+        None => outcome.not_tenant.push(name.to_string()),
+    }
+    for kind in unchecked {
+        *outcome.unchecked.entry(kind).or_default() += 1;
     }
     Ok(outcome)
 }

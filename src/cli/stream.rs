@@ -106,10 +106,9 @@ pub fn run(
     }
     let stats = printer.baseline.take().map(Applier::finish);
     if format == Format::Human && printer.failed.is_none() {
-        printer.failed =
-            human::summary_of(&printer.counts, printer.files, stats, &mut printer.out)
-                .and_then(|()| crate::report::unchecked_note(&walked.unchecked, &mut printer.out))
-                .err();
+        printer.failed = human::summary_of(&printer.counts, printer.files, stats, &mut printer.out)
+            .and_then(|()| crate::report::unchecked_note(&walked.unchecked, &mut printer.out))
+            .err();
     }
     if printer.failed.is_none() {
         printer.failed = printer.out.flush().err();

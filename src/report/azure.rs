@@ -12,7 +12,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         let name = crate::paths::display(&file.source.name);
         for d in file.diagnostics.iter().filter(|d| d.is_active()) {
             let at = file.source.line_col(d.span.start);
-            let mut text = format!("{} [{}]", d.message, d.code);
+            let mut text = format!("{} ({})", d.message, d.code);
             if let Some(help) = &d.help {
                 text.push_str(": ");
                 text.push_str(help);
@@ -70,9 +70,6 @@ mod tests {
 
     #[test]
     fn the_characters_azure_reads_are_escaped() {
-        assert_eq!(
-            escape("a;b]c\r\nd%0A"),
-            "a%3Bb%5Dc%0D%0Ad%AZP250A"
-        );
+        assert_eq!(escape("a;b]c\r\nd%0A"), "a%3Bb%5Dc%0D%0Ad%AZP250A");
     }
 }

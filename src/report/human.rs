@@ -181,7 +181,11 @@ impl fmt::Debug for Shown<'_> {
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The word as well as the symbol: not every terminal or log shows the symbol's color.
-        write!(f, "{}: {}", self.diagnostic.severity, self.diagnostic.message)
+        write!(
+            f,
+            "{}: {}",
+            self.diagnostic.severity, self.diagnostic.message
+        )
     }
 }
 

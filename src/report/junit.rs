@@ -51,7 +51,10 @@ fn suite(file: &FileReport, meta: &Meta) -> TestSuite {
 
 fn case(file: &FileReport, name: &str, d: &Diagnostic, meta: &Meta) -> TestCase {
     let at = file.source.line_col(d.span.start);
-    let mut body = format!("{name}:{}:{}: {}: {}", at.line, at.column, d.severity, d.message);
+    let mut body = format!(
+        "{name}:{}:{}: {}: {}",
+        at.line, at.column, d.severity, d.message
+    );
     if let Some(help) = &d.help {
         body.push_str("\nhelp: ");
         body.push_str(help);

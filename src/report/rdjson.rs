@@ -50,9 +50,7 @@ pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result
 /// A 1-based line and a 1-based column in UTF-8 bytes.
 fn position(source: &SourceFile, offset: u32) -> serde_json::Value {
     let at = source.line_col(offset);
-    let start = source
-        .line_span(at.line)
-        .map_or(0, |s| s.start as usize);
+    let start = source.line_span(at.line).map_or(0, |s| s.start as usize);
     let offset = (offset as usize).min(source.text.len());
     json!({"line": at.line, "column": offset.saturating_sub(start) + 1})
 }

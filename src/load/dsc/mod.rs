@@ -75,8 +75,8 @@ fn workshop_yaml(kind: &str, text: &str, unchecked: &mut Vec<String>) -> Parsed 
         return parsed;
     };
     let resources = workshop::resources(kind, &root);
-    // The file's name already says it holds a Microsoft365DSC resource.
-    parsed.document.root = map::map(&resources, &mut parsed.diagnostics, true, unchecked);
+    // One resource of a tenant split over many files: not the whole tenant on its own.
+    parsed.document.root = map::map(&resources, &mut parsed.diagnostics, false, unchecked);
     parsed
 }
 
@@ -120,9 +120,7 @@ fn powershell(format: Format, text: &str, unchecked: &mut Vec<String>) -> Parsed
         }
     };
     let mut diagnostics = Vec::new();
-    // A data file's resources all sit under `AzureAD`; a script names the module it imports.
-    let m365 = format == Format::DataFile || text.to_ascii_lowercase().contains("microsoft365dsc");
-    let root = map::map(&resources, &mut diagnostics, m365, unchecked);
+    let root = map::map(&resources, &mut diagnostics, true, unchecked);
     Parsed {
         document: Document {
             root,
