@@ -377,3 +377,52 @@ fn sarif_rules_are_ranked_for_code_scanning() {
         assert_eq!(rule["properties"]["tags"][0], "security", "{rule}");
     }
 }
+
+/// `x`, `./x`, the absolute path and a run from a subfolder name the file the same way, give the
+/// same fingerprints, and match the same baseline.
+#[test]
+fn every_spelling_of_a_path_gives_the_same_report() {
+    let json = |dir: &str, path: &str| -> Vec<(String, String)> {
+        let out = entralint()
+            .current_dir(dir)
+            .args(["check", path, "--format", "json"])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap().to_string(),
+                    f["fingerprint"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let absolute = std::fs::canonicalize("examples/defaults-workforce.yaml").unwrap();
+    let first = json(".", "examples/defaults-workforce.yaml");
+    assert!(!first.is_empty());
+    assert_eq!(first[0].0, "examples/defaults-workforce.yaml");
+    assert_eq!(json(".", "./examples/defaults-workforce.yaml"), first);
+    assert_eq!(json(".", absolute.to_str().unwrap()), first);
+    assert_eq!(json("examples", "defaults-workforce.yaml"), first);
+    assert_eq!(json("examples", "../examples/./defaults-workforce.yaml"), first);
+
+    // A baseline written from the root accepts every finding of a run from the subfolder.
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    entralint()
+        .args(["check", "./examples/defaults-workforce.yaml", "--write-baseline"])
+        .arg(&baseline)
+        .assert()
+        .code(0);
+    entralint()
+        .current_dir("examples")
+        .args(["check", "defaults-workforce.yaml", "--format", "short", "--baseline"])
+        .arg(&baseline)
+        .assert()
+        .code(0)
+        .stdout("");
+}
