@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 root=$PWD
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-bin="$root/target/release/entralint"
-cargo build --quiet --release
+# ENTRALINT_BIN runs the checks with another build (a debug one while developing them).
+bin=${ENTRALINT_BIN:-$root/target/release/entralint}
+[ -n "${ENTRALINT_BIN:-}" ] || cargo build --quiet --release
 venv=${ENTRALINT_CI_VENV:-target/ci-venv}
 venv=$(cd "$(dirname "$venv")" && pwd)/$(basename "$venv")
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
@@ -147,6 +148,10 @@ repos:
       - id: entralint
 YAML
 "$venv/bin/pre-commit" install >/dev/null
+# pre-commit builds the hook with `cargo install`; without link-time optimisation, and in a target
+# folder kept between runs, that takes a fraction of the release build's time.
+export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+export CARGO_TARGET_DIR="$root/target/pre-commit"
 git add .pre-commit-config.yaml
 git commit --quiet --no-verify -m "pre-commit configuration"
 # Files a tenant repository also holds, none of them tenant documents.
@@ -177,7 +182,7 @@ if git commit --quiet -m "tenants and friends" > "$work/bad.log" 2>&1; then
   exit 1
 fi
 grep -q 'broken.yaml:8:3: error: unknown key `alowInvitesFrom`' "$work/bad.log" || { cat "$work/bad.log" >&2; exit 1; }
-if grep -E 'configmap|lint\.yml|package\.json|secure\.yaml|warning: ' "$work/bad.log"; then
+if grep -E 'configmap|lint\.yml|package\.json|^warning: |secure\.yaml:[0-9]+:[0-9]+: (error|warning)' "$work/bad.log"; then
   echo "the hook reported a file other than the broken tenant" >&2
   exit 1
 fi
