@@ -408,19 +408,32 @@ fn every_spelling_of_a_path_gives_the_same_report() {
     assert_eq!(json(".", "./examples/defaults-workforce.yaml"), first);
     assert_eq!(json(".", absolute.to_str().unwrap()), first);
     assert_eq!(json("examples", "defaults-workforce.yaml"), first);
-    assert_eq!(json("examples", "../examples/./defaults-workforce.yaml"), first);
+    assert_eq!(
+        json("examples", "../examples/./defaults-workforce.yaml"),
+        first
+    );
 
     // A baseline written from the root accepts every finding of a run from the subfolder.
     let dir = tempfile::tempdir().unwrap();
     let baseline = dir.path().join("baseline.json");
     entralint()
-        .args(["check", "./examples/defaults-workforce.yaml", "--write-baseline"])
+        .args([
+            "check",
+            "./examples/defaults-workforce.yaml",
+            "--write-baseline",
+        ])
         .arg(&baseline)
         .assert()
         .code(0);
     entralint()
         .current_dir("examples")
-        .args(["check", "defaults-workforce.yaml", "--format", "short", "--baseline"])
+        .args([
+            "check",
+            "defaults-workforce.yaml",
+            "--format",
+            "short",
+            "--baseline",
+        ])
         .arg(&baseline)
         .assert()
         .code(0)
