@@ -51,6 +51,9 @@ pub struct ConfigFile {
     /// Rules that inline `# entralint: ignore[…]` comments may not suppress.
     #[serde(default)]
     pub no_inline_suppressions: Vec<String>,
+    /// A run whose paths hold no tenant document exits 0 instead of 2 (`--allow-empty`).
+    #[serde(default)]
+    pub allow_empty: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -355,14 +355,21 @@ pub const LOAD_CHECKS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Whether `code` names a load check (a problem in the file) rather than a rule.
+pub fn is_load_check(code: &str) -> bool {
+    LOAD_CHECKS.iter().any(|(c, _)| *c == code)
+}
+
 /// A finding's stable identity for baselines and code scanning: the rule, the file, the document
 /// path and the text at the finding. Line numbers are left out, so moving lines keeps it.
 pub fn fingerprint(source: &SourceFile, diagnostic: &Diagnostic) -> String {
     // FNV-1a, 64 bits: stable across versions and platforms, unlike std's hasher.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    // Keyed on the repository-relative name, so every spelling of the path gives one print.
+    let name = crate::paths::display(&source.name);
     let parts = [
         diagnostic.code.as_str(),
-        source.name.as_str(),
+        &name,
         diagnostic.path.as_deref().unwrap_or_default(),
         diagnostic
             .value

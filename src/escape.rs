@@ -310,7 +310,7 @@ mod tests {
         let mut file = FileReport {
             source,
             diagnostics: vec![crate::diagnostic::Diagnostic::error(
-                "r",
+                "syntax-error",
                 Default::default(),
                 "value `hunter22`\n::error::x".to_string(),
             )],

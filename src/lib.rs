@@ -24,6 +24,7 @@ pub mod init;
 pub mod load;
 pub mod model;
 pub mod outcome;
+pub mod paths;
 pub mod permissions;
 pub mod read;
 pub mod report;

@@ -1,6 +1,8 @@
 //! What a run found, as renderers and callers see it: the reports of the files checked, what the
 //! walk could not read, and what the baseline accepted.
 
+use std::collections::BTreeMap;
+
 use crate::diagnostic::FileReport;
 
 /// Everything one run found.
@@ -14,6 +16,8 @@ pub struct Outcome {
     pub not_tenant: Vec<String>,
     /// What the baseline accepted, when one was used.
     pub baseline: Option<Stats>,
+    /// Resources of recognised Microsoft365DSC files that entralint does not read, by kind.
+    pub unchecked: BTreeMap<String, usize>,
 }
 
 /// What applying a baseline did.

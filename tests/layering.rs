@@ -34,6 +34,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "write",
             "read",
             "escape",
+            "paths",
             "suggest",
             "embedded",
             "typed",

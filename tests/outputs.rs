@@ -34,6 +34,7 @@ fn render(format: Format) -> String {
     let meta = Meta {
         rules: Some(&rules),
         exit_code: 1,
+        ..Meta::default()
     };
     let mut out = Vec::new();
     report::render(
@@ -59,6 +60,9 @@ fn snapshot_per_format() {
         ("sarif", Format::Sarif),
         ("github", Format::Github),
         ("junit", Format::Junit),
+        ("azure", Format::Azure),
+        ("gitlab", Format::Gitlab),
+        ("rdjson", Format::Rdjson),
     ] {
         insta::assert_snapshot!(format!("format-{name}"), render(format));
     }
@@ -189,13 +193,15 @@ fn stdin_is_reported_under_its_name() {
                 )),
         );
     entralint()
-        .args(["check", "--stdin-filename", "workflow.yml"])
+        .args(["check", "--stdin-filename", "workflow.yml", "--verbose"])
         .write_stdin("on: push\n")
         .assert()
-        .code(0)
-        .stderr(predicate::str::contains(
-            "workflow.yml: not a tenant document",
-        ));
+        .code(2)
+        .stderr(
+            predicate::str::contains("workflow.yml: not a tenant document").and(
+                predicate::str::contains("no tenant document in standard input"),
+            ),
+        );
 }
 
 #[test]
@@ -260,4 +266,176 @@ fn a_report_printed_as_it_goes_matches_one_rendered_at_the_end() {
             "{format}"
         );
     }
+}
+
+/// GitLab reads a Code Quality report by the fields its documentation lists
+/// (https://docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format); an issue missing
+/// one is dropped or breaks the widget.
+#[test]
+fn gitlab_issues_have_every_documented_field() {
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&render(Format::Gitlab)).unwrap();
+    assert!(issues.len() > 5);
+    let mut prints = std::collections::HashSet::new();
+    for issue in &issues {
+        for field in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(
+                issue[field].as_str().is_some_and(|s| !s.is_empty()),
+                "{field} in {issue}"
+            );
+        }
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&issue["severity"].as_str().unwrap()),
+            "{issue}"
+        );
+        let path = issue["location"]["path"].as_str().unwrap();
+        assert!(path.starts_with("examples/"), "{issue}");
+        assert!(issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+        // GitLab keeps one issue per fingerprint.
+        assert!(prints.insert(issue["fingerprint"].as_str().unwrap().to_string()));
+    }
+}
+
+#[test]
+fn junit_fails_only_at_or_above_fail_on_and_records_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = dir.path().join("r.xml");
+    // The secure example has one info finding and nothing else: exit 0, and no failed case.
+    entralint()
+        .args([
+            "check",
+            "examples/secure-workforce.yaml",
+            "--format",
+            "junit",
+            "--output",
+        ])
+        .arg(&xml)
+        .assert()
+        .code(0);
+    let text = std::fs::read_to_string(&xml).unwrap();
+    assert!(text.contains(r#"failures="0""#), "{text}");
+    assert!(!text.contains("<failure"), "{text}");
+    assert!(
+        text.contains("<system-out>") && text.contains(": info: "),
+        "{text}"
+    );
+    assert!(
+        text.contains(" timestamp=\"") && text.contains(" time=\""),
+        "{text}"
+    );
+    // With --fail-on info the same finding fails.
+    entralint()
+        .args([
+            "check",
+            "examples/secure-workforce.yaml",
+            "--fail-on",
+            "info",
+        ])
+        .args(["--format", "junit", "--output"])
+        .arg(&xml)
+        .assert()
+        .code(1);
+    let text = std::fs::read_to_string(&xml).unwrap();
+    assert!(text.contains(r#"failures="1""#), "{text}");
+}
+
+#[test]
+fn the_step_summary_stays_under_its_limit() {
+    let rules = RuleSet::load(&Selection::default()).unwrap();
+    let text = std::fs::read_to_string("examples/defaults-workforce.yaml").unwrap();
+    let files = (0..300)
+        .filter_map(|i| check_source(&format!("t{i}.yaml"), text.as_bytes(), true, Some(&rules)))
+        .collect();
+    let outcome = Outcome {
+        files,
+        ..Outcome::default()
+    };
+    let summary = report::github::summary(&outcome, 64 * 1024);
+    assert!(summary.len() <= 64 * 1024, "{}", summary.len());
+    let last = summary.lines().last().unwrap();
+    assert!(
+        last.ends_with("more findings not shown; see the SARIF or JSON report."),
+        "{last}"
+    );
+    let full = report::github::summary(&outcome, usize::MAX);
+    assert!(!full.contains("not shown"));
+}
+
+#[test]
+fn sarif_rules_are_ranked_for_code_scanning() {
+    let sarif: serde_json::Value = serde_json::from_str(&render(Format::Sarif)).unwrap();
+    for rule in sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+    {
+        let score: f64 = rule["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((0.0..=10.0).contains(&score), "{rule}");
+        assert_eq!(rule["properties"]["tags"][0], "security", "{rule}");
+    }
+}
+
+/// `x`, `./x`, the absolute path and a run from a subfolder name the file the same way, give the
+/// same fingerprints, and match the same baseline.
+#[test]
+fn every_spelling_of_a_path_gives_the_same_report() {
+    let json = |dir: &str, path: &str| -> Vec<(String, String)> {
+        let out = entralint()
+            .current_dir(dir)
+            .args(["check", path, "--format", "json"])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap().to_string(),
+                    f["fingerprint"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let absolute = std::fs::canonicalize("examples/defaults-workforce.yaml").unwrap();
+    let first = json(".", "examples/defaults-workforce.yaml");
+    assert!(!first.is_empty());
+    assert_eq!(first[0].0, "examples/defaults-workforce.yaml");
+    assert_eq!(json(".", "./examples/defaults-workforce.yaml"), first);
+    assert_eq!(json(".", absolute.to_str().unwrap()), first);
+    assert_eq!(json("examples", "defaults-workforce.yaml"), first);
+    assert_eq!(
+        json("examples", "../examples/./defaults-workforce.yaml"),
+        first
+    );
+
+    // A baseline written from the root accepts every finding of a run from the subfolder.
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    entralint()
+        .args([
+            "check",
+            "./examples/defaults-workforce.yaml",
+            "--write-baseline",
+        ])
+        .arg(&baseline)
+        .assert()
+        .code(0);
+    entralint()
+        .current_dir("examples")
+        .args([
+            "check",
+            "defaults-workforce.yaml",
+            "--format",
+            "short",
+            "--baseline",
+        ])
+        .arg(&baseline)
+        .assert()
+        .code(0)
+        .stdout("");
 }

@@ -2,6 +2,7 @@
 //! handing each file's result to a [`Sink`] as soon as it is final. Printing as files come and
 //! writing whole-run reports are two sinks of the same run.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::{Checker, Progress};
@@ -67,6 +68,10 @@ pub struct Ended {
     pub fixed: Option<fix::Summary>,
     /// Whether an active finding reached the threshold.
     pub failing: bool,
+    /// Resources of recognised Microsoft365DSC files that entralint does not read, by kind.
+    pub unchecked: BTreeMap<String, usize>,
+    /// Tenant documents checked (a sink may keep none of their reports).
+    pub checked: usize,
 }
 
 impl Ended {
@@ -77,6 +82,7 @@ impl Ended {
             skipped: self.skipped,
             not_tenant: self.not_tenant,
             baseline: self.baseline,
+            unchecked: self.unchecked,
         }
     }
 }
@@ -98,6 +104,8 @@ struct Finisher<'a, 's> {
     config: &'a crate::config::Config,
     fail_on: Option<Severity>,
     failing: bool,
+    /// Reports taken: the tenant documents checked.
+    checked: usize,
     /// With fixes asked for, reports wait here until every file is checked.
     held: Option<Vec<FileReport>>,
     sink: &'s mut dyn Sink,
@@ -105,6 +113,7 @@ struct Finisher<'a, 's> {
 
 impl Finisher<'_, '_> {
     fn take(&mut self, mut report: FileReport) {
+        self.checked += 1;
         self.expired.scan(self.config, &report);
         self.settle(&mut report);
         self.pass(report);
@@ -136,6 +145,7 @@ pub fn run(request: &Request, sink: &mut dyn Sink) -> Result<Ended, MissingPath>
         config,
         fail_on: request.fail_on,
         failing: false,
+        checked: 0,
         held: request.fix.map(|_| Vec::new()),
         sink,
     };
@@ -147,12 +157,20 @@ pub fn run(request: &Request, sink: &mut dyn Sink) -> Result<Ended, MissingPath>
             })?;
             ended.skipped = walked.skipped;
             ended.not_tenant = walked.not_tenant;
+            ended.unchecked = walked.unchecked;
         }
-        Input::Source { name, bytes } => match check_source(name, bytes, &request.checker) {
-            Some(report) => finisher.take(report),
-            None => ended.not_tenant.push(name.to_string()),
-        },
+        Input::Source { name, bytes } => {
+            let (report, unchecked) = check_source(name, bytes, &request.checker);
+            match report {
+                Some(report) => finisher.take(report),
+                None => ended.not_tenant.push(name.to_string()),
+            }
+            for kind in unchecked {
+                *ended.unchecked.entry(kind).or_default() += 1;
+            }
+        }
     }
+    ended.checked = finisher.checked;
     let expired = std::mem::take(&mut finisher.expired);
     if let Some(mut report) = expired.report(config) {
         finisher.settle(&mut report);
@@ -175,14 +193,20 @@ pub fn run(request: &Request, sink: &mut dyn Sink) -> Result<Ended, MissingPath>
     Ok(ended)
 }
 
-/// A document held in memory, under the same size limit as files.
-fn check_source(name: &str, bytes: &[u8], checker: &Checker) -> Option<FileReport> {
+/// A document held in memory, under the same size limit as files, and the Microsoft365DSC
+/// resources in it that entralint does not read.
+fn check_source(
+    name: &str,
+    bytes: &[u8],
+    checker: &Checker,
+) -> (Option<FileReport>, Vec<String>) {
     if bytes.len() as u64 > load::MAX_FILE_BYTES {
         let loaded = load::too_large(name, bytes.len() as u64);
-        return Some(FileReport {
+        let report = FileReport {
             source: loaded.source,
             diagnostics: loaded.diagnostics,
-        });
+        };
+        return (Some(report), Vec::new());
     }
-    super::check_with(name, bytes, true, checker)
+    super::check_bytes(name, bytes, checker)
 }

@@ -1,6 +1,7 @@
 //! The pipeline for one run: discover, load, normalise (and evaluate rules), in parallel, with
 //! results in a stable order.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -66,6 +67,7 @@ pub fn check_paths(
         skipped: walked.skipped,
         not_tenant: walked.not_tenant,
         baseline: None,
+        unchecked: walked.unchecked,
     })
 }
 
@@ -74,6 +76,8 @@ pub fn check_paths(
 pub struct Walked {
     pub skipped: Vec<Skipped>,
     pub not_tenant: Vec<String>,
+    /// Resources of recognised Microsoft365DSC files that entralint does not read, by kind.
+    pub unchecked: BTreeMap<String, usize>,
 }
 
 /// What is checked as one: a file, or a Graph tenant folder made of several.
@@ -123,7 +127,7 @@ pub fn check_each(
             let mut units = units.into_iter().peekable();
             while units.peek().is_some() {
                 let batch: Vec<(String, Unit)> = units.by_ref().take(chunk).collect();
-                let results: Vec<(String, bool, Vec<FileReport>)> = batch
+                let results: Vec<Checked> = batch
                     .into_par_iter()
                     .map(|(name, unit)| {
                         let result = check_unit(name, unit, checker);
@@ -139,9 +143,12 @@ pub fn check_each(
             }
         });
         for results in receive {
-            for (name, explicit, reports) in results {
+            for (name, explicit, reports, unchecked) in results {
                 if reports.is_empty() && explicit {
                     walked.not_tenant.push(name);
+                }
+                for kind in unchecked {
+                    *walked.unchecked.entry(kind).or_default() += 1;
                 }
                 reports.into_iter().for_each(&mut *each);
             }
@@ -153,21 +160,28 @@ pub fn check_each(
     Ok(walked)
 }
 
-/// Checks one unit: its name, whether it was named on the command line, and its reports (none
-/// when it is not a tenant document).
-fn check_unit(name: String, unit: Unit, checker: &Checker) -> (String, bool, Vec<FileReport>) {
+/// One unit checked: its name, whether it was named on the command line, its reports (none when
+/// it is not a tenant document) and the DSC resources in it that entralint does not read.
+type Checked = (String, bool, Vec<FileReport>, Vec<String>);
+
+fn check_unit(name: String, unit: Unit, checker: &Checker) -> Checked {
     match unit {
         Unit::File(candidate) => {
-            let report = check_file(&candidate, checker);
-            (name, candidate.explicit, report.into_iter().collect())
+            let (report, unchecked) = check_file(&candidate, checker);
+            (
+                name,
+                candidate.explicit,
+                report.into_iter().collect(),
+                unchecked,
+            )
         }
         Unit::Tenant(group) => {
             let (loaded, members) = group.combine();
-            let mut reports = check_loaded(loaded, true, checker)
+            let mut reports = check_loaded(loaded, checker)
                 .map(|r| members.split(r))
                 .unwrap_or_default();
             reports.sort_by(|a, b| a.source.name.cmp(&b.source.name));
-            (name, false, reports)
+            (name, false, reports, Vec::new())
         }
     }
 }
@@ -219,16 +233,17 @@ fn display(candidate: &Candidate) -> String {
     crate::escape::path(&candidate.path)
 }
 
-/// Reads and checks one file; None when it is not a tenant document.
-fn check_file(candidate: &Candidate, checker: &Checker) -> Option<FileReport> {
+/// Reads and checks one file: its report (None when it is not a tenant document) and the DSC
+/// resources in it that entralint does not read.
+fn check_file(candidate: &Candidate, checker: &Checker) -> (Option<FileReport>, Vec<String>) {
     let name = display(candidate);
-    match read::read(&candidate.path, read::Kind::Tenant) {
-        Ok(bytes) => check_with(&name, &bytes, candidate.explicit, checker),
+    let report = match read::read(&candidate.path, read::Kind::Tenant) {
+        Ok(bytes) => return check_bytes(&name, &bytes, checker),
         Err(read::ReadError::TooLarge(_, _, size)) => {
             // A large file found in a folder is usually something else (a data dump, a lock
             // file): only one whose start reads as a tenant document is reported as too large.
             if !candidate.explicit && !starts_like_tenant(&name, &candidate.path) {
-                return None;
+                return (None, Vec::new());
             }
             let loaded = load::too_large(&name, size);
             Some(FileReport {
@@ -241,7 +256,21 @@ fn check_file(candidate: &Candidate, checker: &Checker) -> Option<FileReport> {
             name,
             "not a regular file (a FIFO, socket, device or folder)".to_string(),
         )),
-    }
+    };
+    (report, Vec::new())
+}
+
+/// [`check_with`], also giving the Microsoft365DSC resources in the file that entralint does not
+/// read (a one-resource Workshop file of such a resource is not a tenant document, and is
+/// counted all the same).
+pub fn check_bytes(
+    name: &str,
+    bytes: &[u8],
+    checker: &Checker,
+) -> (Option<FileReport>, Vec<String>) {
+    let loaded = load::load(name, bytes);
+    let unchecked = loaded.unchecked.clone();
+    (check_loaded(loaded, checker), unchecked)
 }
 
 fn unreadable(name: String, reason: String) -> FileReport {
@@ -291,20 +320,20 @@ pub fn read_stdin() -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Checks a document held in memory (a file's bytes, or standard input). With `explicit`, a
-/// file that fails to load is reported even when its content does not show it is a tenant file.
-/// Without `rules`, only the file itself is checked.
+/// Checks a document held in memory (a file's bytes, or standard input); None when it is not a
+/// tenant document. Whether the file was named on the command line (`_explicit`) no longer
+/// matters: every file is judged by its content. Without `rules`, only the file itself is checked.
 pub fn check_source(
     name: &str,
     bytes: &[u8],
-    explicit: bool,
+    _explicit: bool,
     rules: Option<&RuleSet>,
 ) -> Option<FileReport> {
     let config = Config::default();
     check_with(
         name,
         bytes,
-        explicit,
+        true,
         &Checker {
             rules,
             config: &config,
@@ -316,18 +345,18 @@ pub fn check_source(
 pub fn check_with(
     name: &str,
     bytes: &[u8],
-    explicit: bool,
+    _explicit: bool,
     checker: &Checker,
 ) -> Option<FileReport> {
-    check_loaded(load::load(name, bytes), explicit, checker)
+    check_loaded(load::load(name, bytes), checker)
 }
 
 /// Checks a loaded document: normalise, evaluate, suppress.
-fn check_loaded(loaded: load::Loaded, explicit: bool, checker: &Checker) -> Option<FileReport> {
+fn check_loaded(loaded: load::Loaded, checker: &Checker) -> Option<FileReport> {
     let rules = checker.rules;
-    let is_tenant = loaded.is_tenant_document();
-    let unreadable = loaded.document.root.is_none() && !loaded.diagnostics.is_empty();
-    if !(is_tenant || explicit && unreadable) {
+    // A file that is not a tenant document is skipped whatever it fails on (a template that is
+    // not YAML, a package.json): a broken tenant file still shows a tenant key on some line.
+    if !loaded.is_tenant_document() {
         return None;
     }
     let mut diagnostics = loaded.diagnostics;

@@ -47,9 +47,18 @@ pub struct RuleArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files and folders to check; folders are searched for tenant files.
+    /// Files and folders to check; folders are searched for tenant files. `-` reads standard
+    /// input (named by --stdin-filename).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+
+    /// Exit 0 rather than 2 when the paths hold no tenant document (for hooks given any files).
+    #[arg(long)]
+    pub allow_empty: bool,
+
+    /// Also say on stderr which files named on the command line are not tenant documents.
+    #[arg(long, short)]
+    pub verbose: bool,
 
     /// Output format; repeat `--format F --output FILE` to write several reports in one run.
     #[arg(long, value_enum, value_name = "FORMAT")]

@@ -29,7 +29,14 @@ pub fn run(args: &CheckArgs, targets: &[Target]) -> u8 {
         Ok(baseline) => baseline,
         Err(code) => return code,
     };
-    let stdin = match args.stdin_filename.as_ref().map(|_| check::read_stdin()) {
+    let stdin_name = match stdin_name(args) {
+        Ok(name) => name,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return exit::FAILURE;
+        }
+    };
+    let stdin = match stdin_name.as_ref().map(|_| check::read_stdin()) {
         Some(Err(err)) => {
             eprintln!("error: cannot read standard input: {err}");
             return exit::FAILURE;
@@ -37,7 +44,7 @@ pub fn run(args: &CheckArgs, targets: &[Target]) -> u8 {
         Some(Ok(bytes)) => Some(bytes),
         None => None,
     };
-    let input = match (&args.stdin_filename, &stdin) {
+    let input = match (&stdin_name, &stdin) {
         (Some(name), Some(bytes)) => Input::Source { name, bytes },
         _ => Input::Paths(&args.paths),
     };
@@ -66,7 +73,7 @@ pub fn run(args: &CheckArgs, targets: &[Target]) -> u8 {
     };
     match streaming {
         Some(format) => stream::run(args, &request, format),
-        None => whole_run(args, targets, &request, &rules),
+        None => whole_run(args, targets, &request, &rules, stdin_name.as_deref()),
     }
 }
 
@@ -95,7 +102,14 @@ fn baseline(args: &CheckArgs, config: &Config) -> Result<Option<Baseline>, u8> {
 }
 
 /// A run whose reports need every file: fixes, a baseline to write, report files, machine formats.
-fn whole_run(args: &CheckArgs, targets: &[Target], request: &Request, rules: &RuleSet) -> u8 {
+fn whole_run(
+    args: &CheckArgs,
+    targets: &[Target],
+    request: &Request,
+    rules: &RuleSet,
+    stdin_name: Option<&str>,
+) -> u8 {
+    let started = (chrono::Utc::now(), std::time::Instant::now());
     let mut files: Vec<FileReport> = Vec::new();
     let mut ended = match check::run(request, &mut files) {
         Ok(ended) => ended,
@@ -112,7 +126,10 @@ fn whole_run(args: &CheckArgs, targets: &[Target], request: &Request, rules: &Ru
     if let Some(path) = &args.write_baseline {
         return write_baseline(path, &files, &protect);
     }
-    warn_walk(&ended);
+    warn_walk(&ended, args.verbose);
+    if ended.checked == 0 && !allow_empty(args, request) {
+        return empty_run(&args.paths, stdin_name);
+    }
     let code = if ended.failing {
         exit::FINDINGS
     } else {
@@ -127,7 +144,52 @@ fn whole_run(args: &CheckArgs, targets: &[Target], request: &Request, rules: &Ru
     }
     let mut outcome = ended.into_outcome(files);
     crate::escape::outcome(&mut outcome);
-    write_targets(args, targets, &outcome, &protect, rules, code)
+    let meta = Meta {
+        rules: Some(rules),
+        exit_code: code,
+        fail_on: request.fail_on,
+        run: Some(report::RunTime {
+            started: started.0,
+            elapsed: started.1.elapsed(),
+        }),
+    };
+    write_targets(args, targets, &outcome, &protect, &meta)
+}
+
+/// Whether a run that read no tenant document may pass: `--allow-empty` or `allowEmpty: true`.
+pub fn allow_empty(args: &CheckArgs, request: &Request) -> bool {
+    args.allow_empty || request.checker.config.file.allow_empty
+}
+
+/// The name standard input is read under: `--stdin-filename`, or `-` among the paths.
+fn stdin_name(args: &CheckArgs) -> Result<Option<String>, String> {
+    let dash = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if dash && args.paths.len() > 1 {
+        return Err("`-` (standard input) cannot be combined with other paths".to_string());
+    }
+    if dash && args.fix {
+        return Err("--fix cannot write to standard input; use --diff".to_string());
+    }
+    Ok(args
+        .stdin_filename
+        .clone()
+        .or_else(|| dash.then(|| "-".to_string())))
+}
+
+/// A run that read no tenant document: a mistyped path in a pipeline must not pass.
+pub fn empty_run(paths: &[PathBuf], stdin: Option<&str>) -> u8 {
+    let what = match stdin {
+        Some(name) => format!("standard input ({name})"),
+        None => paths
+            .iter()
+            .map(|p| crate::escape::path(p))
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    eprintln!(
+        "error: no tenant document in {what}: nothing was checked (pass --allow-empty, or set `allowEmpty: true` in the configuration, when that is expected)"
+    );
+    exit::FAILURE
 }
 
 /// The files a run read, which no report or baseline it writes may replace.
@@ -168,14 +230,8 @@ fn write_targets(
     targets: &[Target],
     outcome: &Outcome,
     protect: &[PathBuf],
-    rules: &RuleSet,
-    code: u8,
+    meta: &Meta,
 ) -> u8 {
-    let rules = Some(rules);
-    let meta = Meta {
-        rules,
-        exit_code: code,
-    };
     for target in targets {
         let result = match &target.file {
             None => {
@@ -183,14 +239,14 @@ fn write_targets(
                     color: color(args.color, &io::stdout()),
                     width: 100,
                 };
-                write_stdout(|out| report::render(outcome, target.format, style, &meta, out))
+                write_stdout(|out| report::render(outcome, target.format, style, meta, out))
             }
             Some(path) => write_report(path, protect, |out| {
                 let style = Style {
                     color: args.color == Color::Always,
                     width: 100,
                 };
-                report::render(outcome, target.format, style, &meta, out)
+                report::render(outcome, target.format, style, meta, out)
             }),
         };
         if let Err(code) = result {
@@ -199,17 +255,20 @@ fn write_targets(
         if target.format == Format::Github
             && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")
         {
+            // GitHub's limit is for the whole step's summary: what is there already counts.
+            let used = std::fs::metadata(&summary).map_or(0, |m| m.len() as usize);
+            let limit = report::github::SUMMARY_LIMIT.saturating_sub(used);
             let appended = std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
                 .open(&summary)
-                .and_then(|mut f| f.write_all(report::github::summary(outcome).as_bytes()));
+                .and_then(|mut f| f.write_all(report::github::summary(outcome, limit).as_bytes()));
             if let Err(err) = appended {
                 eprintln!("warning: cannot append to GITHUB_STEP_SUMMARY: {err}");
             }
         }
     }
-    code
+    meta.exit_code
 }
 
 /// The least severity that fails the run, if any does.
@@ -222,8 +281,9 @@ pub fn threshold(fail_on: FailOn) -> Option<Severity> {
     }
 }
 
-/// What the walk could not check, on stderr.
-pub fn warn_walk(ended: &Ended) {
+/// What the walk could not check, on stderr. Files named on the command line that are not
+/// tenant documents are expected (a hook is given every staged file): named only with --verbose.
+pub fn warn_walk(ended: &Ended, verbose: bool) {
     use crate::escape::text;
     for skipped in &ended.skipped {
         eprintln!(
@@ -232,11 +292,8 @@ pub fn warn_walk(ended: &Ended) {
             text(&skipped.reason)
         );
     }
-    for path in &ended.not_tenant {
-        let path = text(path);
-        eprintln!(
-            "warning: {path}: not a tenant document (no `tenant` key or known section at the top level); skipped"
-        );
+    for path in ended.not_tenant.iter().filter(|_| verbose) {
+        eprintln!("{}: not a tenant document; skipped", text(path));
     }
 }
 

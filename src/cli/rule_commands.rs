@@ -84,8 +84,21 @@ pub fn run_explain(args: &ExplainArgs) -> u8 {
         Ok(rules) => rules,
         Err(code) => return code,
     };
+    if rules.get(&args.name).is_none()
+        && let Some(page) = check_page(&args.name)
+    {
+        return match write_stdout(|out| out.write_all(page.as_bytes())) {
+            Ok(()) => exit::CLEAN,
+            Err(code) => code,
+        };
+    }
     let Some(rule) = rules.get(&args.name) else {
-        let names = rules.rules.iter().map(|r| r.name.as_str());
+        let names = rules
+            .rules
+            .iter()
+            .map(|r| r.name.as_str())
+            .chain(crate::diagnostic::LOAD_CHECKS.iter().map(|(c, _)| *c))
+            .chain(INPUT_CHECKS.iter().map(|(c, _)| *c));
         let near = crate::suggest::closest(&args.name, names)
             .map(|n| format!("; did you mean `{n}`?"))
             .unwrap_or_default();
@@ -96,6 +109,41 @@ pub fn run_explain(args: &ExplainArgs) -> u8 {
         Ok(()) => exit::CLEAN,
         Err(code) => code,
     }
+}
+
+/// Problems in entralint's own inputs, reported on stderr when a configuration or a rule file does
+/// not load.
+const INPUT_CHECKS: &[(&str, &str)] = &[
+    (
+        "invalid-config",
+        "The configuration file (.entralint.yaml) does not load: a syntax error, an unknown key or a wrong value",
+    ),
+    (
+        "invalid-rule",
+        "A rule file does not load: a syntax error, an unknown key, or a condition that does not compile",
+    ),
+    (
+        "duplicate-rule-name",
+        "Two rules share a name (a custom rule may not reuse a built-in name)",
+    ),
+];
+
+/// `explain` for a load check or an input check: what it reports and what to do.
+fn check_page(code: &str) -> Option<String> {
+    if let Some((_, summary)) = crate::diagnostic::LOAD_CHECKS
+        .iter()
+        .find(|(c, _)| *c == code)
+    {
+        return Some(format!(
+            "# {code}\n\n{summary}.\n\nA load check: entralint reports it while reading a tenant file, before any rule runs.\nThe finding points at the spot in the file and says what to change. Until it is fixed,\nrule findings on that file may be wrong: a setting that cannot be read is treated as not\ndeclared. It can be accepted like a rule finding, with `# entralint: ignore[{code}] reason`.\n\nAll load checks: {}/blob/main/README.md#what-a-load-problem-looks-like\n",
+            env!("CARGO_PKG_REPOSITORY")
+        ));
+    }
+    INPUT_CHECKS.iter().find(|(c, _)| *c == code).map(|(_, summary)| {
+        format!(
+            "# {code}\n\n{summary}.\n\nReported on stderr, with the file, line and column; the run stops with exit code 2\nuntil it is fixed.\n"
+        )
+    })
 }
 
 pub fn run_config(args: &ConfigArgs) -> u8 {

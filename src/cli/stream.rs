@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::check::warn_walk;
+use super::check::{allow_empty, empty_run, warn_walk};
 use super::output::color;
 use super::{CheckArgs, Target, exit};
 use crate::check::{self, Request, Sink};
@@ -20,6 +20,7 @@ pub fn can_stream(args: &CheckArgs, targets: &[Target]) -> Option<Format> {
         && !args.diff
         && args.write_baseline.is_none()
         && args.stdin_filename.is_none()
+        && !args.paths.iter().any(|p| p.as_os_str() == "-")
         && target.file.is_none();
     (alone && matches!(target.format, Format::Human | Format::Short)).then_some(target.format)
 }
@@ -71,7 +72,10 @@ pub fn run(args: &CheckArgs, request: &Request, format: Format) -> u8 {
             return exit::FAILURE;
         }
     };
-    warn_walk(&ended);
+    warn_walk(&ended, args.verbose);
+    if ended.checked == 0 && !allow_empty(args, request) {
+        return empty_run(&args.paths, None);
+    }
     if format == Format::Human && printer.failed.is_none() {
         printer.failed = human::summary_of(
             &printer.counts,
@@ -79,6 +83,7 @@ pub fn run(args: &CheckArgs, request: &Request, format: Format) -> u8 {
             ended.baseline,
             &mut printer.out,
         )
+        .and_then(|()| crate::report::unchecked_note(&ended.unchecked, &mut printer.out))
         .err();
     }
     if printer.failed.is_none() {

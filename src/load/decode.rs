@@ -1,5 +1,6 @@
-//! Bytes to text: UTF-8 (with or without BOM) and UTF-16 with BOM, as Microsoft365DSC and
-//! Windows PowerShell write them. Anything else is reported at the first bad byte.
+//! Bytes to text: UTF-8 (with or without BOM) and UTF-16 (with BOM, or without one when the
+//! bytes show it), as Microsoft365DSC and Windows PowerShell write them. Anything else is reported
+//! at the first bad byte.
 
 /// The encoding a file was read in, so writers can put it back the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +30,42 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
         return utf16(rest, u16::from_be_bytes).map(|text| (text, Encoding::Utf16Be));
     }
+    if let Some(encoding) = utf16_without_bom(bytes) {
+        let unit = match encoding {
+            Encoding::Utf16Be => u16::from_be_bytes,
+            _ => u16::from_le_bytes,
+        };
+        return utf16(bytes, unit).map(|text| (text, encoding));
+    }
     utf8(bytes).map(|text| (text, Encoding::Utf8))
+}
+
+/// UTF-16 without a byte-order mark (PowerShell's `Out-File -Encoding Unicode` in some hosts,
+/// editors set to "UTF-16 LE"): tenant and DSC files are mostly ASCII, so one byte of nearly
+/// every pair is zero and the other is not. UTF-8 text never holds a NUL, so this cannot take a
+/// UTF-8 file for UTF-16. Such a file gets its byte-order mark when `--fix` writes it.
+fn utf16_without_bom(bytes: &[u8]) -> Option<Encoding> {
+    if bytes.len() < 4 || bytes.len() % 2 == 1 {
+        return None;
+    }
+    let pairs = bytes.chunks_exact(2).take(4096);
+    let (mut le, mut be, mut total) = (0usize, 0usize, 0usize);
+    for pair in pairs {
+        total += 1;
+        match (pair[0], pair[1]) {
+            (a, 0) if a != 0 => le += 1,
+            (0, b) if b != 0 => be += 1,
+            _ => {}
+        }
+    }
+    // Nine pairs in ten: a few non-ASCII characters (names, accents) do not hide it.
+    if le * 10 >= total * 9 {
+        Some(Encoding::Utf16Le)
+    } else if be * 10 >= total * 9 {
+        Some(Encoding::Utf16Be)
+    } else {
+        None
+    }
 }
 
 fn utf8(bytes: &[u8]) -> Result<String, DecodeError> {
@@ -65,8 +101,7 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, DecodeError> 
                 return Err(DecodeError {
                     text,
                     offset,
-                    message: "the file starts with a UTF-16 byte-order mark but holds an unpaired surrogate"
-                        .to_string(),
+                    message: "the file is UTF-16 but holds an unpaired surrogate".to_string(),
                 });
             }
         }
@@ -114,6 +149,17 @@ mod tests {
     fn invalid_utf8_points_at_the_byte() {
         let err = decode(b"ab\ncd\xffx").unwrap_err();
         assert_eq!(err.offset, 5);
+    }
+
+    #[test]
+    fn utf16_without_bom_is_recognised() {
+        let text = "tenant:\r\n  name: café\r\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decode(&le).unwrap(), (text.to_string(), Encoding::Utf16Le));
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode(&be).unwrap(), (text.to_string(), Encoding::Utf16Be));
+        // A NUL in UTF-8 text is still reported, not read as UTF-16.
+        assert!(decode(b"tenant: a\0b").is_err());
     }
 
     #[test]

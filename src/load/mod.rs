@@ -39,16 +39,19 @@ pub struct Loaded {
     /// Whether the file is written in entralint's own tenant format, which `check --fix` may
     /// edit; Graph responses and Microsoft365DSC files are read, never rewritten.
     pub native: bool,
+    /// Microsoft365DSC resources in the file that entralint does not read, by kind.
+    pub unchecked: Vec<String>,
 }
 
 impl Loaded {
     /// Whether this looks like a tenant document: a tenant key at the top level, or, when the
     /// file did not parse, a line that starts with one.
     pub fn is_tenant_document(&self) -> bool {
-        // DSC loaders only report problems in files they recognised as their layout.
-        if self.document.root.is_none()
-            && !self.diagnostics.is_empty()
-            && dsc::Format::of(&self.source.name).is_some()
+        // DSC loaders only report problems in files they recognised as their layout, and give a
+        // root (empty when every resource is `Absent`) only to files holding Microsoft365DSC
+        // resources.
+        if dsc::Format::of(&self.source.name).is_some()
+            && (self.document.root.is_some() || !self.diagnostics.is_empty())
         {
             return true;
         }
@@ -88,6 +91,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Loaded {
                 document: Document::default(),
                 diagnostics: Vec::new(),
                 native: false,
+                unchecked: Vec::new(),
             };
         }
         Err(err) => {
@@ -103,6 +107,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Loaded {
                         .with_help("save tenant files as UTF-8, or UTF-16 with a byte-order mark"),
                 ],
                 native: dsc_format.is_none(),
+                unchecked: Vec::new(),
             };
         }
     };
@@ -115,11 +120,12 @@ pub fn load(name: &str, bytes: &[u8]) -> Loaded {
             document,
             diagnostics,
             native: false,
+            unchecked: Vec::new(),
         };
     }
-    let parsed = match dsc_format {
+    let (parsed, unchecked) = match dsc_format {
         Some(format) => dsc::parse(format, &text),
-        None => yaml::parse(&text),
+        None => (yaml::parse(&text), Vec::new()),
     };
     Loaded {
         source: SourceFile::new(name, text),
@@ -127,6 +133,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Loaded {
         document: parsed.document,
         diagnostics: parsed.diagnostics,
         native: dsc_format.is_none(),
+        unchecked,
     }
 }
 
@@ -149,5 +156,6 @@ pub fn too_large(name: &str, size: u64) -> Loaded {
             .with_help("split the tenant into smaller files, or exclude this one from the check"),
         ],
         native: false,
+        unchecked: Vec::new(),
     }
 }

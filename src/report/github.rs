@@ -26,7 +26,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 out,
                 "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-                property(&file.source.name),
+                property(&crate::paths::display(&file.source.name)),
                 start.line,
                 start.column,
                 end.line,
@@ -39,8 +39,12 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// The markdown summary: a table of every finding.
-pub fn summary(outcome: &Outcome) -> String {
+/// GitHub drops a step summary over 1 MiB; the table stops short of it.
+pub const SUMMARY_LIMIT: usize = 1024 * 1024;
+
+/// The markdown summary: a table of the findings, as many as fit in `limit` bytes, then a line
+/// counting the rest.
+pub fn summary(outcome: &Outcome, limit: usize) -> String {
     let counts = Counts::of(outcome);
     let mut text = String::from("## entralint\n\n");
     if counts.total() == 0 {
@@ -59,17 +63,35 @@ pub fn summary(outcome: &Outcome) -> String {
         plural(counts.warning, "warning"),
         counts.info
     ));
+    // Room for the closing line, and a margin in case GitHub counts differently than bytes.
+    let budget = limit.saturating_sub(4096);
+    let mut shown = 0;
     for file in &outcome.files {
+        let name = crate::paths::display(&file.source.name);
         for d in file.diagnostics.iter().filter(|d| d.is_active()) {
             let at = file.source.line_col(d.span.start);
-            text.push_str(&format!(
+            let row = format!(
                 "| `{}` | {} | {} | `{}` | {} |\n",
-                file.source.name,
+                name,
                 at.line,
                 d.severity,
                 d.code,
                 d.message.replace('|', "\\|").replace('\n', " ")
-            ));
+            );
+            if text.len() + row.len() > budget {
+                let rest = counts.total() - shown;
+                text.push_str(&format!(
+                    "\n{} not shown; see the SARIF or JSON report.\n",
+                    if rest == 1 {
+                        "1 more finding".to_string()
+                    } else {
+                        format!("{rest} more findings")
+                    }
+                ));
+                return text;
+            }
+            text.push_str(&row);
+            shown += 1;
         }
     }
     text

@@ -42,10 +42,13 @@ impl Renderer {
 
     /// One file's findings.
     pub fn file(&self, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
-        let mut active = file.diagnostics.iter().filter(|d| d.is_active()).peekable();
-        if active.peek().is_none() {
+        let mut active: Vec<&Diagnostic> =
+            file.diagnostics.iter().filter(|d| d.is_active()).collect();
+        if active.is_empty() {
             return Ok(());
         }
+        // Problems in the file come first: until they are fixed, rule findings may be wrong.
+        active.sort_by_key(|d| !crate::diagnostic::is_load_check(&d.code));
         let source = Named::new(&file.source);
         for d in active {
             let mut text = String::new();
@@ -144,7 +147,7 @@ impl<'a> Named<'a> {
             }
         }
         Named {
-            name: escape::text(&file.name).into_owned(),
+            name: escape::text(&crate::paths::display(&file.name)).into_owned(),
             text,
             lines,
         }
@@ -217,7 +220,12 @@ impl fmt::Debug for Shown<'_> {
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        // The word as well as the symbol: not every terminal or log shows the symbol's color.
+        write!(
+            f,
+            "{}: {}",
+            self.diagnostic.severity, self.diagnostic.message
+        )
     }
 }
 

@@ -27,6 +27,8 @@ pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result
             "suppressed": counts.suppressed,
             "baselined": counts.baselined,
             "staleBaselineEntries": outcome.baseline.map(|b| b.stale),
+            // Resources of recognised Microsoft365DSC files that entralint does not read.
+            "uncheckedResources": outcome.unchecked,
         },
         "findings": [],
     });
@@ -43,7 +45,7 @@ fn findings<'a>(file: &'a FileReport, meta: &'a Meta) -> impl Iterator<Item = Va
             "severity": d.severity.as_str(),
             "message": d.message,
             "help": d.help,
-            "file": file.source.name,
+            "file": crate::paths::display(&file.source.name),
             "start": {"line": start.line, "column": start.column},
             "end": {"line": end.line, "column": end.column},
             "path": d.path,

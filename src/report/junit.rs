@@ -1,86 +1,85 @@
-//! `--format junit`: a test suite per tenant file and a failing test case per finding, for CI
-//! dashboards. A file without findings is one passing test case.
+//! `--format junit`: a test suite per tenant file, a test case per finding, written with
+//! `quick-junit`. A finding at or above `--fail-on` is a failed case; one below it is a passed case
+//! whose `system-out` holds the finding, so a run that exits 0 shows no failed test. A file without
+//! findings is one passing case.
 
 use std::io::{self, Write};
+use std::time::Duration;
 
-use super::Counts;
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+
+use super::Meta;
 use crate::outcome::Outcome;
+use crate::diagnostic::{Diagnostic, FileReport};
 
-pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    let counts = Counts::of(outcome);
-    let active =
-        |f: &crate::diagnostic::FileReport| f.diagnostics.iter().filter(|d| d.is_active()).count();
-    let tests: usize = outcome.files.iter().map(|f| active(f).max(1)).sum();
-    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(
-        out,
-        r#"<testsuites name="entralint" tests="{tests}" failures="{}" errors="0">"#,
-        counts.total()
-    )?;
-    for file in &outcome.files {
-        let name = xml(&file.source.name);
-        let failures = active(file);
-        writeln!(
-            out,
-            r#"  <testsuite name="{name}" tests="{}" failures="{failures}" errors="0">"#,
-            failures.max(1)
-        )?;
-        if failures == 0 {
-            writeln!(
-                out,
-                r#"    <testcase name="no problems" classname="{name}"/>"#
-            )?;
-        }
-        for d in file.diagnostics.iter().filter(|d| d.is_active()) {
-            let at = file.source.line_col(d.span.start);
-            writeln!(
-                out,
-                r#"    <testcase name="{} at {}:{}" classname="{name}" file="{name}" line="{}">"#,
-                xml(&d.code),
-                at.line,
-                at.column,
-                at.line
-            )?;
-            let mut body = format!(
-                "{}:{}:{}: {}",
-                file.source.name, at.line, at.column, d.message
-            );
-            if let Some(help) = &d.help {
-                body.push_str("\nhelp: ");
-                body.push_str(help);
-            }
-            if !d.controls.is_empty() {
-                body.push_str("\ncontrols: ");
-                body.push_str(&d.controls.join(", "));
-            }
-            writeln!(
-                out,
-                r#"      <failure type="{}" message="{}">{}</failure>"#,
-                d.severity,
-                xml(&d.message),
-                xml(&body)
-            )?;
-            writeln!(out, "    </testcase>")?;
-        }
-        writeln!(out, "  </testsuite>")?;
+pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result<()> {
+    let mut report = Report::new("entralint");
+    let elapsed = meta.run.map_or(Duration::ZERO, |r| r.elapsed);
+    report.set_time(elapsed);
+    if let Some(run) = meta.run {
+        report.set_timestamp(run.started.fixed_offset());
     }
-    writeln!(out, "</testsuites>")
+    for file in &outcome.files {
+        report.add_test_suite(suite(file, meta));
+    }
+    report
+        .serialize(&mut *out)
+        .map_err(|err| io::Error::other(err.to_string()))?;
+    writeln!(out)
 }
 
-/// Escapes text for XML attributes and content, dropping characters XML 1.0 cannot hold.
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
+fn suite(file: &FileReport, meta: &Meta) -> TestSuite {
+    let name = crate::paths::display(&file.source.name);
+    let mut suite = TestSuite::new(name.as_ref());
+    // Findings are not timed one by one: each case says it took no time.
+    suite.set_time(Duration::ZERO);
+    if let Some(run) = meta.run {
+        suite.set_timestamp(run.started.fixed_offset());
     }
-    out
+    let mut any = false;
+    for d in file.diagnostics.iter().filter(|d| d.is_active()) {
+        any = true;
+        suite.add_test_case(case(file, &name, d, meta));
+    }
+    if !any {
+        let mut case = TestCase::new("no problems", TestCaseStatus::success());
+        case.set_classname(name.as_ref()).set_time(Duration::ZERO);
+        suite.add_test_case(case);
+    }
+    suite
+}
+
+fn case(file: &FileReport, name: &str, d: &Diagnostic, meta: &Meta) -> TestCase {
+    let at = file.source.line_col(d.span.start);
+    let mut body = format!(
+        "{name}:{}:{}: {}: {}",
+        at.line, at.column, d.severity, d.message
+    );
+    if let Some(help) = &d.help {
+        body.push_str("\nhelp: ");
+        body.push_str(help);
+    }
+    if !d.controls.is_empty() {
+        body.push_str("\ncontrols: ");
+        body.push_str(&d.controls.join(", "));
+    }
+    let fails = meta.fail_on.is_some_and(|t| d.severity >= t);
+    let status = if fails {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        status
+            .set_type(d.severity.as_str())
+            .set_message(d.message.as_str())
+            .set_description(body.as_str());
+        status
+    } else {
+        TestCaseStatus::success()
+    };
+    let mut case = TestCase::new(format!("{} at {}:{}", d.code, at.line, at.column), status);
+    case.set_classname(name).set_time(Duration::ZERO);
+    if !fails {
+        case.set_system_out(body.as_str());
+    }
+    case.extra.insert("file".into(), name.into());
+    case.extra.insert("line".into(), at.line.to_string().into());
+    case
 }

@@ -1,9 +1,12 @@
 //! Renderers: each formats the diagnostic model and nothing else.
 
+pub mod azure;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod rdjson;
 pub mod sarif;
 pub mod short;
 
@@ -27,13 +30,41 @@ pub enum Format {
     Github,
     /// JUnit XML, for CI dashboards.
     Junit,
+    /// Azure Pipelines logging commands (`##vso[task.logissue …]`).
+    Azure,
+    /// GitLab Code Quality JSON (a merge request's Code Quality widget).
+    Gitlab,
+    /// reviewdog's rdjson, for review comments on any forge.
+    Rdjson,
 }
 
 /// What machine formats say beyond the findings: the rules that ran and how the run ended.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Meta<'a> {
     pub rules: Option<&'a RuleSet>,
     pub exit_code: u8,
+    /// The least severity that fails the run (`--fail-on`); None: nothing does.
+    pub fail_on: Option<Severity>,
+    /// When the run started and how long it took, for formats that record it.
+    pub run: Option<RunTime>,
+}
+
+impl Default for Meta<'_> {
+    fn default() -> Self {
+        Meta {
+            rules: None,
+            exit_code: 0,
+            fail_on: Some(Severity::Warning),
+            run: None,
+        }
+    }
+}
+
+/// When a run started and how long it took.
+#[derive(Debug, Clone, Copy)]
+pub struct RunTime {
+    pub started: chrono::DateTime<chrono::Utc>,
+    pub elapsed: std::time::Duration,
 }
 
 impl Meta<'_> {
@@ -78,13 +109,17 @@ pub fn render(
     match format {
         Format::Human => {
             human::render(outcome, style, out)?;
-            human::summary(outcome, out)
+            human::summary(outcome, out)?;
+            unchecked_note(&outcome.unchecked, out)
         }
         Format::Short => short::render(outcome, out),
         Format::Json => json::render(outcome, meta, out),
         Format::Sarif => sarif::render(outcome, meta, out),
         Format::Github => github::render(outcome, out),
-        Format::Junit => junit::render(outcome, out),
+        Format::Junit => junit::render(outcome, meta, out),
+        Format::Azure => azure::render(outcome, out),
+        Format::Gitlab => gitlab::render(outcome, out),
+        Format::Rdjson => rdjson::render(outcome, meta, out),
     }
 }
 
@@ -176,6 +211,42 @@ fn write_json_with(
     }
     out.write_all(&text.as_bytes()[open..])?;
     writeln!(out)
+}
+
+/// The summary's line for resources of recognised Microsoft365DSC files that entralint does not
+/// read: "3 resources not checked: AADApplication ×2, AADGroup." (most frequent first).
+pub fn unchecked_note(
+    unchecked: &std::collections::BTreeMap<String, usize>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let total: usize = unchecked.values().sum();
+    if total == 0 {
+        return Ok(());
+    }
+    let mut kinds: Vec<(&String, &usize)> = unchecked.iter().collect();
+    kinds.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let shown: Vec<String> = kinds
+        .iter()
+        .take(5)
+        .map(|(kind, n)| {
+            if **n > 1 {
+                format!("{kind} ×{n}")
+            } else {
+                kind.to_string()
+            }
+        })
+        .collect();
+    let more = if kinds.len() > 5 { ", …" } else { "" };
+    writeln!(
+        out,
+        "{} not checked: {}{more}.",
+        if total == 1 {
+            "1 resource".to_string()
+        } else {
+            format!("{total} resources")
+        },
+        shown.join(", ")
+    )
 }
 
 fn plural(n: usize, word: &str) -> String {

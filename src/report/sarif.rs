@@ -54,7 +54,7 @@ pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result
                 "message": {"text": message(d)},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": uri(&file.source.name), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": artifact(&file.source.name),
                         "region": {
                             "startLine": start.line,
                             "startColumn": start.column,
@@ -115,7 +115,16 @@ fn descriptor(
         "help": {"text": help, "markdown": help},
         "helpUri": meta.docs_url(name),
         "defaultConfiguration": {"level": level},
-        "properties": {"tags": controls},
+        "properties": {
+            // Code scanning ranks alerts by this score (over 9 critical, 7 high, 4 medium, low
+            // below), and only for rules tagged `security`.
+            "security-severity": match level {
+                "error" => "8.0",
+                "warning" => "5.5",
+                _ => "2.0",
+            },
+            "tags": std::iter::once("security").chain(controls.iter().map(String::as_str)).collect::<Vec<_>>(),
+        },
     })
 }
 
@@ -134,10 +143,22 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// A repository-relative path as a URI reference: forward slashes, spaces and the like escaped.
-fn uri(path: &str) -> String {
-    let path = path.replace('\\', "/");
-    let path = path.strip_prefix("./").unwrap_or(&path);
+/// Where a result is: a URI reference relative to `%SRCROOT%` (the repository root) for a file
+/// inside the repository, an absolute `file://` URI for one outside it.
+fn artifact(name: &str) -> Value {
+    let name = crate::paths::display(name);
+    if crate::paths::is_relative(&name) {
+        json!({"uri": relative_uri(&name), "uriBaseId": "%SRCROOT%"})
+    } else {
+        match url::Url::from_file_path(&*name) {
+            Ok(url) => json!({"uri": url.as_str()}),
+            Err(()) => json!({"uri": relative_uri(&name)}),
+        }
+    }
+}
+
+/// A relative path as a URI reference: each segment percent-encoded, `/` kept.
+fn relative_uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for byte in path.bytes() {
         match byte {
@@ -148,4 +169,19 @@ fn uri(path: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_use_the_base_and_absolute_ones_a_file_uri() {
+        let inside = artifact("examples/a b.yaml");
+        assert_eq!(inside["uri"], "examples/a%20b.yaml");
+        assert_eq!(inside["uriBaseId"], "%SRCROOT%");
+        let outside = artifact("/nowhere-near/the repo/t.yaml");
+        assert_eq!(outside["uri"], "file:///nowhere-near/the%20repo/t.yaml");
+        assert!(outside.get("uriBaseId").is_none());
+    }
 }

@@ -15,12 +15,13 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
 
 /// One file's findings.
 pub fn render_file(file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+    let name = crate::paths::display(&file.source.name);
     for d in file.diagnostics.iter().filter(|d| d.is_active()) {
         let at = file.source.line_col(d.span.start);
         write!(
             out,
             "{}:{}:{}: {}: {} [{}]",
-            escape::text(&file.source.name),
+            escape::text(&name),
             at.line,
             at.column,
             d.severity,

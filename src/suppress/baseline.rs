@@ -127,7 +127,7 @@ pub fn record(files: &[FileReport]) -> BaselineFile {
                 .filter(|d| d.is_active())
                 .map(move |d| Entry {
                     rule: d.code.clone(),
-                    file: f.source.name.clone(),
+                    file: crate::paths::display(&f.source.name).into_owned(),
                     path: d.path.clone(),
                     fingerprint: fingerprint(&f.source, d),
                     message: d.message.clone(),

@@ -194,16 +194,46 @@ const GUEST_ROLES: &[(&str, &str)] = &[
 
 /// Builds the tenant tree from the resources read, reporting what cannot be mapped. None when no
 /// resource has a counterpart in the tenant format.
-pub fn map(resources: &[Resource], diagnostics: &mut Vec<Diagnostic>) -> Option<Node> {
+///
+/// A file whose resources are all `Absent` is a tenant document: Entra's defaults apply and are
+/// judged, at an empty root. So is a whole configuration (`whole`: a script or a data file, not a
+/// one-resource Workshop file) that holds Microsoft365DSC resources none of which entralint reads.
+/// The kinds of resources entralint does not read go to `unchecked`.
+pub fn map(
+    resources: &[Resource],
+    diagnostics: &mut Vec<Diagnostic>,
+    whole: bool,
+    unchecked: &mut Vec<String>,
+) -> Option<Node> {
     let mut mapper = Mapper {
         diagnostics,
         root: Vec::new(),
         singletons: Vec::new(),
+        absent: false,
     };
     for resource in resources {
+        if !RESOURCES
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(&resource.kind))
+        {
+            unchecked.push(resource.kind.clone());
+        }
         mapper.resource(resource);
     }
     if mapper.root.is_empty() {
+        let first = resources.first()?;
+        let entra = resources.iter().any(|r| {
+            r.kind
+                .get(..3)
+                .is_some_and(|p| p.eq_ignore_ascii_case("AAD"))
+        });
+        if mapper.absent || whole && entra {
+            return Some(Node::new(first.header, Value::Map(Vec::new())));
+        }
+        if !entra {
+            // A DSC configuration of something else (a server's files and services).
+            unchecked.clear();
+        }
         return None;
     }
     let span = mapper
@@ -220,6 +250,8 @@ struct Mapper<'a> {
     root: Vec<Entry>,
     /// Single-instance resources seen so far, to report a second block.
     singletons: Vec<(String, Span)>,
+    /// Whether a resource entralint reads says `Ensure = "Absent"`.
+    absent: bool,
 }
 
 impl Mapper<'_> {
@@ -297,7 +329,11 @@ impl Mapper<'_> {
             return true;
         };
         match &ensure.value.value {
-            PsValue::Str(s) => !s.eq_ignore_ascii_case("Absent"),
+            PsValue::Str(s) if s.eq_ignore_ascii_case("Absent") => {
+                self.absent = true;
+                false
+            }
+            PsValue::Str(_) => true,
             PsValue::Unresolved(text) => {
                 let message = format!(
                     "`Ensure` is set to `{text}`, which only PowerShell can evaluate; the {} block is not checked",

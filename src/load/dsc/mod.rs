@@ -58,22 +58,25 @@ impl Format {
     }
 }
 
-/// Reads a file in a DSC layout. A file that is not in the layout gives an empty document and no
-/// diagnostics.
-pub fn parse(format: Format, text: &str) -> Parsed {
-    match format {
-        Format::Script | Format::DataFile => powershell(format, text),
-        Format::Workshop(kind) => workshop_yaml(kind, text),
-    }
+/// Reads a file in a DSC layout: the document, and the kinds of the resources in it that entralint
+/// does not read. A file that is not in the layout gives an empty document and no diagnostics.
+pub fn parse(format: Format, text: &str) -> (Parsed, Vec<String>) {
+    let mut unchecked = Vec::new();
+    let parsed = match format {
+        Format::Script | Format::DataFile => powershell(format, text, &mut unchecked),
+        Format::Workshop(kind) => workshop_yaml(kind, text, &mut unchecked),
+    };
+    (parsed, unchecked)
 }
 
-fn workshop_yaml(kind: &str, text: &str) -> Parsed {
+fn workshop_yaml(kind: &str, text: &str, unchecked: &mut Vec<String>) -> Parsed {
     let mut parsed = super::yaml::parse(text);
     let Some(root) = parsed.document.root.take() else {
         return parsed;
     };
     let resources = workshop::resources(kind, &root);
-    parsed.document.root = map::map(&resources, &mut parsed.diagnostics);
+    // One resource of a tenant split over many files: not the whole tenant on its own.
+    parsed.document.root = map::map(&resources, &mut parsed.diagnostics, false, unchecked);
     parsed
 }
 
@@ -90,7 +93,7 @@ fn syntax_error(span: Span, message: String) -> Diagnostic {
         .with_help("entralint reads the literal subset of PowerShell that Microsoft365DSC writes")
 }
 
-fn powershell(format: Format, text: &str) -> Parsed {
+fn powershell(format: Format, text: &str, unchecked: &mut Vec<String>) -> Parsed {
     let lexed = match lexer::lex(text) {
         Ok(lexed) => lexed,
         Err(err) if format.recognises(text) => {
@@ -117,7 +120,7 @@ fn powershell(format: Format, text: &str) -> Parsed {
         }
     };
     let mut diagnostics = Vec::new();
-    let root = map::map(&resources, &mut diagnostics);
+    let root = map::map(&resources, &mut diagnostics, true, unchecked);
     Parsed {
         document: Document {
             root,

@@ -30,9 +30,10 @@ pub fn resources(text: &str, tokens: &[Token]) -> Option<Result<Vec<Resource>, S
     let azure_ad = hash(find(non_node, "AzureAD")?)?;
     let mut out = Vec::new();
     for section in azure_ad {
-        let Some(kind) = resource_kind(&section.name) else {
-            continue;
-        };
+        // A section entralint does not read keeps its name, to be counted as not checked.
+        let kind = resource_kind(&section.name)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("AAD{}", section.name));
         let items: Vec<&Item> = match &section.value.value {
             PsValue::Array(items) => items.iter().collect(),
             _ => vec![&section.value],
@@ -45,7 +46,7 @@ pub fn resources(text: &str, tokens: &[Token]) -> Option<Result<Vec<Resource>, S
             fill_unresolved(&mut props, text);
             placeholders(&mut props);
             out.push(Resource {
-                kind: kind.to_string(),
+                kind: kind.clone(),
                 header: section.name_span,
                 span: item.span,
                 props,

@@ -355,6 +355,7 @@ impl Group {
             },
             diagnostics,
             native: false,
+            unchecked: Vec::new(),
         };
         (loaded, Members { files })
     }
