@@ -1,6 +1,7 @@
 //! The command line: flags in, exit code out. All work happens in the library.
 
 mod commands;
+mod completions;
 mod stream;
 
 use std::io::{self, IsTerminal, Write};
@@ -43,6 +44,10 @@ pub enum Command {
     /// Convert a Graph response, a folder of them, an EntraExporter export or a ScubaGear export
     /// into a tenant file, each value commented with where it came from.
     Import(ImportArgs),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page, or write a page per command into a folder.
+    Man(completions::ManArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -220,6 +225,8 @@ pub fn main() -> ExitCode {
         Command::Schema => commands::run_schema(),
         Command::Permissions(args) => commands::run_permissions(&args),
         Command::Import(args) => run_import(&args),
+        Command::Completions(args) => completions::run_completions(&args),
+        Command::Man(args) => completions::run_man(&args),
     };
     ExitCode::from(code)
 }
