@@ -25,7 +25,7 @@ fail() {
 
 # Exit code 1 means findings: examples/ holds a broken file on purpose.
 cargo build --quiet --release
-"$root/target/release/entralint" check examples/ --format short > "$work/expected.txt" && fail "no findings in examples/"
+"${CARGO_TARGET_DIR:-$root/target}/release/entralint" check examples/ --format short > "$work/expected.txt" && fail "no findings in examples/"
 [ -s "$work/expected.txt" ] || fail "cargo's build printed nothing for examples/"
 
 echo "== wheel: maturin build, installed into a clean virtual environment"
@@ -135,19 +135,19 @@ fi
 echo "built $(basename "$archive") ($(wc -c < "$archive") bytes), checksum verified"
 
 echo "== the Action's install script against a local release"
-install() { # VERSION DEST [VAR=VALUE...]: runs dist/action-install.sh, prints its exit code
+try_install() { # VERSION DEST [VAR=VALUE...]: runs dist/action-install.sh, prints its exit code
   local v=$1 d=$2 rc=0
   shift 2
   env "$@" bash dist/action-install.sh "$v" "$d" > "$work/install.log" 2>&1 || rc=$?
   echo "$rc"
 }
 # The archive built above, from a file:// address and from a plain folder.
-rc=$(install "v$version" "$work/inst-url" ENTRALINT_RELEASE_URL="file://$work/release" ENTRALINT_TARGET="$target")
+rc=$(try_install "v$version" "$work/inst-url" ENTRALINT_RELEASE_URL="file://$work/release" ENTRALINT_TARGET="$target")
 [ "$rc" -eq 0 ] || { cat "$work/install.log" >&2; fail "installing from file:// exited $rc"; }
 grep -q "verified" "$work/install.log" || fail "no checksum verification reported"
 "$work/inst-url/bin/entralint" check examples/ --format short > "$work/installed.txt" || true
 diff -u "$work/expected.txt" "$work/installed.txt" || fail "the installed binary reports differently"
-rc=$(install "$version" "$work/inst-dir" ENTRALINT_RELEASE_URL="$work/release" ENTRALINT_TARGET="$target")
+rc=$(try_install "$version" "$work/inst-dir" ENTRALINT_RELEASE_URL="$work/release" ENTRALINT_TARGET="$target")
 [ "$rc" -eq 0 ] || { cat "$work/install.log" >&2; fail "installing from a folder exited $rc"; }
 echo "installed and verified from file:// and from a folder"
 
@@ -171,18 +171,18 @@ for platform in Linux/X64/x86_64-unknown-linux-musl Linux/ARM64/aarch64-unknown-
   macOS/X64/x86_64-apple-darwin macOS/ARM64/aarch64-apple-darwin Windows/X64/x86_64-pc-windows-msvc; do
   IFS=/ read -r os arch t <<< "$platform"
   d=$work/inst-$os-$arch
-  rc=$(install "$version" "$d" ENTRALINT_RELEASE_URL="file://$work/picks" RUNNER_OS="$os" RUNNER_ARCH="$arch")
+  rc=$(try_install "$version" "$d" ENTRALINT_RELEASE_URL="file://$work/picks" RUNNER_OS="$os" RUNNER_ARCH="$arch")
   [ "$rc" -eq 0 ] || { cat "$work/install.log" >&2; fail "$os $arch: exit $rc"; }
   grep -q "# $t\$" "$d"/bin/entralint* || fail "$os $arch did not get $t"
 done
 echo "picked the right archive for Linux x64/arm64, macOS x64/arm64 and Windows x64"
 
 # No binary to pick: exit 3, on which the Action builds from source.
-rc=$(install "$version" "$work/none" ENTRALINT_RELEASE_URL="file://$work/picks" RUNNER_OS=Linux RUNNER_ARCH=ARM)
+rc=$(try_install "$version" "$work/none" ENTRALINT_RELEASE_URL="file://$work/picks" RUNNER_OS=Linux RUNNER_ARCH=ARM)
 [ "$rc" -eq 3 ] || fail "an unsupported platform gave $rc, not 3"
-rc=$(install 9.9.9 "$work/none" ENTRALINT_RELEASE_URL="file://$work/picks" RUNNER_OS=Linux RUNNER_ARCH=X64)
+rc=$(try_install 9.9.9 "$work/none" ENTRALINT_RELEASE_URL="file://$work/picks" RUNNER_OS=Linux RUNNER_ARCH=X64)
 [ "$rc" -eq 3 ] || fail "a version without a release gave $rc, not 3"
-rc=$(install main "$work/none" ENTRALINT_RELEASE_URL="file://$work/picks")
+rc=$(try_install main "$work/none" ENTRALINT_RELEASE_URL="file://$work/picks")
 [ "$rc" -eq 3 ] || fail "a branch gave $rc, not 3"
 [ ! -e "$work/none" ] || fail "something was installed without a release"
 echo "no release binary for the platform or version: exit 3 (build from source)"
@@ -191,12 +191,12 @@ echo "no release binary for the platform or version: exit 3 (build from source)"
 cp -r "$work/release" "$work/tampered"
 tampered=$work/tampered/v$version/$(basename "$archive")
 printf 'x' >> "$tampered"
-rc=$(install "$version" "$work/inst-bad" ENTRALINT_RELEASE_URL="file://$work/tampered" ENTRALINT_TARGET="$target")
+rc=$(try_install "$version" "$work/inst-bad" ENTRALINT_RELEASE_URL="file://$work/tampered" ENTRALINT_TARGET="$target")
 [ "$rc" -eq 1 ] || { cat "$work/install.log" >&2; fail "a tampered archive gave $rc, not 1"; }
 grep -q "checksum mismatch" "$work/install.log" || { cat "$work/install.log" >&2; fail "no checksum mismatch reported"; }
 [ ! -e "$work/inst-bad/bin/entralint" ] || fail "a tampered archive was installed"
 rm "$tampered.sha256"
-rc=$(install "$version" "$work/inst-bad" ENTRALINT_RELEASE_URL="file://$work/tampered" ENTRALINT_TARGET="$target")
+rc=$(try_install "$version" "$work/inst-bad" ENTRALINT_RELEASE_URL="file://$work/tampered" ENTRALINT_TARGET="$target")
 [ "$rc" -eq 1 ] || fail "an archive without a checksum gave $rc, not 1"
 [ ! -e "$work/inst-bad/bin/entralint" ] || fail "an archive without a checksum was installed"
 echo "rejected: a checksum mismatch and a missing checksum (exit 1, nothing installed)"
