@@ -41,7 +41,10 @@ fn bash_completes_commands_flags_and_values() {
     std::fs::write(&script, generated(&["completions", "bash"])).expect("write the script");
 
     assert_eq!(bash_complete(&script, "entralint che"), ["check"]);
-    assert_eq!(bash_complete(&script, "entralint co"), ["config", "completions"]);
+    assert_eq!(
+        bash_complete(&script, "entralint co"),
+        ["config", "completions"]
+    );
     assert!(
         bash_complete(&script, "entralint check --fail")
             .iter()
