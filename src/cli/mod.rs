@@ -4,6 +4,7 @@
 mod args;
 mod check;
 mod commands;
+mod completions;
 mod import;
 mod output;
 mod rule_commands;
@@ -47,6 +48,10 @@ pub enum Command {
     /// Convert a Graph response, a folder of them, an EntraExporter export or a ScubaGear export
     /// into a tenant file, each value commented with where it came from.
     Import(ImportArgs),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page, or write a page per command into a folder.
+    Man(completions::ManArgs),
 }
 
 /// Exit codes: 0 nothing found, 1 findings, 2 entralint could not do its job.
@@ -88,6 +93,8 @@ pub fn main() -> ExitCode {
         Command::Schema => commands::run_schema(),
         Command::Permissions(args) => commands::run_permissions(&args),
         Command::Import(args) => import::run(&args),
+        Command::Completions(args) => completions::run_completions(&args),
+        Command::Man(args) => completions::run_man(&args),
     };
     ExitCode::from(code)
 }
