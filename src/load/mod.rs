@@ -35,6 +35,11 @@ pub const TENANT_KEYS: &[&str] = &[
     "applications",
     "roleAssignments",
     "roleSettings",
+    // Sign-in sections (model/access.rs).
+    "securityDefaults",
+    "conditionalAccessPolicies",
+    "namedLocations",
+    "authenticationStrengthPolicies",
 ];
 
 /// A file after loading: its text, its tree when it parsed, and what went wrong.

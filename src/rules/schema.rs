@@ -87,6 +87,7 @@ pub enum Collection {
     Applications,
     RoleAssignments,
     RoleSettings,
+    ConditionalAccessPolicies,
 }
 
 impl Collection {
@@ -98,6 +99,7 @@ impl Collection {
             Collection::Applications => "applications",
             Collection::RoleAssignments => "roleAssignments",
             Collection::RoleSettings => "roleSettings",
+            Collection::ConditionalAccessPolicies => "conditionalAccessPolicies",
         }
     }
 
@@ -106,6 +108,7 @@ impl Collection {
         match self {
             Collection::RoleAssignments => "principal",
             Collection::RoleSettings => "role",
+            Collection::ConditionalAccessPolicies => "displayName",
             _ => "id",
         }
     }
