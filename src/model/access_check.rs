@@ -64,14 +64,16 @@ fn conflict(
 /// One kind of unresolved reference: how many, and the first one's place.
 struct Unresolved {
     kind: &'static str,
+    consequence: &'static str,
     count: usize,
     first: Option<(Span, String, String)>,
 }
 
 impl Unresolved {
-    fn new(kind: &'static str) -> Unresolved {
+    fn new(kind: &'static str, consequence: &'static str) -> Unresolved {
         Unresolved {
             kind,
+            consequence,
             count: 0,
             first: None,
         }
@@ -96,8 +98,8 @@ impl Unresolved {
                 Severity::Info,
                 span,
                 format!(
-                    "Conditional Access refers to {} `{text}` that the file does not declare{more}: coverage treats its members as unknown, not guessed",
-                    self.kind
+                    "Conditional Access refers to {} `{text}` that the file does not declare{more}: {}",
+                    self.kind, self.consequence
                 ),
             )
             .with_label("not declared in this tenant")
@@ -157,9 +159,20 @@ fn references(
         })
         .collect();
 
-    let mut unresolved_users = Unresolved::new("user");
-    let mut unresolved_groups = Unresolved::new("group");
-    let mut unresolved_locations = Unresolved::new("named location");
+    let mut unresolved_users = Unresolved::new("user", "it is taken to be one user, not guessed at");
+    let mut unresolved_groups = Unresolved::new(
+        "group",
+        "coverage counts its members as unknown, not guessed at",
+    );
+    let mut unresolved_locations = Unresolved::new(
+        "named location",
+        "coverage treats the condition as narrowing the policy",
+    );
+    // A reference is unresolved only where the file lists that kind of object: a file of policies
+    // alone is not expected to list every user. Excluded groups always matter, as coverage needs
+    // to know who they leave out.
+    let users_declared = tenant.users.is_some();
+    let groups_declared = tenant.groups.is_some();
     for policy in policies {
         let name = policy
             .value
@@ -178,7 +191,7 @@ fn references(
                 for item in each(list) {
                     let known = USER_WORDS.iter().any(|w| w.eq_ignore_ascii_case(&item.value))
                         || users.contains(&item.value.to_ascii_lowercase());
-                    if !known {
+                    if !known && users_declared {
                         unresolved_users.note(item.span, &item.value, at(key));
                     }
                 }
@@ -189,7 +202,8 @@ fn references(
             ] {
                 for item in each(list) {
                     let lower = item.value.to_ascii_lowercase();
-                    if !groups.contains(&lower) && !users.contains(&lower) {
+                    let matters = groups_declared || key.ends_with("excludeGroups");
+                    if matters && !groups.contains(&lower) && !users.contains(&lower) {
                         unresolved_groups.note(item.span, &item.value, at(key));
                     }
                 }

@@ -1110,7 +1110,11 @@ fn judge(
         .or_else(|| shortfalls.first().map(|(_, _, at)| at.clone()))
         .unwrap_or_else(|| {
             if judged.is_empty() && security_defaults.is_some() {
-                "securityDefaults.isEnabled".to_string()
+                if requirement.met_by_security_defaults() {
+                    "securityDefaults.isEnabled".to_string()
+                } else {
+                    "securityDefaults".to_string()
+                }
             } else {
                 "conditionalAccessPolicies".to_string()
             }

@@ -393,7 +393,10 @@ impl Place<'_> {
             .cloned()
             .unwrap_or(Val::Null);
         let at = self.rule.file.at.as_deref();
-        let value = at.and_then(|k| item.get(k)).cloned().unwrap_or(Val::Null);
+        let value = at
+            .and_then(|k| k.split('.').try_fold(&item, |v, k| v.get(k)))
+            .cloned()
+            .unwrap_or(Val::Null);
         let message = self.message(run, Some(&item), &value);
         let node = self
             .root
@@ -408,7 +411,7 @@ impl Place<'_> {
             .unwrap_or_default();
         let mut path = format!("{}[{}={identity}]", collection.key(), collection.identity());
         let span = match (node, at) {
-            (Some(node), Some(key)) => match node.get(key) {
+            (Some(node), Some(key)) => match inner_node(node, key) {
                 Some(value) => {
                     path = format!("{path}.{key}");
                     value.span
@@ -470,6 +473,12 @@ impl Place<'_> {
             leading => out.split_off(leading),
         }
     }
+}
+
+/// A value inside a collection item by dotted key (`conditions.users.excludeUsers`).
+fn inner_node<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
+    key.split('.')
+        .try_fold(node, |n, k| n.get(k).filter(|v| v.value != Yaml::Null))
 }
 
 enum Located {
