@@ -368,8 +368,13 @@ impl StrengthRef {
     /// The built-in strength this names, by id or display name.
     pub fn built_in(&self) -> Option<&'static (&'static str, &'static str, bool)> {
         BUILT_IN_STRENGTHS.iter().find(|(id, name, _)| {
-            self.id.as_deref().is_some_and(|i| i.eq_ignore_ascii_case(id))
-                || self.display_name.as_deref().is_some_and(|n| same_name(n, name))
+            self.id
+                .as_deref()
+                .is_some_and(|i| i.eq_ignore_ascii_case(id))
+                || self
+                    .display_name
+                    .as_deref()
+                    .is_some_and(|n| same_name(n, name))
         })
     }
 
@@ -445,7 +450,12 @@ impl ToCel for StrengthRef {
             ("displayName", text(&self.display_name)),
             (
                 "allowedCombinations",
-                Val::list(self.allowed_combinations.iter().map(|c| cel_str(c)).collect()),
+                Val::list(
+                    self.allowed_combinations
+                        .iter()
+                        .map(|c| cel_str(c))
+                        .collect(),
+                ),
             ),
         ])
     }

@@ -38,7 +38,11 @@ fn conflict(
         return;
     };
     let Some((index, policy)) = policies.iter().enumerate().find(|(_, p)| {
-        p.value.state.as_ref().map_or(PolicyState::Enabled, |s| s.value) == PolicyState::Enabled
+        p.value
+            .state
+            .as_ref()
+            .map_or(PolicyState::Enabled, |s| s.value)
+            == PolicyState::Enabled
     }) else {
         return;
     };
@@ -90,7 +94,11 @@ impl Unresolved {
         };
         let more = match self.count {
             1 => String::new(),
-            n => format!(" (and {} more reference{})", n - 1, if n == 2 { "" } else { "s" }),
+            n => format!(
+                " (and {} more reference{})",
+                n - 1,
+                if n == 2 { "" } else { "s" }
+            ),
         };
         diagnostics.push(
             Diagnostic::new(
@@ -143,7 +151,13 @@ fn references(
     if let Some(list) = &tenant.named_locations {
         for location in &list.value {
             locations.extend(location.value.id.as_ref().map(|i| i.value.clone()));
-            locations.extend(location.value.display_name.as_ref().map(|i| i.value.clone()));
+            locations.extend(
+                location
+                    .value
+                    .display_name
+                    .as_ref()
+                    .map(|i| i.value.clone()),
+            );
         }
     }
     let locations = lower_set(locations);
@@ -159,7 +173,8 @@ fn references(
         })
         .collect();
 
-    let mut unresolved_users = Unresolved::new("user", "it is taken to be one user, not guessed at");
+    let mut unresolved_users =
+        Unresolved::new("user", "it is taken to be one user, not guessed at");
     let mut unresolved_groups = Unresolved::new(
         "group",
         "coverage counts its members as unknown, not guessed at",
@@ -189,7 +204,9 @@ fn references(
                 ("conditions.users.excludeUsers", &u.value.exclude_users),
             ] {
                 for item in each(list) {
-                    let known = USER_WORDS.iter().any(|w| w.eq_ignore_ascii_case(&item.value))
+                    let known = USER_WORDS
+                        .iter()
+                        .any(|w| w.eq_ignore_ascii_case(&item.value))
                         || users.contains(&item.value.to_ascii_lowercase());
                     if !known && users_declared {
                         unresolved_users.note(item.span, &item.value, at(key));
@@ -211,11 +228,19 @@ fn references(
         }
         if let Some(l) = &conditions.value.locations {
             for (key, list) in [
-                ("conditions.locations.includeLocations", &l.value.include_locations),
-                ("conditions.locations.excludeLocations", &l.value.exclude_locations),
+                (
+                    "conditions.locations.includeLocations",
+                    &l.value.include_locations,
+                ),
+                (
+                    "conditions.locations.excludeLocations",
+                    &l.value.exclude_locations,
+                ),
             ] {
                 for item in each(list) {
-                    let known = LOCATION_WORDS.iter().any(|w| w.eq_ignore_ascii_case(&item.value))
+                    let known = LOCATION_WORDS
+                        .iter()
+                        .any(|w| w.eq_ignore_ascii_case(&item.value))
                         || item.value == MFA_TRUSTED_IPS
                         || locations.contains(&item.value.to_ascii_lowercase());
                     if known {
@@ -276,10 +301,7 @@ fn references(
         "declare the group under `groups` with its `members`, so coverage can tell who it excludes; list an emergency-access group in `tenant.breakGlass`",
         diagnostics,
     );
-    unresolved_locations.report(
-        "declare the location under `namedLocations`",
-        diagnostics,
-    );
+    unresolved_locations.report("declare the location under `namedLocations`", diagnostics);
 }
 
 fn each(list: &Option<Spanned<List<String>>>) -> impl Iterator<Item = &Spanned<String>> {

@@ -12,8 +12,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::access::{
-    BuiltInControl, ClientAppType, ConditionalAccessPolicy, GrantOperator, PHISHING_RESISTANT_METHODS,
-    PolicyState, RiskLevel, same_name,
+    BuiltInControl, ClientAppType, ConditionalAccessPolicy, GrantOperator,
+    PHISHING_RESISTANT_METHODS, PolicyState, RiskLevel, same_name,
 };
 use super::catalog::{self, RoleDef};
 use super::field::{List, cel_map, cel_str};
@@ -70,7 +70,9 @@ impl Requirement {
     fn what(self) -> &'static str {
         match self {
             Requirement::Mfa => "requires MFA",
-            Requirement::PhishingResistant => "requires a phishing-resistant authentication strength",
+            Requirement::PhishingResistant => {
+                "requires a phishing-resistant authentication strength"
+            }
             Requirement::BlockLegacy => "blocks legacy authentication",
             Requirement::BlockDeviceCode => "blocks the device code flow",
             Requirement::BlockHighUserRisk => "blocks high user risk",
@@ -144,7 +146,10 @@ impl Verdict {
                 "gaps",
                 Val::list(self.gaps.iter().map(|g| cel_str(g)).collect()),
             ),
-            ("by", Val::list(self.by.iter().map(|g| cel_str(g)).collect())),
+            (
+                "by",
+                Val::list(self.by.iter().map(|g| cel_str(g)).collect()),
+            ),
             ("summary", cel_str(&self.summary())),
             ("at", cel_str(&self.at)),
         ])
@@ -210,7 +215,10 @@ const JUDGED: &[(Requirement, &[Population])] = &[
     (Requirement::BlockHighUserRisk, &[Population::AllUsers]),
     (Requirement::BlockHighSignInRisk, &[Population::AllUsers]),
     (Requirement::ManagedDevice, &[Population::AllUsers]),
-    (Requirement::ManagedDeviceRegistration, &[Population::AllUsers]),
+    (
+        Requirement::ManagedDeviceRegistration,
+        &[Population::AllUsers],
+    ),
 ];
 
 /// The user action of registering security information.
@@ -227,7 +235,8 @@ pub fn evaluate(tenant: &Tenant) -> Coverage {
         .conditional_access_policies
         .as_ref()
         .map_or(&[], |l| &l.value);
-    let declared = tenant.security_defaults.is_some() || tenant.conditional_access_policies.is_some();
+    let declared =
+        tenant.security_defaults.is_some() || tenant.conditional_access_policies.is_some();
     let enabled_policy = policies
         .iter()
         .any(|p| state(&p.value) == PolicyState::Enabled);
@@ -266,7 +275,14 @@ pub fn evaluate(tenant: &Tenant) -> Coverage {
                     at: "securityDefaults.isEnabled".to_string(),
                 }
             } else {
-                judge(*requirement, *population, &judged, &directory, security_defaults, &strengths)
+                judge(
+                    *requirement,
+                    *population,
+                    &judged,
+                    &directory,
+                    security_defaults,
+                    &strengths,
+                )
             };
             coverage.verdicts.push((*requirement, *population, verdict));
         }
@@ -308,7 +324,9 @@ impl Directory {
         let mut groups = HashMap::new();
         let mut group_names = HashMap::new();
         for group in items(&tenant.groups) {
-            let Some(id) = group.id.as_ref() else { continue };
+            let Some(id) = group.id.as_ref() else {
+                continue;
+            };
             let members = group
                 .members
                 .as_ref()
@@ -480,7 +498,13 @@ impl<'a> Judged<'a> {
             included.extend(directory.role_holders(&role.value.id));
         }
         if includes_guests {
-            included.extend(directory.users.iter().filter(|(_, g)| *g).map(|(u, _)| u.clone()));
+            included.extend(
+                directory
+                    .users
+                    .iter()
+                    .filter(|(_, g)| *g)
+                    .map(|(u, _)| u.clone()),
+            );
         }
         let includes_none = !includes_all
             && !includes_guests
@@ -490,7 +514,10 @@ impl<'a> Judged<'a> {
             if user.eq_ignore_ascii_case("GuestsOrExternalUsers") {
                 excluded.insert(
                     GUESTS.to_string(),
-                    ("excludes guests and external users".to_string(), "excludeUsers"),
+                    (
+                        "excludes guests and external users".to_string(),
+                        "excludeUsers",
+                    ),
                 );
             } else if !directory.is_break_glass(user) {
                 excluded.insert(
@@ -512,7 +539,10 @@ impl<'a> Judged<'a> {
             for (user, _) in directory.users.iter().filter(|(_, g)| *g) {
                 excluded.insert(
                     user.clone(),
-                    ("excludes guests and external users".to_string(), "excludeUsers"),
+                    (
+                        "excludes guests and external users".to_string(),
+                        "excludeUsers",
+                    ),
                 );
             }
         }
@@ -539,7 +569,10 @@ impl<'a> Judged<'a> {
                 )
             };
             if !complete {
-                excluded.insert(unknown_group_member(&group), (reason.clone(), "excludeGroups"));
+                excluded.insert(
+                    unknown_group_member(&group),
+                    (reason.clone(), "excludeGroups"),
+                );
             }
             for member in members {
                 excluded
@@ -552,9 +585,15 @@ impl<'a> Judged<'a> {
             .iter()
             .flat_map(|l| l.value.iter())
         {
-            let role_name = role.value.def.map_or(role.value.id.as_str(), |d| d.name.as_str());
+            let role_name = role
+                .value
+                .def
+                .map_or(role.value.id.as_str(), |d| d.name.as_str());
             let reason = format!("excludes role {role_name}");
-            excluded.insert(role_member(&role.value.id), (reason.clone(), "excludeRoles"));
+            excluded.insert(
+                role_member(&role.value.id),
+                (reason.clone(), "excludeRoles"),
+            );
             for holder in directory.role_holders(&role.value.id) {
                 if !directory.is_break_glass(&holder) {
                     excluded
@@ -630,8 +669,7 @@ impl<'a> Judged<'a> {
             .and_then(|c| c.client_app_types.as_ref())
             .map(|l| l.value.iter().map(|c| c.value).collect())
             .unwrap_or_default();
-        let all_clients =
-            client_types.is_empty() || client_types.contains(&ClientAppType::All);
+        let all_clients = client_types.is_empty() || client_types.contains(&ClientAppType::All);
         let has_risk = |levels: Option<&super::field::Spanned<List<RiskLevel>>>| {
             levels.is_some_and(|l| l.value.iter().any(|r| r.value == RiskLevel::High))
         };
@@ -646,7 +684,12 @@ impl<'a> Judged<'a> {
         let user_actions: Vec<String> = conditions
             .and_then(|c| c.applications.as_ref())
             .and_then(|a| a.value.include_user_actions.as_ref())
-            .map(|l| l.value.iter().map(|s| s.value.to_ascii_lowercase()).collect())
+            .map(|l| {
+                l.value
+                    .iter()
+                    .map(|s| s.value.to_ascii_lowercase())
+                    .collect()
+            })
             .unwrap_or_default();
         let managed = controls.contains(&BuiltInControl::CompliantDevice)
             || controls.contains(&BuiltInControl::DomainJoinedDevice);
@@ -697,7 +740,10 @@ impl<'a> Judged<'a> {
                     ));
                 }
             }
-            if c.devices.as_ref().is_some_and(|d| d.value.device_filter.is_some()) {
+            if c.devices
+                .as_ref()
+                .is_some_and(|d| d.value.device_filter.is_some())
+            {
                 return Some((
                     format!("`{}` applies only to devices its filter selects", self.name),
                     "conditions.devices.deviceFilter",
@@ -724,9 +770,11 @@ impl<'a> Judged<'a> {
                 if !user_actions.is_empty() {
                     return Demand::Unrelated;
                 }
-                let phishing_resistant = strength.is_some_and(|s| directory_strengths.phishing_resistant(&s.value));
+                let phishing_resistant =
+                    strength.is_some_and(|s| directory_strengths.phishing_resistant(&s.value));
                 let mfa = strength.is_some()
-                    || (controls.contains(&BuiltInControl::Mfa) && (operator_and || controls.len() == 1));
+                    || (controls.contains(&BuiltInControl::Mfa)
+                        && (operator_and || controls.len() == 1));
                 if requirement == Requirement::PhishingResistant {
                     if !phishing_resistant {
                         return match strength {
@@ -743,7 +791,10 @@ impl<'a> Judged<'a> {
                     }
                     if !operator_and && controls.iter().any(|c| *c != BuiltInControl::Mfa) {
                         return Demand::Not(
-                            format!("`{}` lets another grant control stand in for the strength (operator OR)", self.name),
+                            format!(
+                                "`{}` lets another grant control stand in for the strength (operator OR)",
+                                self.name
+                            ),
                             "grantControls.operator",
                         );
                     }
@@ -794,7 +845,10 @@ impl<'a> Judged<'a> {
                 }
                 if !blocks {
                     return Demand::Not(
-                        format!("`{}` targets the device code flow but does not block it", self.name),
+                        format!(
+                            "`{}` targets the device code flow but does not block it",
+                            self.name
+                        ),
                         "grantControls.builtInControls",
                     );
                 }
@@ -891,9 +945,11 @@ impl Strengths<'_> {
         }
         let only_resistant = |combinations: &[String]| {
             !combinations.is_empty()
-                && combinations
-                    .iter()
-                    .all(|c| PHISHING_RESISTANT_METHODS.iter().any(|m| c.eq_ignore_ascii_case(m)))
+                && combinations.iter().all(|c| {
+                    PHISHING_RESISTANT_METHODS
+                        .iter()
+                        .any(|m| c.eq_ignore_ascii_case(m))
+                })
         };
         if !strength.allowed_combinations.is_empty() {
             return only_resistant(&strength.allowed_combinations);
@@ -920,7 +976,11 @@ impl Strengths<'_> {
 }
 
 /// The members of a population: stand-ins first, then declared principals.
-fn members(population: Population, directory: &Directory, judged: &[Judged]) -> Vec<(String, String)> {
+fn members(
+    population: Population,
+    directory: &Directory,
+    judged: &[Judged],
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
     match population {
         Population::AllUsers => {
@@ -938,7 +998,11 @@ fn members(population: Population, directory: &Directory, judged: &[Judged]) -> 
             let mut seen: HashSet<&str> = HashSet::new();
             for member in extra {
                 seen.insert(member);
-                let shown = if member.starts_with('*') { String::new() } else { format!("`{member}`") };
+                let shown = if member.starts_with('*') {
+                    String::new()
+                } else {
+                    format!("`{member}`")
+                };
                 out.push((member.clone(), shown));
             }
             for (user, _) in &directory.users {
@@ -971,7 +1035,9 @@ fn members(population: Population, directory: &Directory, judged: &[Judged]) -> 
 
 /// ScubaGear's highly privileged roles, from the role catalog.
 pub fn highly_privileged() -> impl Iterator<Item = &'static RoleDef> {
-    catalog::roles().iter().filter(|r| r.scuba_highly_privileged)
+    catalog::roles()
+        .iter()
+        .filter(|r| r.scuba_highly_privileged)
 }
 
 fn judge(
@@ -1059,9 +1125,15 @@ fn judge(
                     untargeted_roles.push(shown.clone());
                     continue;
                 }
-                Population::Guests => format!("no enabled policy that {} targets guests and external users", requirement.what()),
+                Population::Guests => format!(
+                    "no enabled policy that {} targets guests and external users",
+                    requirement.what()
+                ),
                 Population::AllUsers if member == EVERYONE => {
-                    format!("no enabled policy that {} applies to all users", requirement.what())
+                    format!(
+                        "no enabled policy that {} applies to all users",
+                        requirement.what()
+                    )
                 }
                 Population::AllUsers => continue,
             },

@@ -343,9 +343,12 @@ impl Place<'_> {
         }
         let (span, label, path, shown) = match locate(self.root, at) {
             Located::Declared(span) => (span, "here".to_string(), at.to_string(), None),
-            Located::Missing { span, missing } if templated => {
-                (span, format!("`{missing}` not declared"), at.to_string(), None)
-            }
+            Located::Missing { span, missing } if templated => (
+                span,
+                format!("`{missing}` not declared"),
+                at.to_string(),
+                None,
+            ),
             Located::Missing { span, missing } => {
                 let note = &self.rule.undeclared_note[run.kind as usize];
                 message.push_str(note.get_or_init(|| {
