@@ -251,6 +251,27 @@ fn a_folder_of_policy_files_is_one_tenant_with_findings_in_each_file() {
         "{stdout}"
     );
     assert!(!stdout.contains("unknown-key"), "{stdout}");
+    // `import` turns the folder into one tenant file of both policies.
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("tenant.yaml");
+    Command::cargo_bin("entralint")
+        .unwrap()
+        .arg("import")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&target)
+        .assert()
+        .code(0);
+    let imported = std::fs::read_to_string(&target).unwrap();
+    assert!(imported.starts_with("# Imported by"), "{imported}");
+    assert!(
+        imported.contains("conditionalAccessPolicies:"),
+        "{imported}"
+    );
+    assert!(
+        imported.contains("displayName: \"Require MFA\""),
+        "{imported}"
+    );
 }
 
 #[test]
@@ -471,4 +492,34 @@ fn sign_in_samples() {
             );
         }
     }
+}
+
+/// Every control a sign-in rule cites is listed, with its source, in rules/data/sign-in-controls.yaml.
+#[test]
+fn cited_controls_have_a_recorded_source() {
+    let sources = std::fs::read_to_string("rules/data/sign-in-controls.yaml").unwrap();
+    let rules = rules();
+    let mut cited = 0;
+    for rule in &rules.rules {
+        if !rule.origin.contains("rules/signin/") {
+            continue;
+        }
+        let references = &rule.file.references;
+        for id in references
+            .cisa
+            .0
+            .iter()
+            .chain(references.cis_m365.0.iter())
+            .chain(references.zero_trust.0.iter())
+        {
+            cited += 1;
+            assert!(
+                sources.contains(&format!("id: {id}\n"))
+                    || sources.contains(&format!("id: \"{id}\"\n")),
+                "{}: {id} has no recorded source",
+                rule.name
+            );
+        }
+    }
+    assert!(cited >= 14, "{cited}");
 }

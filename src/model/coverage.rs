@@ -263,7 +263,10 @@ pub fn evaluate(tenant: &Tenant) -> Coverage {
             let verdict = if !declared {
                 Verdict {
                     covered: false,
-                    gaps: vec!["the file declares neither `securityDefaults` nor `conditionalAccessPolicies`".to_string()],
+                    gaps: vec![
+                        "`securityDefaults` and `conditionalAccessPolicies` are not declared"
+                            .to_string(),
+                    ],
                     by: Vec::new(),
                     at: "tenant".to_string(),
                 }

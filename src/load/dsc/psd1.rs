@@ -110,6 +110,10 @@ mod tests {
         );
         assert_eq!(resource_kind("GroupsSettings"), Some("AADGroupsSettings"));
         assert_eq!(resource_kind("RoleSettings"), Some("AADRoleSetting"));
-        assert_eq!(resource_kind("ConditionalAccessPolicies"), None);
+        assert_eq!(
+            resource_kind("ConditionalAccessPolicies"),
+            Some("AADConditionalAccessPolicy")
+        );
+        assert_eq!(resource_kind("CrossTenantAccessPolicies"), None);
     }
 }
