@@ -200,6 +200,18 @@ impl Coverage {
     }
 }
 
+/// `tenant.coverage` for a tenant: made once per thread for the many files that declare neither
+/// security defaults nor Conditional Access, since it is the same for all of them.
+pub fn value(tenant: &Tenant) -> Val {
+    if tenant.security_defaults.is_some() || tenant.conditional_access_policies.is_some() {
+        return evaluate(tenant).to_value();
+    }
+    thread_local! {
+        static UNDECLARED: Val = evaluate(&Tenant::default()).to_value();
+    }
+    UNDECLARED.with(Val::clone)
+}
+
 /// Which populations each requirement is judged for.
 const JUDGED: &[(Requirement, &[Population])] = &[
     (
@@ -246,6 +258,24 @@ pub fn evaluate(tenant: &Tenant) -> Coverage {
         conflict: security_defaults == Some(true) && enabled_policy,
         verdicts: Vec::new(),
     };
+    if !declared {
+        // Nothing to judge: the same answer for every tenant, without reading its directory.
+        for (requirement, populations) in JUDGED {
+            for population in *populations {
+                let verdict = Verdict {
+                    covered: false,
+                    gaps: vec![
+                        "`securityDefaults` and `conditionalAccessPolicies` are not declared"
+                            .to_string(),
+                    ],
+                    by: Vec::new(),
+                    at: "tenant".to_string(),
+                };
+                coverage.verdicts.push((*requirement, *population, verdict));
+            }
+        }
+        return coverage;
+    }
     let directory = Directory::new(tenant);
     let strengths = Strengths {
         declared: tenant
@@ -260,33 +290,24 @@ pub fn evaluate(tenant: &Tenant) -> Coverage {
         .collect();
     for (requirement, populations) in JUDGED {
         for population in *populations {
-            let verdict = if !declared {
-                Verdict {
-                    covered: false,
-                    gaps: vec![
-                        "`securityDefaults` and `conditionalAccessPolicies` are not declared"
-                            .to_string(),
-                    ],
-                    by: Vec::new(),
-                    at: "tenant".to_string(),
-                }
-            } else if security_defaults == Some(true) && requirement.met_by_security_defaults() {
-                Verdict {
-                    covered: true,
-                    gaps: Vec::new(),
-                    by: vec!["security defaults".to_string()],
-                    at: "securityDefaults.isEnabled".to_string(),
-                }
-            } else {
-                judge(
-                    *requirement,
-                    *population,
-                    &judged,
-                    &directory,
-                    security_defaults,
-                    &strengths,
-                )
-            };
+            let verdict =
+                if security_defaults == Some(true) && requirement.met_by_security_defaults() {
+                    Verdict {
+                        covered: true,
+                        gaps: Vec::new(),
+                        by: vec!["security defaults".to_string()],
+                        at: "securityDefaults.isEnabled".to_string(),
+                    }
+                } else {
+                    judge(
+                        *requirement,
+                        *population,
+                        &judged,
+                        &directory,
+                        security_defaults,
+                        &strengths,
+                    )
+                };
             coverage.verdicts.push((*requirement, *population, verdict));
         }
     }

@@ -45,11 +45,7 @@ impl Model {
             None => tenant,
         };
         // Derived, not declarable: who Conditional Access and security defaults leave out.
-        with_field(
-            tenant,
-            "coverage",
-            coverage::evaluate(&self.tenant).to_value(),
-        )
+        with_field(tenant, "coverage", coverage::value(&self.tenant))
     }
 
     /// [`Model::to_value`] as the CEL interpreter's value.
