@@ -240,7 +240,7 @@ pub fn compute(model: &Model, source: &SourceFile) -> Permissions {
             cells: audiences.iter().map(|&a| (c.cell)(&cx, a)).collect(),
         })
         .collect();
-    rows.extend(sign_in::rows(model, source, &audiences));
+    rows.extend(sign_in::rows(model, source, audiences));
     Permissions {
         file: source.name.clone(),
         kind: model.kind.as_str(),
