@@ -41,7 +41,7 @@ pub struct Section {
     pub identity: &'static str,
     /// The keys of the Graph object the section is read from.
     pub graph: &'static [&'static str],
-    /// The keys of objects nested under one of those keys (a map or a list of maps).
+    /// The keys of objects nested under those keys (a map or a list of maps), by dotted path.
     pub nested: Vec<(&'static str, &'static [&'static str])>,
 }
 

@@ -328,6 +328,22 @@ pub const LOAD_CHECKS: &[(&str, &str)] = &[
         "unresolved-value",
         "A Microsoft365DSC value that only PowerShell can evaluate (a variable, an expression)",
     ),
+    (
+        "conflicting-sign-in-settings",
+        "Security defaults are enabled while a Conditional Access policy is enabled",
+    ),
+    (
+        "unknown-location",
+        "A Conditional Access policy names a location that is not declared",
+    ),
+    (
+        "unknown-authentication-strength",
+        "A Conditional Access policy names an authentication strength that is neither built in nor declared",
+    ),
+    (
+        "unresolved-reference",
+        "A Conditional Access policy names a user or group the file does not declare",
+    ),
     ("rule-error", "A rule could not be evaluated on this tenant"),
     (
         "rule-too-costly",

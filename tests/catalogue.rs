@@ -30,7 +30,8 @@ fn collections_are_the_list_sections() {
             "servicePrincipals",
             "applications",
             "roleAssignments",
-            "roleSettings"
+            "roleSettings",
+            "conditionalAccessPolicies"
         ]
     );
 }
@@ -101,6 +102,166 @@ fn every_profile_cites_known_baseline_families() {
         assert!(
             entralint::rules::RuleSet::load(&selection).is_ok(),
             "profile {name} does not load"
+        );
+    }
+}
+
+/// The sign-in sections' readers keep, at every place of a policy, the keys the model reads there.
+#[test]
+fn sign_in_graph_keys_match_the_model_types() {
+    use entralint::model::access::*;
+    let pairs: &[(&str, &str, &[&str])] = &[
+        (
+            "conditionalAccessPolicies",
+            "",
+            ConditionalAccessPolicy::KEYS,
+        ),
+        ("conditionalAccessPolicies", "conditions", Conditions::KEYS),
+        (
+            "conditionalAccessPolicies",
+            "conditions.users",
+            UserConditions::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "conditions.users.includeGuestsOrExternalUsers",
+            GuestsOrExternalUsers::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "conditions.users.excludeGuestsOrExternalUsers",
+            GuestsOrExternalUsers::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "conditions.users.includeGuestsOrExternalUsers.externalTenants",
+            ExternalTenants::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "conditions.users.excludeGuestsOrExternalUsers.externalTenants",
+            ExternalTenants::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "conditions.applications",
+            ApplicationConditions::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "conditions.applications.applicationFilter",
+            Filter::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "conditions.devices.deviceFilter",
+            Filter::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "conditions.clientApplications.servicePrincipalFilter",
+            Filter::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "conditions.platforms",
+            PlatformConditions::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "conditions.locations",
+            LocationConditions::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "conditions.authenticationFlows",
+            AuthenticationFlows::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "conditions.devices",
+            DeviceConditions::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "conditions.clientApplications",
+            ClientApplications::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "conditions.deviceStates",
+            DeviceStates::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "grantControls",
+            GrantControls::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "grantControls.authenticationStrength",
+            AuthenticationStrengthPolicy::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "grantControls.authenticationStrength.combinationConfigurations",
+            CombinationConfiguration::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "sessionControls",
+            SessionControls::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "sessionControls.signInFrequency",
+            SignInFrequency::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "sessionControls.persistentBrowser",
+            PersistentBrowser::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "sessionControls.cloudAppSecurity",
+            CloudAppSecurity::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "sessionControls.applicationEnforcedRestrictions",
+            Switch::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "sessionControls.secureSignInSession",
+            Switch::KEYS,
+        ),
+        (
+            "conditionalAccessPolicies",
+            "sessionControls.continuousAccessEvaluation",
+            ContinuousAccessEvaluation::KEYS,
+        ),
+        ("namedLocations", "", NamedLocation::KEYS),
+        ("namedLocations", "ipRanges", IpRange::KEYS),
+        (
+            "authenticationStrengthPolicies",
+            "",
+            AuthenticationStrengthPolicy::KEYS,
+        ),
+        (
+            "authenticationStrengthPolicies",
+            "combinationConfigurations",
+            CombinationConfiguration::KEYS,
+        ),
+        ("securityDefaults", "", SecurityDefaults::KEYS),
+    ];
+    for (section, path, keys) in pairs {
+        let nested = (!path.is_empty()).then_some(*path);
+        assert_eq!(
+            catalogue::graph_keys(section, nested),
+            *keys,
+            "{section} {path}: rules/data/catalogue.yaml and src/model/access.rs differ"
         );
     }
 }

@@ -149,11 +149,22 @@ fn microsoft365dsc_resource_examples() {
         );
     }
 
+    // Security defaults off, and no Conditional Access: nobody needs MFA.
+    let defaults = check(
+        &rules,
+        &dir,
+        "m365dsc_example_AADSecurityDefaults_2-Update.ps1",
+    )
+    .unwrap();
+    assert!(
+        defaults.contains(&("mfa-not-required-for-all-users".to_string(), 32, 36)),
+        "{defaults:?}"
+    );
+
     // Configurations whose resources have no counterpart in the tenant format are still Entra
     // configurations: Entra's defaults apply to everything they leave out, and are judged.
     for name in [
         "m365dsc_example_AADCrossTenantAccessPolicy_2-Update.ps1",
-        "m365dsc_example_AADSecurityDefaults_2-Update.ps1",
         "m365dsc_example_AADTenantDetails_2-Update.ps1",
     ] {
         let found = check(&rules, &dir, name).unwrap();
@@ -218,12 +229,24 @@ fn microsoft365dscworkshop_files() {
         "{setting:?}"
     );
 
-    for name in [
+    let defaults = check(
+        &rules,
+        &dir,
         "m365dscworkshop_1-AllTenantsConfig_AzureAd_cAADSecurityDefaults.yml",
-        "m365dscworkshop_2-EnvironmentConfig_Dev_AzureAd_cAADTenantDetails.yml",
-    ] {
-        assert_eq!(check(&rules, &dir, name), None, "{name}");
-    }
+    )
+    .unwrap();
+    assert!(
+        defaults.contains(&("mfa-not-required-for-all-users".to_string(), 3, 12)),
+        "{defaults:?}"
+    );
+    assert_eq!(
+        check(
+            &rules,
+            &dir,
+            "m365dscworkshop_2-EnvironmentConfig_Dev_AzureAd_cAADTenantDetails.yml"
+        ),
+        None
+    );
 }
 
 /// Every DSC sample cut at every character still loads without a panic, with spans in the text.

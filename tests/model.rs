@@ -2,7 +2,7 @@
 
 use entralint::diagnostic::Diagnostic;
 use entralint::load;
-use entralint::model::{self, Model, TenantKind, defaults, sections::*};
+use entralint::model::{self, Model, TenantKind, access, defaults, sections::*};
 
 fn model(text: &str) -> (Option<Model>, Vec<Diagnostic>) {
     let loaded = load::load("t.yaml", text.as_bytes());
@@ -177,6 +177,17 @@ fn the_format_doc_and_the_defaults_cover_every_key() {
         ("", Application::KEYS),
         ("", RoleAssignment::KEYS),
         ("", RoleSetting::KEYS),
+        // Sign-in sections: no Entra defaults (security defaults depend on the tenant's age).
+        ("", access::SecurityDefaults::KEYS),
+        ("", access::ConditionalAccessPolicy::KEYS),
+        ("", access::Conditions::KEYS),
+        ("", access::UserConditions::KEYS),
+        ("", access::ApplicationConditions::KEYS),
+        ("", access::GrantControls::KEYS),
+        ("", access::SessionControls::KEYS),
+        ("", access::NamedLocation::KEYS),
+        ("", access::AuthenticationStrengthPolicy::KEYS),
+        ("", access::CombinationConfiguration::KEYS),
     ];
     for (section, keys) in sections {
         for key in *keys {

@@ -46,7 +46,7 @@ fn default(setting: &str) -> Source {
 fn an_empty_file_follows_the_workforce_defaults() {
     let p = compute("tenant: {name: t}\n");
     assert_eq!(p.audiences, vec![Audience::Members, Audience::Guests]);
-    assert_eq!(p.rows.len(), 9);
+    assert_eq!(p.rows.len(), 12);
     let users = cell(&p, "read-other-users", Audience::Members);
     assert_eq!(users.access, Access::Yes);
     assert_eq!(
@@ -401,7 +401,7 @@ fn the_json_names_declarations_and_defaults() {
     assert_eq!(first["id"], "read-other-users");
     assert_eq!(first["cells"][0]["access"], "yes");
     assert_eq!(first["cells"][0]["sources"][0]["kind"], "default");
-    assert_eq!(json["capabilities"].as_array().unwrap().len(), 9);
+    assert_eq!(json["capabilities"].as_array().unwrap().len(), 12);
 
     let output = entralint()
         .args([

@@ -14,6 +14,7 @@ const SECTIONS: &[&str] = &[
     "privileged_users",
     "privileged_service_principals",
     "privileged_roles",
+    "conditional_access_policies",
 ];
 
 /// Whether `root` is a ScubaGear provider export with at least one AAD section.
@@ -60,6 +61,12 @@ pub fn gather(root: &Node, sections: &mut Sections) {
                         }
                     }
                     sections.service_principals.push(map(sp.span, entries));
+                }
+            }
+            "conditional_access_policies" => {
+                sections.note_list(Kind::ConditionalAccessPolicy, e.key.span);
+                for policy in one_or_many(&value) {
+                    sections.add(Kind::ConditionalAccessPolicy, policy, None);
                 }
             }
             "privileged_roles" => {

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::TenantKind;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::tree::{Node, Value};
+use crate::tree::{Node, Value};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

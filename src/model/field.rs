@@ -149,7 +149,8 @@ impl<'a> Ctx<'a> {
     /// The key of an entry as text; `@odata.*` annotations from pasted Graph responses are skipped.
     pub fn key<'n>(&mut self, entry: &'n Entry) -> Option<&'n str> {
         match entry.key.as_str() {
-            Some(key) if key.starts_with("@odata.") => None,
+            // Also `property@odata.type` / `…@odata.context`, which Graph puts beside a property.
+            Some(key) if key.contains("@odata.") => None,
             Some(key) => Some(key),
             None => {
                 self.report(

@@ -1,7 +1,10 @@
 //! The tenant model: typed settings read from the spanned tree, Entra's defaults, and the
 //! effective values rules see.
 
+pub mod access;
+mod access_check;
 pub mod catalog;
+pub mod coverage;
 pub mod defaults;
 pub mod field;
 pub mod schema;
@@ -38,10 +41,12 @@ impl Model {
     pub fn to_value(&self) -> Val {
         let cx = CelCx { kind: self.kind };
         let tenant = self.tenant.to_cel("", &cx);
-        match self.consent_policies() {
+        let tenant = match self.consent_policies() {
             Some(list) => with_consent_list(tenant, list.to_cel(CONSENT_V1, &cx)),
             None => tenant,
-        }
+        };
+        // Derived, not declarable: who Conditional Access and security defaults leave out.
+        with_field(tenant, "coverage", coverage::value(&self.tenant))
     }
 
     /// [`Model::to_value`] as the CEL interpreter's value.
@@ -143,6 +148,7 @@ pub fn normalise(document: &Document, diagnostics: &mut Vec<Diagnostic>) -> Opti
 
 /// Problems that need more than one key to see.
 fn check_consistency(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
+    access_check::check(&model.tenant, diagnostics);
     if let Some(policy) = &model.tenant.authorization_policy {
         let beta = policy
             .value

@@ -29,6 +29,11 @@ section! {
         "applications" => applications: List<Application>,
         "roleAssignments" => role_assignments: List<RoleAssignment>,
         "roleSettings" => role_settings: List<RoleSetting>,
+        // Sign-in: security defaults and Conditional Access (model/access.rs).
+        "securityDefaults" => security_defaults: super::access::SecurityDefaults,
+        "conditionalAccessPolicies" => conditional_access_policies: List<super::access::ConditionalAccessPolicy>,
+        "namedLocations" => named_locations: List<super::access::NamedLocation>,
+        "authenticationStrengthPolicies" => authentication_strength_policies: List<super::access::AuthenticationStrengthPolicy>,
     }
 }
 

@@ -17,6 +17,7 @@ mod directory;
 mod own;
 pub mod render;
 mod settings;
+mod sign_in;
 
 use serde::Serialize;
 
@@ -231,7 +232,7 @@ pub fn compute(model: &Model, source: &SourceFile) -> Permissions {
         guest_role,
     };
     let audiences = Audience::of(model.kind);
-    let rows = capabilities()
+    let mut rows: Vec<Row> = capabilities()
         .filter(|c| c.kinds.contains(&model.kind))
         .map(|c| Row {
             id: c.id,
@@ -239,6 +240,7 @@ pub fn compute(model: &Model, source: &SourceFile) -> Permissions {
             cells: audiences.iter().map(|&a| (c.cell)(&cx, a)).collect(),
         })
         .collect();
+    rows.extend(sign_in::rows(model, source, audiences));
     Permissions {
         file: source.name.clone(),
         kind: model.kind.as_str(),

@@ -4,8 +4,8 @@
 
 use std::io::{self, Write};
 
-use crate::outcome::Outcome;
 use crate::diagnostic::Severity;
+use crate::outcome::Outcome;
 
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     for file in &outcome.files {

@@ -8,8 +8,8 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use crate::outcome::Outcome;
 use crate::diagnostic::{Severity, fingerprint};
+use crate::outcome::Outcome;
 
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let mut seen: HashMap<String, usize> = HashMap::new();

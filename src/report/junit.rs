@@ -9,8 +9,8 @@ use std::time::Duration;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::Meta;
-use crate::outcome::Outcome;
 use crate::diagnostic::{Diagnostic, FileReport};
+use crate::outcome::Outcome;
 
 pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result<()> {
     let mut report = Report::new("entralint");

@@ -7,8 +7,8 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::Meta;
-use crate::outcome::Outcome;
 use crate::diagnostic::{Severity, SourceFile};
+use crate::outcome::Outcome;
 
 pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result<()> {
     let diagnostics = outcome.files.iter().flat_map(|file| {

@@ -302,10 +302,26 @@ struct Place<'a> {
 impl Place<'_> {
     /// A finding on a setting: at its value when declared, else at the enclosing section.
     fn setting(&self, run: &mut TenantRun) -> Diagnostic {
-        let at = self.rule.file.at.as_deref().unwrap_or_default();
+        let templated = !self.rule.at_template.is_empty();
+        let rendered;
+        let at = if templated {
+            rendered = self.render(run, &self.rule.at_template);
+            rendered.as_str()
+        } else {
+            self.rule.file.at.as_deref().unwrap_or_default()
+        };
         let mut value = run.tenant;
         for key in at.split('.').filter(|k| !k.is_empty()) {
-            value = value.get(key).unwrap_or(&Val::Null);
+            value = match key.split_once('[') {
+                Some((name, index)) => value
+                    .get(name)
+                    .and_then(|list| {
+                        let index: usize = index.trim_end_matches(']').parse().ok()?;
+                        list.as_list().get(index)
+                    })
+                    .unwrap_or(&Val::Null),
+                None => value.get(key).unwrap_or(&Val::Null),
+            };
         }
         let value = value.clone();
         let mut message = self.message(run, None, &value);
@@ -319,6 +335,12 @@ impl Place<'_> {
         }
         let (span, label, path, shown) = match locate(self.root, at) {
             Located::Declared(span) => (span, "here".to_string(), at.to_string(), None),
+            Located::Missing { span, missing } if templated => (
+                span,
+                format!("`{missing}` not declared"),
+                at.to_string(),
+                None,
+            ),
             Located::Missing { span, missing } => {
                 let note = &self.rule.undeclared_note[run.kind as usize];
                 message.push_str(note.get_or_init(|| {
@@ -366,7 +388,10 @@ impl Place<'_> {
             .cloned()
             .unwrap_or(Val::Null);
         let at = self.rule.file.at.as_deref();
-        let value = at.and_then(|k| item.get(k)).cloned().unwrap_or(Val::Null);
+        let value = at
+            .and_then(|k| k.split('.').try_fold(&item, |v, k| v.get(k)))
+            .cloned()
+            .unwrap_or(Val::Null);
         let message = self.message(run, Some(&item), &value);
         let node = self
             .root
@@ -381,7 +406,7 @@ impl Place<'_> {
             .unwrap_or_default();
         let mut path = format!("{}[{}={identity}]", collection.key(), collection.identity());
         let span = match (node, at) {
-            (Some(node), Some(key)) => match node.get(key) {
+            (Some(node), Some(key)) => match inner_node(node, key) {
                 Some(value) => {
                     path = format!("{path}.{key}");
                     value.span
@@ -413,6 +438,18 @@ impl Place<'_> {
         diagnostic
     }
 
+    /// A template's text, with the same variables as a message.
+    fn render(&self, run: &mut TenantRun, pieces: &[Piece]) -> String {
+        let mut out = String::new();
+        for piece in pieces {
+            match piece {
+                Piece::Text(text) => out.push_str(text),
+                Piece::Expr(program) => out.push_str(&run.show(program)),
+            }
+        }
+        out
+    }
+
     fn message(&self, run: &mut TenantRun, item: Option<&Val>, value: &Val) -> String {
         run.frame.set(VALUE, value.clone());
         if let Some(item) = item {
@@ -431,6 +468,12 @@ impl Place<'_> {
             leading => out.split_off(leading),
         }
     }
+}
+
+/// A value inside a collection item by dotted key (`conditions.users.excludeUsers`).
+fn inner_node<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
+    key.split('.')
+        .try_fold(node, |n, k| n.get(k).filter(|v| v.value != Yaml::Null))
 }
 
 enum Located {
@@ -464,6 +507,34 @@ fn locate_exact(root: Option<&Node>, path: &str) -> Located {
         .map_or(Span::default(), |first| first.key.span);
     let mut target = Span::default();
     for key in path.split('.').filter(|k| !k.is_empty()) {
+        // `list[3]`: an item of a list, by position.
+        if let Some((name, index)) = key.split_once('[') {
+            let item = node.and_then(|n| n.entry(name)).and_then(|entry| {
+                let index: usize = index.trim_end_matches(']').parse().ok()?;
+                match &entry.value.value {
+                    Yaml::Seq(items) => items.get(index).map(|item| (entry, item)),
+                    _ => None,
+                }
+            });
+            match item {
+                Some((entry, item)) => {
+                    // A key missing inside the item is pointed at by the item's first key.
+                    section = item
+                        .as_map()
+                        .and_then(|entries| entries.first())
+                        .map_or(entry.key.span, |first| first.key.span);
+                    target = item.span;
+                    node = Some(item);
+                    continue;
+                }
+                None => {
+                    return Located::Missing {
+                        span: section,
+                        missing: key.to_string(),
+                    };
+                }
+            }
+        }
         match node.and_then(|n| n.entry(key)) {
             Some(entry) if entry.value.value != Yaml::Null => {
                 section = entry.key.span;

@@ -47,6 +47,9 @@ pub struct Rule {
     /// rules: per item, with `item` bound).
     pub when: Option<expr::Compiled>,
     pub message: Vec<Piece>,
+    /// `at` when it is a template (`conditionalAccessPolicies[{…}].state`): the finding's place
+    /// is worked out per tenant. Empty for a fixed `at`.
+    pub at_template: Vec<Piece>,
     /// Severity and parameters after the profile and the configuration.
     pub severity: Severity,
     pub params: BTreeMap<String, serde_json::Value>,
@@ -416,6 +419,16 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
         .ok_or(()),
     };
     let message = compile_message(source(), &file.message, builtin, &allowed, &mut problems);
+    let at_template = match file.at.as_deref() {
+        Some(at) if at.contains('{') => split_template(at)
+            .into_iter()
+            .map(|piece| match piece {
+                Err(text) => Piece::Text(text),
+                Ok(expr) => Piece::Expr(Box::new(expr::Program::parse(&expr))),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let condition = &file.when.value;
     let interpreted = match file.for_each {
         None => condition.clone(),
@@ -449,6 +462,7 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
             program,
             when: fast,
             message,
+            at_template,
             enabled: true,
             params_value: std::sync::OnceLock::new(),
             controls: std::sync::OnceLock::new(),

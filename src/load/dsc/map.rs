@@ -7,6 +7,10 @@
 //! so the default standing in for it is not judged either.
 
 use super::parse::{Item, Prop, PsValue, Resource, find};
+
+// The sign-in resources (Conditional Access and the rest) are mapped in their own file.
+#[path = "map_ca.rs"]
+mod ca;
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::tree::{Entry, Node, Value};
 
@@ -21,6 +25,9 @@ pub const RESOURCES: &[&str] = &[
     "AADSecurityDefaults",
     "AADExternalIdentityPolicy",
     "AADTenantDetails",
+    "AADConditionalAccessPolicy",
+    "AADNamedLocationPolicy",
+    "AADAuthenticationStrengthPolicy",
 ];
 
 /// How a DSC value is written into the tree.
@@ -34,6 +41,10 @@ enum Kind {
     GuestRole,
     /// An ISO-8601 duration to whole hours.
     Hours,
+    /// A list written as Graph's one comma-separated string.
+    Joined,
+    /// CIDR strings to Graph's `ipRanges` objects (`{cidrAddress}`).
+    Cidrs,
 }
 
 /// (DSC property names, tenant key under the section, kind). A dotted key nests one level.
@@ -266,6 +277,9 @@ impl Mapper<'_> {
         if !self.present(resource) {
             return;
         }
+        if self.sign_in(known, resource) {
+            return;
+        }
         match *known {
             "AADAdminConsentRequestPolicy" => self.singleton(
                 resource,
@@ -282,8 +296,8 @@ impl Mapper<'_> {
             "AADRoleSetting" => self.role_setting(resource),
             "AADRoleAssignmentScheduleRequest" => self.assignment(resource, "active"),
             "AADRoleEligibilityScheduleRequest" => self.assignment(resource, "eligible"),
-            // Security defaults and tenant details have no counterpart in the tenant format:
-            // they are recognised and read, and nothing of them is checked.
+            // Tenant details have no counterpart in the tenant format: they are recognised and
+            // read, and nothing of them is checked.
             _ => {}
         }
     }
@@ -436,6 +450,36 @@ impl Mapper<'_> {
                 }
                 _ => node(item),
             }),
+            Kind::Joined => Some(match &item.value {
+                PsValue::Array(items) => {
+                    let words: Vec<&str> = items
+                        .iter()
+                        .filter_map(|i| match &i.value {
+                            PsValue::Str(s) => Some(s.as_str()),
+                            _ => None,
+                        })
+                        .collect();
+                    Node::new(item.span, Value::Str(words.join(",")))
+                }
+                _ => node(item),
+            }),
+            Kind::Cidrs => {
+                let items = match &item.value {
+                    PsValue::Array(items) => items.iter().collect(),
+                    _ => vec![item],
+                };
+                let ranges = items
+                    .into_iter()
+                    .map(|i| {
+                        let address = Entry {
+                            key: Node::new(i.span, Value::Str("cidrAddress".to_string())),
+                            value: node(i),
+                        };
+                        Node::new(i.span, Value::Map(vec![address]))
+                    })
+                    .collect();
+                Some(Node::new(item.span, Value::Seq(ranges)))
+            }
             Kind::Hours => match &item.value {
                 PsValue::Str(text) => match whole_hours(text) {
                     Some(hours) => Some(Node::new(item.span, Value::Int(hours))),

@@ -67,9 +67,16 @@ fn hash(prop: &Prop) -> Option<&[Prop]> {
 /// (`RoleSettings`).
 fn resource_kind(section: &str) -> Option<&'static str> {
     let singular = section.strip_suffix(['s', 'S']);
+    // `ConditionalAccessPolicies` is `AADConditionalAccessPolicy`.
+    let ies = section
+        .strip_suffix("ies")
+        .or_else(|| section.strip_suffix("IES"))
+        .map(|stem| format!("{stem}y"));
     RESOURCES.iter().copied().find(|r| {
         let name = &r[3..];
-        name.eq_ignore_ascii_case(section) || singular.is_some_and(|s| name.eq_ignore_ascii_case(s))
+        name.eq_ignore_ascii_case(section)
+            || singular.is_some_and(|s| name.eq_ignore_ascii_case(s))
+            || ies.as_deref().is_some_and(|s| name.eq_ignore_ascii_case(s))
     })
 }
 
@@ -104,6 +111,10 @@ mod tests {
         );
         assert_eq!(resource_kind("GroupsSettings"), Some("AADGroupsSettings"));
         assert_eq!(resource_kind("RoleSettings"), Some("AADRoleSetting"));
-        assert_eq!(resource_kind("ConditionalAccessPolicies"), None);
+        assert_eq!(
+            resource_kind("ConditionalAccessPolicies"),
+            Some("AADConditionalAccessPolicy")
+        );
+        assert_eq!(resource_kind("CrossTenantAccessPolicies"), None);
     }
 }

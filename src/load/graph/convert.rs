@@ -36,6 +36,11 @@ pub enum Kind {
     Application,
     /// An item of a mixed `directoryObjects` list (owners, members): its `@odata.type` decides.
     DirectoryObject,
+    // Sign-in (graph/access.rs).
+    ConditionalAccessPolicy,
+    NamedLocation,
+    AuthenticationStrengthPolicy,
+    SecurityDefaults,
 }
 
 /// The kind an `@odata.context` names, or None for endpoints entralint does not read.
@@ -46,6 +51,10 @@ pub fn kind_from_context(context: &str) -> Option<Kind> {
     let path = path.trim_end_matches('/');
     let last = path.rsplit('/').next().unwrap_or(path);
     Some(match last {
+        "policies" if path.contains("conditionalAccess") => Kind::ConditionalAccessPolicy,
+        "namedLocations" => Kind::NamedLocation,
+        "authenticationStrengthPolicies" => Kind::AuthenticationStrengthPolicy,
+        "identitySecurityDefaultsEnforcementPolicy" => Kind::SecurityDefaults,
         "authorizationPolicy" => Kind::AuthorizationPolicy,
         "adminConsentRequestPolicy" => Kind::AdminConsentRequestPolicy,
         "applications" => Kind::Application,
@@ -88,12 +97,27 @@ pub fn kind_from_shape(entity: &Node) -> Option<Kind> {
     if has("userPrincipalName") {
         return Some(Kind::User);
     }
+    if has("conditions") && (has("grantControls") || has("sessionControls") || has("state")) {
+        return Some(Kind::ConditionalAccessPolicy);
+    }
+    if has("allowedCombinations") {
+        return Some(Kind::AuthenticationStrengthPolicy);
+    }
+    if has("ipRanges") || has("countriesAndRegions") {
+        return Some(Kind::NamedLocation);
+    }
     None
 }
 
 fn kind_from_type(odata_type: &str) -> Option<Kind> {
     Some(match odata_type.trim_start_matches('#') {
         "microsoft.graph.user" => Kind::User,
+        "microsoft.graph.conditionalAccessPolicy" => Kind::ConditionalAccessPolicy,
+        "microsoft.graph.ipNamedLocation" | "microsoft.graph.countryNamedLocation" => {
+            Kind::NamedLocation
+        }
+        "microsoft.graph.authenticationStrengthPolicy" => Kind::AuthenticationStrengthPolicy,
+        "microsoft.graph.identitySecurityDefaultsEnforcementPolicy" => Kind::SecurityDefaults,
         "microsoft.graph.group" => Kind::Group,
         "microsoft.graph.servicePrincipal" => Kind::ServicePrincipal,
         "microsoft.graph.application" => Kind::Application,
@@ -131,6 +155,9 @@ pub struct Sections {
     pub service_principals: Principals,
     pub applications: Principals,
     pub role_assignments: Vec<Node>,
+    pub conditional_access_policies: Vec<Node>,
+    pub named_locations: Vec<Node>,
+    pub authentication_strength_policies: Vec<Node>,
     /// Where each list came from (its `value` key), for the list's key span.
     pub list_spans: Vec<(&'static str, Span)>,
 }
@@ -179,6 +206,21 @@ impl Sections {
                 let key_span = entity.get("id").map_or(entity.span, |n| n.span);
                 self.set_single("adminConsentRequestPolicy", key_span, node);
             }
+            Kind::ConditionalAccessPolicy => self
+                .conditional_access_policies
+                .push(super::access::policy(entity)),
+            Kind::NamedLocation => self.named_locations.push(super::access::location(entity)),
+            Kind::AuthenticationStrengthPolicy => self
+                .authentication_strength_policies
+                .push(super::access::strength(entity)),
+            Kind::SecurityDefaults => {
+                let key_span = entity.get("id").map_or(entity.span, |n| n.span);
+                self.set_single(
+                    "securityDefaults",
+                    key_span,
+                    super::access::security_defaults(entity),
+                );
+            }
             Kind::DirectoryObject => {
                 let kind = entity
                     .get("@odata.type")
@@ -203,6 +245,9 @@ impl Sections {
             Kind::ServicePrincipal => "servicePrincipals",
             Kind::Application => "applications",
             Kind::RoleAssignment { .. } => "roleAssignments",
+            Kind::ConditionalAccessPolicy => "conditionalAccessPolicies",
+            Kind::NamedLocation => "namedLocations",
+            Kind::AuthenticationStrengthPolicy => "authenticationStrengthPolicies",
             _ => return,
         };
         if !self.list_spans.iter().any(|(k, _)| *k == key) {
@@ -382,6 +427,15 @@ impl Sections {
             ("servicePrincipals", self.service_principals.items),
             ("applications", self.applications.items),
             ("roleAssignments", self.role_assignments),
+            (
+                "conditionalAccessPolicies",
+                self.conditional_access_policies,
+            ),
+            ("namedLocations", self.named_locations),
+            (
+                "authenticationStrengthPolicies",
+                self.authentication_strength_policies,
+            ),
         ] {
             let noted = self.list_spans.iter().any(|(k, _)| *k == key);
             if items.is_empty() && !noted {
@@ -405,6 +459,9 @@ impl Sections {
             && self.service_principals.is_empty()
             && self.applications.is_empty()
             && self.role_assignments.is_empty()
+            && self.conditional_access_policies.is_empty()
+            && self.named_locations.is_empty()
+            && self.authentication_strength_policies.is_empty()
             && self.list_spans.is_empty()
     }
 }

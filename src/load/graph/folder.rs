@@ -257,6 +257,18 @@ pub fn place(path: &Path) -> (PathBuf, Hint) {
             Kind::RoleAssignment { eligible: false },
         ),
         (&["Users"], Kind::User),
+        (
+            &["Identity", "Conditional", "AccessPolicies"],
+            Kind::ConditionalAccessPolicy,
+        ),
+        (
+            &["Identity", "Conditional", "NamedLocations"],
+            Kind::NamedLocation,
+        ),
+        (
+            &["Policies", "IdentitySecurityDefaultsEnforcementPolicy"],
+            Kind::SecurityDefaults,
+        ),
         (&["Groups"], Kind::Group),
         (&["ServicePrincipals"], Kind::ServicePrincipal),
     ];

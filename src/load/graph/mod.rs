@@ -2,6 +2,7 @@
 //! `@odata.context` or by the shape of its objects, turned into format-v1 sections whose spans
 //! point into the response (docs/graph-json.md).
 
+pub mod access;
 pub mod convert;
 pub mod folder;
 pub mod json;
