@@ -4,7 +4,7 @@
 //! [`discover`] paths → [`load`] spanned documents → [`model`] tenant model (effective values)
 //! → [`rules`] → findings → [`suppress`] (overrides, exceptions, inline comments, baseline)
 //! → [`report`]. [`check`] runs it; [`fix`] edits files for `check --fix`; [`cli`] is the command
-//! line.
+//! line and [`server`] the language server.
 
 pub mod check;
 pub mod cli;
@@ -20,6 +20,7 @@ pub mod model;
 pub mod permissions;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod suppress;
 pub mod typed;
 pub mod write;

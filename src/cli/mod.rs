@@ -43,6 +43,8 @@ pub enum Command {
     /// Convert a Graph response, a folder of them, an EntraExporter export or a ScubaGear export
     /// into a tenant file, each value commented with where it came from.
     Import(ImportArgs),
+    /// Run the language server over standard input and output, for editors.
+    Server,
 }
 
 #[derive(Debug, clap::Args)]
@@ -220,6 +222,7 @@ pub fn main() -> ExitCode {
         Command::Schema => commands::run_schema(),
         Command::Permissions(args) => commands::run_permissions(&args),
         Command::Import(args) => run_import(&args),
+        Command::Server => crate::server::run(),
     };
     ExitCode::from(code)
 }
