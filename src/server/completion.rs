@@ -1,6 +1,7 @@
-//! Completion of setting keys and of enum values from the model, in tenant files written as
-//! YAML or JSON. The document is usually half-typed, so where the cursor is in the document is
-//! read from the text around it (indentation in YAML, brackets in JSON), not from a parse.
+//! Completion of setting keys and of enum values from the model: in tenant files written as YAML
+//! or JSON, and of the properties entralint reads in Microsoft365DSC resource blocks. The
+//! document is usually half-typed, so where the cursor is in it is read from the text around
+//! it (indentation in YAML, brackets in JSON and PowerShell), not from a parse.
 
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionResponse, Documentation, MarkupContent,
@@ -26,7 +27,7 @@ pub fn complete(snapshot: &Snapshot, position: lsp_types::Position) -> Option<Co
     } else if snapshot.name.to_ascii_lowercase().ends_with(".ps1")
         || snapshot.name.to_ascii_lowercase().ends_with(".psd1")
     {
-        return None;
+        return dsc(snapshot, text, offset);
     } else {
         yaml_place(text, offset)?
     };
@@ -87,6 +88,94 @@ pub fn complete(snapshot: &Snapshot, position: lsp_types::Position) -> Option<Co
                 })
                 .collect()
         }
+    };
+    (!items.is_empty()).then_some(CompletionResponse::Array(items))
+}
+
+/// A dotted setting path as key-path segments: `roleSettings[].x` is `roleSettings`, `[]`, `x`.
+fn segments(setting: &str) -> Vec<String> {
+    setting
+        .split('.')
+        .flat_map(|part| match part.strip_suffix(ITEM) {
+            Some(key) => vec![key.to_string(), ITEM.to_string()],
+            None => vec![part.to_string()],
+        })
+        .collect()
+}
+
+/// Where the cursor is in a Microsoft365DSC block: the resource, the property being typed, and
+/// whether its value is being typed.
+pub fn dsc_place(text: &str, offset: usize) -> Option<(String, String, bool)> {
+    let before = text.get(..offset.min(text.len()))?;
+    let mut depth = 0usize;
+    let mut open = None;
+    for (i, c) in before.char_indices().rev() {
+        match c {
+            '}' => depth += 1,
+            '{' if depth == 0 => {
+                open = Some(i);
+                break;
+            }
+            '{' => depth -= 1,
+            _ => {}
+        }
+    }
+    let header = before[..open?].trim_end();
+    let header = header.rsplit('\n').next()?.trim();
+    let resource = header.split_whitespace().next()?.to_string();
+    let line = before.rsplit('\n').next()?.trim_start();
+    if line.starts_with('#') {
+        return None;
+    }
+    Some(match line.split_once('=') {
+        Some((name, _)) => (resource, name.trim().to_string(), true),
+        None => (resource, line.to_string(), false),
+    })
+}
+
+fn dsc(snapshot: &Snapshot, text: &str, offset: usize) -> Option<CompletionResponse> {
+    let (resource, name, value) = dsc_place(text, offset)?;
+    let properties = crate::load::dsc::map::properties(&resource);
+    let rules = snapshot.context.rules.as_ref();
+    let kind = crate::model::TenantKind::Workforce;
+    let items: Vec<CompletionItem> = if value {
+        let property = properties
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(&name))?;
+        let values: Vec<String> = match &property.values {
+            Some(values) => values.iter().map(|v| format!("\"{v}\"")).collect(),
+            None if property.scalar => {
+                let key = keys::key(&segments(&property.setting))?;
+                if key.kind == "boolean" {
+                    vec!["$true".to_string(), "$false".to_string()]
+                } else {
+                    key.values.iter().map(|v| format!("\"{v}\"")).collect()
+                }
+            }
+            None => Vec::new(),
+        };
+        values
+            .into_iter()
+            .map(|v| CompletionItem {
+                label: v,
+                kind: Some(CompletionItemKind::ENUM_MEMBER),
+                detail: Some(property.setting.clone()),
+                ..Default::default()
+            })
+            .collect()
+    } else {
+        plain_key(&name).or(name.is_empty().then_some(""))?;
+        properties
+            .iter()
+            .map(|p| CompletionItem {
+                label: p.name.to_string(),
+                kind: Some(CompletionItemKind::PROPERTY),
+                detail: Some(p.setting.clone()),
+                documentation: hover::setting(&segments(&p.setting), kind, rules).map(markdown),
+                insert_text: Some(format!("{} = ", p.name)),
+                ..Default::default()
+            })
+            .collect()
     };
     (!items.is_empty()).then_some(CompletionResponse::Array(items))
 }
@@ -334,6 +423,33 @@ mod tests {
             value(&["users", "[]", "userType"])
         );
         assert_eq!(at_end("a: b\n  # entralint"), None);
+    }
+
+    #[test]
+    fn dsc_properties_and_values() {
+        let text = "Configuration X {\n  Node localhost {\n    AADAuthorizationPolicy 'p' {\n      IsSingleInstance = 'Yes'\n      Allow";
+        assert_eq!(
+            dsc_place(text, text.len()),
+            Some(("AADAuthorizationPolicy".into(), "Allow".into(), false))
+        );
+        let text = "AADGroupsSettings g\n{\n  EnableGroupCreation = $";
+        assert_eq!(
+            dsc_place(text, text.len()),
+            Some((
+                "AADGroupsSettings".into(),
+                "EnableGroupCreation".into(),
+                true
+            ))
+        );
+        let names: Vec<&str> = crate::load::dsc::map::properties("aadauthorizationpolicy")
+            .iter()
+            .map(|p| p.name)
+            .collect();
+        assert!(names.contains(&"AllowInvitesFrom") && names.contains(&"GuestUserRole"));
+        assert_eq!(
+            segments("roleSettings[].maxActivationHours"),
+            ["roleSettings", "[]", "maxActivationHours"]
+        );
     }
 
     #[test]
