@@ -17,8 +17,20 @@ pub fn hover(snapshot: &Snapshot, position: lsp_types::Position) -> Option<Hover
     let mut parts = Vec::new();
     let mut range = None;
     let rules = snapshot.context.rules.as_ref();
-    for finding in snapshot.findings().filter(|d| covers(d.span, offset)) {
-        parts.push(explain(finding, rules));
+    let findings: Vec<&Diagnostic> = snapshot
+        .findings()
+        .filter(|d| covers(d.span, offset))
+        .collect();
+    match findings.as_slice() {
+        [one] => parts.push(explain(one, rules)),
+        // Findings on settings left to their defaults share the top of the file: one line each.
+        [] => {}
+        many => parts.push(
+            many.iter()
+                .map(|d| format!("- {}", brief(d, rules)))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
     }
     if let Some(root) = snapshot.loaded.document.root.as_ref()
         && let Some((path, span)) = path_at(root, offset)
@@ -103,7 +115,9 @@ pub fn setting(path: &[String], kind: TenantKind, rules: Option<&RuleSet>) -> Op
     let key = keys::key(path)?;
     let dotted = keys::dotted(path);
     let mut out = format!("**`{dotted}`** — {}", key.kind);
-    if let Some(description) = &key.description {
+    // A description that only repeats the path says nothing more.
+    let path_only = |d: &str| d.trim_end_matches('.').trim_matches('`') == dotted;
+    if let Some(description) = key.description.as_deref().filter(|d| !path_only(d)) {
         let _ = write!(out, "\n\n{description}");
     }
     if let Some(entry) = defaults::default_for(&dotted) {
@@ -146,6 +160,22 @@ pub fn setting(path: &[String], kind: TenantKind, rules: Option<&RuleSet>) -> Op
         }
     }
     Some(out)
+}
+
+/// One line about a finding: its rule, what it catches and how to fix it.
+fn brief(finding: &Diagnostic, rules: Option<&RuleSet>) -> String {
+    let link = super::diagnostics::docs_link(&finding.code, rules)
+        .map(|uri| format!("[{}]({})", finding.code, uri.as_str()))
+        .unwrap_or_else(|| format!("`{}`", finding.code));
+    match rules.and_then(|r| r.get(&finding.code)) {
+        Some(rule) => format!(
+            "{link} ({}): {} — {}",
+            finding.severity,
+            rule.file.summary.trim(),
+            rule.file.help.trim()
+        ),
+        None => format!("{link} ({}): {}", finding.severity, finding.message),
+    }
 }
 
 /// A finding's explanation: its rule's documentation, or what its load check reports.

@@ -77,8 +77,11 @@ fn serve(connection: &Connection) -> Result<u8, String> {
         }),
     };
     let result = serde_json::to_value(result).map_err(|e| e.to_string())?;
+    // The `initialized` notification that should follow is not waited for: a client that
+    // leaves it out still gets answers.
     connection
-        .initialize_finish(id, result)
+        .sender
+        .send(Response::new_ok(id, result).into())
         .map_err(|e| e.to_string())?;
     let documents: Documents = Arc::new(Mutex::new(HashMap::new()));
     let contexts = Arc::new(Contexts::default());
