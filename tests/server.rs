@@ -274,3 +274,61 @@ fn configuration_and_baseline_are_found_upward_from_the_document() {
     let (code, _) = client.finish();
     assert_eq!(code, 0);
 }
+
+#[test]
+fn json_documents_get_quick_fixes_but_no_suppression_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::start(dir.path());
+    let uri = format!("file://{}/tenant.json", dir.path().display());
+    let text = "{\n  \"authorizationPolicy\": {\n    \"allowInvitesFrom\": \"everyone\"\n  }\n}\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}),
+    );
+    let found = client.diagnostics(&uri);
+    let finding = found
+        .iter()
+        .find(|d| d["code"] == "guest-invites-by-everyone")
+        .cloned()
+        .expect("the finding");
+    assert_eq!(
+        finding["range"],
+        json!({"start": {"line": 2, "character": 24}, "end": {"line": 2, "character": 34}})
+    );
+    let reply = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": finding["range"], "context": {"diagnostics": [finding]}}),
+    );
+    let titles: Vec<&str> = reply["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.contains(&"Set `authorizationPolicy.allowInvitesFrom` to `adminsAndGuestInviters` (guest-invites-by-everyone)"),
+        "{titles:?}"
+    );
+    assert!(
+        !titles.iter().any(|t| t.starts_with("Suppress")),
+        "{titles:?}"
+    );
+    let fix = &reply["result"][0]["edit"]["changes"][&uri][0];
+    assert_eq!(fix["newText"], "\"adminsAndGuestInviters\"");
+    assert_eq!(fix["range"], finding["range"]);
+    // Every safe fix at once.
+    let reply = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+               "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+    );
+    let actions = reply["result"].as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.entralint");
+    let fixed = actions[0]["edit"]["changes"][&uri][0]["newText"]
+        .as_str()
+        .unwrap();
+    assert!(serde_json::from_str::<Value>(fixed).is_ok(), "{fixed}");
+    let (code, _) = client.finish();
+    assert_eq!(code, 0);
+}
