@@ -166,6 +166,8 @@ impl Scheduler {
 
     /// Sends the diagnostics of a check when its version is still the document's.
     fn publish(&self, job: &Job, checked: Checked) {
+        // Converted before taking the lock, which the reading thread also needs.
+        let diagnostics = diagnostics::to_lsp(&checked, &job.uri);
         let Ok(mut documents) = self.documents.lock() else {
             return;
         };
@@ -180,7 +182,6 @@ impl Scheduler {
         if document.version != job.version || !same {
             return;
         }
-        let diagnostics = diagnostics::to_lsp(&checked, &job.uri);
         document.checked = Some(Arc::new(checked));
         // Sent while the documents are locked, so a close or a newer result cannot overtake it.
         let _ = self
