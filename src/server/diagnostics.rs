@@ -42,7 +42,7 @@ pub fn to_lsp(checked: &Checked, uri: &Uri) -> Vec<lsp_types::Diagnostic> {
             code: Some(NumberOrString::String(CONFIGURATION.to_string())),
             source: Some("entralint".to_string()),
             message: format!(
-                "entralint's configuration could not be used, so this file is checked without it: {}",
+                "entralint could not load all of its configuration, so this file is checked without what failed: {}",
                 problem.message
             ),
             related_information: related,

@@ -112,7 +112,8 @@ impl LineIndex {
             .line_starts
             .get(position.line as usize + 1)
             .map_or(self.text.len(), |&next| next - 1);
-        let line = &self.text[start..end];
+        // A position past the end of a line is its end, before a CRLF's `\r` too.
+        let line = self.text[start..end].trim_end_matches('\r');
         let wanted = position.character as usize;
         let within = match self.encoding {
             Encoding::Utf8 => floor_boundary(line, wanted.min(line.len())),
