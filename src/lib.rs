@@ -4,7 +4,7 @@
 //! [`discover`] paths → [`load`] spanned documents → [`model`] tenant model (effective values)
 //! → [`rules`] → findings → [`suppress`] (overrides, exceptions, inline comments, baseline)
 //! → [`report`]. [`check`] runs it; [`fix`] edits files for `check --fix`; [`cli`] is the command
-//! line.
+//! line and [`server`] the language server.
 //!
 //! Imports flow down those floors only (`tests/layering.rs` checks it). At the bottom is the
 //! vocabulary every floor shares: the spanned [`tree`], [`diagnostic`]s, a run's [`outcome`], the
@@ -30,6 +30,7 @@ pub mod read;
 pub mod report;
 pub mod rules;
 pub mod suggest;
+pub mod server;
 pub mod suppress;
 pub mod tree;
 pub mod typed;

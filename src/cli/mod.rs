@@ -52,6 +52,8 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the manual page, or write a page per command into a folder.
     Man(completions::ManArgs),
+    /// Run the language server over standard input and output, for editors.
+    Server,
 }
 
 /// Exit codes: 0 nothing found, 1 findings, 2 entralint could not do its job.
@@ -95,6 +97,7 @@ pub fn main() -> ExitCode {
         Command::Import(args) => import::run(&args),
         Command::Completions(args) => completions::run_completions(&args),
         Command::Man(args) => completions::run_man(&args),
+        Command::Server => crate::server::run(),
     };
     ExitCode::from(code)
 }

@@ -82,7 +82,7 @@ const BLOCKING: &[&str] = &[
     "unreadable-file",
 ];
 
-fn load_error(report: &FileReport) -> Option<&Diagnostic> {
+pub fn load_error(report: &FileReport) -> Option<&Diagnostic> {
     report
         .diagnostics
         .iter()

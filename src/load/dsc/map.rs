@@ -203,6 +203,40 @@ const GUEST_ROLES: &[(&str, &str)] = &[
     ("RestrictedGuest", "2af84b1e-32c8-42b7-82bc-daa82404023b"),
 ];
 
+/// A property entralint reads from a resource, for editors: its DSC name, the tenant setting it
+/// becomes, and the values it takes when they are written the same way in both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Property {
+    pub name: &'static str,
+    pub setting: String,
+    /// The DSC spellings of a value that is not written as the tenant setting's (guest roles).
+    pub values: Option<Vec<&'static str>>,
+    /// Whether the value is written as the tenant setting's (a boolean, a string).
+    pub scalar: bool,
+}
+
+/// The properties entralint reads from a resource block (by resource name, any case), with
+/// the tenant settings they become; the role resources map onto list items.
+pub fn properties(resource: &str) -> Vec<Property> {
+    let (section, table) = match RESOURCES.iter().find(|r| r.eq_ignore_ascii_case(resource)) {
+        Some(&"AADAuthorizationPolicy") => ("authorizationPolicy", AUTHORIZATION_POLICY),
+        Some(&"AADGroupsSettings") => ("groupSettings", GROUPS_SETTINGS),
+        Some(&"AADExternalIdentityPolicy") => ("externalCollaboration", EXTERNAL_IDENTITY_POLICY),
+        Some(&"AADRoleSetting") => ("roleSettings[]", ROLE_SETTING),
+        _ => return Vec::new(),
+    };
+    table
+        .iter()
+        .map(|(names, key, kind)| Property {
+            name: names[0],
+            setting: format!("{section}.{key}"),
+            values: matches!(kind, Kind::GuestRole)
+                .then(|| GUEST_ROLES.iter().map(|(name, _)| *name).collect()),
+            scalar: matches!(kind, Kind::Scalar),
+        })
+        .collect()
+}
+
 /// Builds the tenant tree from the resources read, reporting what cannot be mapped. None when no
 /// resource has a counterpart in the tenant format.
 ///
