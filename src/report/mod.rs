@@ -1,6 +1,7 @@
 //! Renderers: each formats the diagnostic model and nothing else.
 
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -27,6 +28,8 @@ pub enum Format {
     Github,
     /// JUnit XML, for CI dashboards.
     Junit,
+    /// One self-contained HTML page: controls by tenant, then each tenant's findings.
+    Html,
 }
 
 /// What machine formats say beyond the findings: the rules that ran and how the run ended.
@@ -85,6 +88,7 @@ pub fn render(
         Format::Sarif => sarif::render(outcome, meta, out),
         Format::Github => github::render(outcome, out),
         Format::Junit => junit::render(outcome, out),
+        Format::Html => html::render(outcome, meta, out),
     }
 }
 
