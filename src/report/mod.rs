@@ -3,6 +3,7 @@
 pub mod azure;
 pub mod github;
 pub mod gitlab;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -36,6 +37,8 @@ pub enum Format {
     Gitlab,
     /// reviewdog's rdjson, for review comments on any forge.
     Rdjson,
+    /// One self-contained HTML page: controls by tenant, then each tenant's findings.
+    Html,
 }
 
 /// What machine formats say beyond the findings: the rules that ran and how the run ended.
@@ -120,6 +123,7 @@ pub fn render(
         Format::Azure => azure::render(outcome, out),
         Format::Gitlab => gitlab::render(outcome, out),
         Format::Rdjson => rdjson::render(outcome, meta, out),
+        Format::Html => html::render(outcome, meta, out),
     }
 }
 
