@@ -118,6 +118,23 @@ fn microsoft365dsc_resource_examples() {
     .unwrap();
     assert!(no_load_errors(&leave), "{leave:?}");
 
+    // `SelfServiceSignUpEnabled = $true`: the guest self-service sign-up switch is on.
+    let flows = check(
+        &rules,
+        &dir,
+        "m365dsc_example_AADAuthenticationFlowPolicy_2-Update.ps1",
+    )
+    .unwrap();
+    assert!(no_load_errors(&flows), "{flows:?}");
+    assert!(
+        has(&flows, "guest-self-service-signup-enabled", 34, 40),
+        "{flows:?}"
+    );
+    assert!(
+        lacks(&flows, "guest-self-service-signup-conflict"),
+        "{flows:?}"
+    );
+
     let setting = check(&rules, &dir, "m365dsc_example_AADRoleSetting_2-Update.ps1").unwrap();
     assert!(no_load_errors(&setting), "{setting:?}");
     assert!(

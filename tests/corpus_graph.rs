@@ -137,6 +137,15 @@ fn graph_samples() {
     assert_has(&f, "role-assignment-expired", 11);
     assert_has(&f, "role-assignment-unknown-principal", 6);
 
+    // Guest self-service sign-up on, in the authentication flows policy.
+    let f = findings(
+        &dir,
+        "graph-docs_v1.0_authenticationFlowsPolicy-get_response.json",
+        &rules,
+    );
+    assert_clean_load(&f);
+    assert_has(&f, "guest-self-service-signup-enabled", 7);
+
     // The default property set of GET /users has no userType or accountEnabled: said once.
     let f = findings(&dir, "graph-docs_v1.0_users-list_response.json", &rules);
     assert_has(&f, "graph-property-missing", 3);

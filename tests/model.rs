@@ -166,6 +166,11 @@ fn the_format_doc_and_the_defaults_cover_every_key() {
         ("adminConsentRequestPolicy", AdminConsentRequestPolicy::KEYS),
         ("portalSettings", PortalSettings::KEYS),
         ("externalCollaboration", ExternalCollaboration::KEYS),
+        ("authenticationFlowsPolicy", AuthenticationFlowsPolicy::KEYS),
+        (
+            "authenticationFlowsPolicy.selfServiceSignUp",
+            SelfServiceSignUp::KEYS,
+        ),
         ("appManagementPolicy", AppManagementPolicy::KEYS),
         ("customerSettings", CustomerSettings::KEYS),
         ("", CredentialRestrictions::KEYS),
@@ -203,6 +208,7 @@ fn the_format_doc_and_the_defaults_cover_every_key() {
                     "description",
                     "version",
                     "defaultUserRolePermissions",
+                    "selfServiceSignUp",
                 ]
                 .contains(key);
             if setting {

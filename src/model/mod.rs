@@ -45,6 +45,7 @@ impl Model {
             Some(list) => with_consent_list(tenant, list.to_cel(CONSENT_V1, &cx)),
             None => tenant,
         };
+        let tenant = self.with_one_sign_up_switch(tenant);
         // Derived, not declarable: who Conditional Access and security defaults leave out.
         with_field(tenant, "coverage", coverage::value(&self.tenant))
     }
@@ -68,6 +69,37 @@ impl Model {
     }
 }
 
+impl Model {
+    /// Guest self-service sign-up is one switch Entra shows in two places: declared in one, the
+    /// effective tenant holds that value in both, so rules judge one value. Declared in both, each
+    /// keeps its own, and `guest-self-service-signup-conflict` reports the disagreement.
+    fn with_one_sign_up_switch(&self, tenant: Val) -> Val {
+        let collaboration = self
+            .tenant
+            .external_collaboration
+            .as_ref()
+            .and_then(|s| s.value.guest_self_service_sign_up_enabled.as_ref())
+            .map(|f| f.value);
+        let flows = self
+            .tenant
+            .authentication_flows_policy
+            .as_ref()
+            .and_then(|s| s.value.self_service_sign_up.as_ref())
+            .and_then(|s| s.value.is_enabled.as_ref())
+            .map(|f| f.value);
+        match (collaboration, flows) {
+            (Some(on), None) => with_path(tenant, SIGN_UP_FLOWS, Val::Bool(on)),
+            (None, Some(on)) => with_path(tenant, SIGN_UP_COLLABORATION, Val::Bool(on)),
+            _ => tenant,
+        }
+    }
+}
+
+/// Guest self-service sign-up's two places: the external collaboration settings and the
+/// authentication flows policy.
+pub const SIGN_UP_COLLABORATION: &str = "externalCollaboration.guestSelfServiceSignUpEnabled";
+pub const SIGN_UP_FLOWS: &str = "authenticationFlowsPolicy.selfServiceSignUp.isEnabled";
+
 /// The user-consent list's two spellings: v1.0 (nested) and beta (top level).
 pub const CONSENT_V1: &str =
     "authorizationPolicy.defaultUserRolePermissions.permissionGrantPoliciesAssigned";
@@ -79,6 +111,8 @@ pub fn other_spelling(path: &str) -> Option<&'static str> {
     match path {
         CONSENT_V1 => Some(CONSENT_BETA),
         CONSENT_BETA => Some(CONSENT_V1),
+        SIGN_UP_COLLABORATION => Some(SIGN_UP_FLOWS),
+        SIGN_UP_FLOWS => Some(SIGN_UP_COLLABORATION),
         _ => None,
     }
 }
@@ -103,6 +137,22 @@ fn with_consent_list(tenant: Val, list: Val) -> Val {
         list,
     );
     with_field(tenant, "authorizationPolicy", policy)
+}
+
+/// The effective tenant with the setting at a dotted `path` set to `value`, creating the mappings
+/// on the way (every section is present in the effective tenant, so none normally is).
+fn with_path(map: Val, path: &'static str, value: Val) -> Val {
+    match path.split_once('.') {
+        None => with_field(map, path, value),
+        Some((key, rest)) => {
+            let inner = map
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| Val::map(Vec::new()));
+            let inner = with_path(inner, rest, value);
+            with_field(map, key, inner)
+        }
+    }
 }
 
 /// A mapping with `key` set to `value`, keeping its keys sorted.

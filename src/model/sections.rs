@@ -21,6 +21,7 @@ section! {
         "adminConsentRequestPolicy" => admin_consent_request_policy: AdminConsentRequestPolicy,
         "portalSettings" => portal_settings: PortalSettings,
         "externalCollaboration" => external_collaboration: ExternalCollaboration,
+        "authenticationFlowsPolicy" => authentication_flows_policy: AuthenticationFlowsPolicy,
         "appManagementPolicy" => app_management_policy: AppManagementPolicy,
         "customerSettings" => customer_settings: CustomerSettings,
         "users" => users: List<User>,
@@ -177,6 +178,25 @@ section! {
         "blockedDomains" => blocked_domains: List<String>,
         "guestSelfServiceSignUpEnabled" => guest_self_service_sign_up_enabled: bool,
         "allowExternalIdentitiesToLeave" => allow_external_identities_to_leave: bool,
+    }
+}
+
+section! {
+    /// `GET /policies/authenticationFlowsPolicy`. Its one setting, self-service sign-up, is the
+    /// switch `externalCollaboration.guestSelfServiceSignUpEnabled` also holds: the effective
+    /// tenant shows one value under both (see `model::SIGN_UP_FLOWS`).
+    pub struct AuthenticationFlowsPolicy {
+        "selfServiceSignUp" => self_service_sign_up: SelfServiceSignUp,
+        "id" => id: String,
+        "displayName" => display_name: String,
+        "description" => description: String,
+    }
+}
+
+section! {
+    /// Whether guests may sign themselves up through user flows.
+    pub struct SelfServiceSignUp {
+        "isEnabled" => is_enabled: bool,
     }
 }
 

@@ -17,6 +17,7 @@ use crate::tree::{Entry, Node, Value};
 /// The resources entralint reads; any other resource in a configuration is skipped.
 pub const RESOURCES: &[&str] = &[
     "AADAdminConsentRequestPolicy",
+    "AADAuthenticationFlowPolicy",
     "AADAuthorizationPolicy",
     "AADGroupsSettings",
     "AADRoleAssignmentScheduleRequest",
@@ -154,6 +155,17 @@ const ADMIN_CONSENT_REQUEST_POLICY: Table = &[
         "requestDurationInDays",
         Kind::Scalar,
     ),
+];
+
+const AUTHENTICATION_FLOW_POLICY: Table = &[
+    (
+        &["SelfServiceSignUpEnabled"],
+        "selfServiceSignUp.isEnabled",
+        Kind::Scalar,
+    ),
+    (&["Id"], "id", Kind::Scalar),
+    (&["DisplayName"], "displayName", Kind::Scalar),
+    (&["Description"], "description", Kind::Scalar),
 ];
 
 const EXTERNAL_IDENTITY_POLICY: Table = &[(
@@ -319,6 +331,11 @@ impl Mapper<'_> {
                 resource,
                 "adminConsentRequestPolicy",
                 ADMIN_CONSENT_REQUEST_POLICY,
+            ),
+            "AADAuthenticationFlowPolicy" => self.singleton(
+                resource,
+                "authenticationFlowsPolicy",
+                AUTHENTICATION_FLOW_POLICY,
             ),
             "AADAuthorizationPolicy" => {
                 self.singleton(resource, "authorizationPolicy", AUTHORIZATION_POLICY)

@@ -28,6 +28,11 @@ pub fn strength(node: &Node) -> Node {
     shaped(node, "", &keys_in("authenticationStrengthPolicies"))
 }
 
+/// Any object of a catalogued `section`, shaped by the catalogue's keys at each place.
+pub fn catalogued(node: &Node, section: &'static str) -> Node {
+    shaped(node, "", &keys_in(section))
+}
+
 pub fn security_defaults(node: &Node) -> Node {
     shaped(node, "", &keys_in("securityDefaults"))
 }

@@ -25,6 +25,7 @@ const BOOL_POLICY_KEYS: &[&str] = &[
 pub enum Kind {
     AuthorizationPolicy,
     AdminConsentRequestPolicy,
+    AuthenticationFlowsPolicy,
     DirectorySetting,
     /// A role assignment; `eligible` for PIM eligibility instances.
     RoleAssignment {
@@ -57,6 +58,7 @@ pub fn kind_from_context(context: &str) -> Option<Kind> {
         "identitySecurityDefaultsEnforcementPolicy" => Kind::SecurityDefaults,
         "authorizationPolicy" => Kind::AuthorizationPolicy,
         "adminConsentRequestPolicy" => Kind::AdminConsentRequestPolicy,
+        "authenticationFlowsPolicy" => Kind::AuthenticationFlowsPolicy,
         "applications" => Kind::Application,
         "groupSettings" | "settings" => Kind::DirectorySetting,
         "roleAssignments" | "roleAssignmentScheduleInstances" => {
@@ -100,6 +102,9 @@ pub fn kind_from_shape(entity: &Node) -> Option<Kind> {
     if has("conditions") && (has("grantControls") || has("sessionControls") || has("state")) {
         return Some(Kind::ConditionalAccessPolicy);
     }
+    if has("selfServiceSignUp") {
+        return Some(Kind::AuthenticationFlowsPolicy);
+    }
     if has("allowedCombinations") {
         return Some(Kind::AuthenticationStrengthPolicy);
     }
@@ -122,6 +127,7 @@ fn kind_from_type(odata_type: &str) -> Option<Kind> {
         "microsoft.graph.servicePrincipal" => Kind::ServicePrincipal,
         "microsoft.graph.application" => Kind::Application,
         "microsoft.graph.adminConsentRequestPolicy" => Kind::AdminConsentRequestPolicy,
+        "microsoft.graph.authenticationFlowsPolicy" => Kind::AuthenticationFlowsPolicy,
         "microsoft.graph.authorizationPolicy" => Kind::AuthorizationPolicy,
         "microsoft.graph.groupSetting" | "microsoft.graph.directorySetting" => {
             Kind::DirectorySetting
@@ -205,6 +211,11 @@ impl Sections {
                 }
                 let key_span = entity.get("id").map_or(entity.span, |n| n.span);
                 self.set_single("adminConsentRequestPolicy", key_span, node);
+            }
+            Kind::AuthenticationFlowsPolicy => {
+                let key_span = entity.get("id").map_or(entity.span, |n| n.span);
+                let node = super::access::catalogued(entity, "authenticationFlowsPolicy");
+                self.set_single("authenticationFlowsPolicy", key_span, node);
             }
             Kind::ConditionalAccessPolicy => self
                 .conditional_access_policies
