@@ -12,12 +12,12 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::access::{
-    BuiltInControl, ClientAppType, ConditionalAccessPolicy, GrantOperator,
-    PHISHING_RESISTANT_METHODS, PolicyState, RiskLevel, same_name,
+    BuiltInControl, ClientAppType, ConditionalAccessPolicy, Conditions, GrantOperator,
+    PHISHING_RESISTANT_METHODS, PolicyState, RiskLevel, StrengthRef, UserConditions, same_name,
 };
 use super::catalog::{self, RoleDef};
-use super::field::{List, cel_map, cel_str};
-use super::sections::{Tenant, UserType};
+use super::field::{List, Spanned, cel_map, cel_str};
+use super::sections::{RoleRef, Tenant, UserType};
 use super::value::Val;
 
 /// What a policy must demand.
@@ -470,18 +470,20 @@ fn unknown_group_member(group: &str) -> String {
 struct Judged<'a> {
     index: usize,
     name: &'a str,
-    policy: &'a ConditionalAccessPolicy,
+    terms: Terms<'a>,
     state: PolicyState,
     includes_all: bool,
     includes_guests: bool,
     includes_none: bool,
     /// Included members: users, group members, role stand-ins and holders.
     included: HashSet<String>,
-    /// Excluded members, each with how it is excluded and the key that excludes it.
-    excluded: HashMap<String, (String, &'static str)>,
+    excluded: Exclusions,
     /// Why the policy does not reach all resources, if it does not.
     apps_gap: Option<String>,
 }
+
+/// Excluded members, each with how it is excluded and the key that excludes it.
+type Exclusions = HashMap<String, (String, &'static str)>;
 
 impl<'a> Judged<'a> {
     fn new(index: usize, policy: &'a ConditionalAccessPolicy, directory: &Directory) -> Judged<'a> {
@@ -494,175 +496,26 @@ impl<'a> Judged<'a> {
             .as_ref()
             .and_then(|c| c.value.users.as_ref())
             .map(|u| &u.value);
-        let strings = |list: Option<&super::field::Spanned<List<String>>>| -> Vec<String> {
-            list.map(|l| l.value.iter().map(|s| s.value.clone()).collect())
-                .unwrap_or_default()
-        };
         let include_users = strings(users.and_then(|u| u.include_users.as_ref()));
-        let exclude_users = strings(users.and_then(|u| u.exclude_users.as_ref()));
-        let has = |list: &[String], word: &str| list.iter().any(|u| u.eq_ignore_ascii_case(word));
         let includes_all = has(&include_users, "All");
         let includes_guests = includes_all
             || has(&include_users, "GuestsOrExternalUsers")
             || users.is_some_and(|u| u.include_guests_or_external_users.is_some());
-        let mut included = HashSet::new();
-        for user in &include_users {
-            included.insert(user.to_ascii_lowercase());
-        }
-        for group in strings(users.and_then(|u| u.include_groups.as_ref())) {
-            let (members, _) = directory.members(&group);
-            included.extend(members);
-        }
-        for role in users
-            .and_then(|u| u.include_roles.as_ref())
-            .iter()
-            .flat_map(|l| l.value.iter())
-        {
-            included.insert(role_member(&role.value.id));
-            included.extend(directory.role_holders(&role.value.id));
-        }
-        if includes_guests {
-            included.extend(
-                directory
-                    .users
-                    .iter()
-                    .filter(|(_, g)| *g)
-                    .map(|(u, _)| u.clone()),
-            );
-        }
+        let included = inclusions(users, &include_users, includes_guests, directory);
         let includes_none = !includes_all
             && !includes_guests
             && included.iter().all(|m| m.eq_ignore_ascii_case("none"));
-        let mut excluded: HashMap<String, (String, &'static str)> = HashMap::new();
-        for user in &exclude_users {
-            if user.eq_ignore_ascii_case("GuestsOrExternalUsers") {
-                excluded.insert(
-                    GUESTS.to_string(),
-                    (
-                        "excludes guests and external users".to_string(),
-                        "excludeUsers",
-                    ),
-                );
-            } else if !directory.is_break_glass(user) {
-                excluded.insert(
-                    user.to_ascii_lowercase(),
-                    (format!("excludes `{user}`"), "excludeUsers"),
-                );
-            }
-        }
-        if users.is_some_and(|u| u.exclude_guests_or_external_users.is_some()) {
-            excluded.insert(
-                GUESTS.to_string(),
-                (
-                    "excludes guests and external users".to_string(),
-                    "excludeGuestsOrExternalUsers",
-                ),
-            );
-        }
-        if excluded.contains_key(GUESTS) {
-            for (user, _) in directory.users.iter().filter(|(_, g)| *g) {
-                excluded.insert(
-                    user.clone(),
-                    (
-                        "excludes guests and external users".to_string(),
-                        "excludeUsers",
-                    ),
-                );
-            }
-        }
-        for group in strings(users.and_then(|u| u.exclude_groups.as_ref())) {
-            if directory.is_break_glass(&group) {
-                continue;
-            }
-            let (members, complete) = directory.members(&group);
-            let members: Vec<String> = members
-                .into_iter()
-                .filter(|m| !directory.is_break_glass(m))
-                .collect();
-            let reason = if complete {
-                format!(
-                    "excludes group {} ({} member{})",
-                    directory.show_group(&group),
-                    members.len(),
-                    if members.len() == 1 { "" } else { "s" }
-                )
-            } else {
-                format!(
-                    "excludes group {}, whose members the file does not declare",
-                    directory.show_group(&group)
-                )
-            };
-            if !complete {
-                excluded.insert(
-                    unknown_group_member(&group),
-                    (reason.clone(), "excludeGroups"),
-                );
-            }
-            for member in members {
-                excluded
-                    .entry(member)
-                    .or_insert_with(|| (reason.clone(), "excludeGroups"));
-            }
-        }
-        for role in users
-            .and_then(|u| u.exclude_roles.as_ref())
-            .iter()
-            .flat_map(|l| l.value.iter())
-        {
-            let role_name = role
-                .value
-                .def
-                .map_or(role.value.id.as_str(), |d| d.name.as_str());
-            let reason = format!("excludes role {role_name}");
-            excluded.insert(
-                role_member(&role.value.id),
-                (reason.clone(), "excludeRoles"),
-            );
-            for holder in directory.role_holders(&role.value.id) {
-                if !directory.is_break_glass(&holder) {
-                    excluded
-                        .entry(holder)
-                        .or_insert_with(|| (reason.clone(), "excludeRoles"));
-                }
-            }
-        }
-        let apps = policy
-            .conditions
-            .as_ref()
-            .and_then(|c| c.value.applications.as_ref())
-            .map(|a| &a.value);
-        let include_apps = strings(apps.and_then(|a| a.include_applications.as_ref()));
-        let exclude_apps = strings(apps.and_then(|a| a.exclude_applications.as_ref()));
-        let apps_gap = if has(&include_apps, "All") {
-            (!exclude_apps.is_empty()).then(|| {
-                format!(
-                    "`{name}` excludes {} application{}",
-                    exclude_apps.len(),
-                    if exclude_apps.len() == 1 { "" } else { "s" }
-                )
-            })
-        } else if has(&include_apps, "Office365") {
-            Some(format!("`{name}` applies only to Office 365"))
-        } else if include_apps.is_empty() {
-            Some(format!("`{name}` targets no cloud app"))
-        } else {
-            Some(format!(
-                "`{name}` applies only to {} selected application{}",
-                include_apps.len(),
-                if include_apps.len() == 1 { "" } else { "s" }
-            ))
-        };
         Judged {
             index,
             name,
-            policy,
+            terms: Terms::read(policy),
             state: state(policy),
             includes_all,
             includes_guests,
             includes_none,
             included,
-            excluded,
-            apps_gap,
+            excluded: users.map_or_else(Exclusions::new, |u| exclusions(u, directory)),
+            apps_gap: apps_gap(name, policy),
         }
     }
 
@@ -676,255 +529,180 @@ impl<'a> Judged<'a> {
 
     /// Whether the policy demands what the requirement asks, in the situation it describes; else
     /// why not (None when it is about something else entirely).
-    fn demands(&self, requirement: Requirement, directory_strengths: &Strengths) -> Demand {
-        let policy = self.policy;
-        let conditions = policy.conditions.as_ref().map(|c| &c.value);
-        let grant = policy.grant_controls.as_ref().map(|g| &g.value);
-        let controls: Vec<BuiltInControl> = grant
-            .and_then(|g| g.built_in_controls.as_ref())
-            .map(|l| l.value.iter().map(|c| c.value).collect())
-            .unwrap_or_default();
-        let operator_and = grant
-            .and_then(|g| g.operator.as_ref())
-            .is_some_and(|o| o.value == GrantOperator::And);
-        let strength = grant.and_then(|g| g.authentication_strength.as_ref());
-        let blocks = controls.contains(&BuiltInControl::Block);
-        let client_types: Vec<ClientAppType> = conditions
-            .and_then(|c| c.client_app_types.as_ref())
-            .map(|l| l.value.iter().map(|c| c.value).collect())
-            .unwrap_or_default();
-        let all_clients = client_types.is_empty() || client_types.contains(&ClientAppType::All);
-        let has_risk = |levels: Option<&super::field::Spanned<List<RiskLevel>>>| {
-            levels.is_some_and(|l| l.value.iter().any(|r| r.value == RiskLevel::High))
-        };
-        let any_risk = |levels: Option<&super::field::Spanned<List<RiskLevel>>>| {
-            levels.is_some_and(|l| !l.value.is_empty())
-        };
-        let transfer = conditions
-            .and_then(|c| c.authentication_flows.as_ref())
-            .and_then(|f| f.value.transfer_methods.as_ref())
-            .map(|t| t.value.0.clone())
-            .unwrap_or_default();
-        let user_actions: Vec<String> = conditions
-            .and_then(|c| c.applications.as_ref())
-            .and_then(|a| a.value.include_user_actions.as_ref())
-            .map(|l| {
-                l.value
-                    .iter()
-                    .map(|s| s.value.to_ascii_lowercase())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let managed = controls.contains(&BuiltInControl::CompliantDevice)
-            || controls.contains(&BuiltInControl::DomainJoinedDevice);
-        // Conditions that leave some sign-ins of the population out.
-        let narrowing = || -> Option<(String, &'static str)> {
-            let c = conditions?;
-            if any_risk(c.sign_in_risk_levels.as_ref()) || any_risk(c.user_risk_levels.as_ref()) {
-                return Some((
-                    format!("`{}` applies only to risky sign-ins", self.name),
-                    "conditions",
-                ));
-            }
-            if let Some(platforms) = &c.platforms {
-                let include = platforms
-                    .value
-                    .include_platforms
-                    .as_ref()
-                    .map(|l| l.value.iter().any(|p| p.value.eq_ignore_ascii_case("all")))
-                    .unwrap_or(true);
-                let exclude = platforms
-                    .value
-                    .exclude_platforms
-                    .as_ref()
-                    .is_some_and(|l| !l.value.is_empty());
-                if !include || exclude {
-                    return Some((
-                        format!("`{}` applies only to some device platforms", self.name),
-                        "conditions.platforms",
-                    ));
-                }
-            }
-            if let Some(locations) = &c.locations {
-                let include = locations
-                    .value
-                    .include_locations
-                    .as_ref()
-                    .map(|l| l.value.iter().any(|p| p.value.eq_ignore_ascii_case("All")))
-                    .unwrap_or(true);
-                let exclude = locations
-                    .value
-                    .exclude_locations
-                    .as_ref()
-                    .is_some_and(|l| !l.value.is_empty());
-                if !include || exclude {
-                    return Some((
-                        format!("`{}` does not apply in some locations", self.name),
-                        "conditions.locations",
-                    ));
-                }
-            }
-            if c.devices
-                .as_ref()
-                .is_some_and(|d| d.value.device_filter.is_some())
-            {
-                return Some((
-                    format!("`{}` applies only to devices its filter selects", self.name),
-                    "conditions.devices.deviceFilter",
-                ));
-            }
-            if !transfer.is_empty() {
-                return Some((
-                    format!("`{}` applies only to some authentication flows", self.name),
-                    "conditions.authenticationFlows",
-                ));
-            }
-            None
-        };
-        let only_some_clients = || {
-            (!all_clients).then(|| {
-                (
-                    format!("`{}` applies only to some client apps", self.name),
-                    "conditions.clientAppTypes",
-                )
-            })
-        };
+    fn demands(&self, requirement: Requirement, strengths: &Strengths) -> Demand {
+        let conditions = self.terms.conditions;
         match requirement {
-            Requirement::Mfa | Requirement::PhishingResistant => {
-                if !user_actions.is_empty() {
-                    return Demand::Unrelated;
-                }
-                let phishing_resistant =
-                    strength.is_some_and(|s| directory_strengths.phishing_resistant(&s.value));
-                let mfa = strength.is_some()
-                    || (controls.contains(&BuiltInControl::Mfa)
-                        && (operator_and || controls.len() == 1));
-                if requirement == Requirement::PhishingResistant {
-                    if !phishing_resistant {
-                        return match strength {
-                            Some(s) => Demand::Not(
-                                format!(
-                                    "`{}` requires the strength `{}`, which is not phishing-resistant",
-                                    self.name,
-                                    s.value.shown()
-                                ),
-                                "grantControls.authenticationStrength",
-                            ),
-                            None => Demand::Unrelated,
-                        };
-                    }
-                    if !operator_and && controls.iter().any(|c| *c != BuiltInControl::Mfa) {
-                        return Demand::Not(
-                            format!(
-                                "`{}` lets another grant control stand in for the strength (operator OR)",
-                                self.name
-                            ),
-                            "grantControls.operator",
-                        );
-                    }
-                } else if !mfa {
-                    if controls.contains(&BuiltInControl::Mfa) {
-                        return Demand::Not(
-                            format!(
-                                "`{}` accepts another grant control instead of MFA (operator OR)",
-                                self.name
-                            ),
-                            "grantControls.operator",
-                        );
-                    }
-                    return Demand::Unrelated;
-                }
-                match only_some_clients().or_else(narrowing) {
-                    Some((why, key)) => Demand::Not(why, key),
-                    None => Demand::Yes,
-                }
+            Requirement::Mfa => self.demands_mfa(),
+            Requirement::PhishingResistant => self.demands_phishing_resistant(strengths),
+            Requirement::BlockLegacy => self.blocks_legacy(),
+            Requirement::BlockDeviceCode => self.blocks_device_code(),
+            Requirement::BlockHighUserRisk => {
+                self.blocks_high_risk(conditions.and_then(|c| c.user_risk_levels.as_ref()))
             }
-            Requirement::BlockLegacy => {
-                if !blocks {
-                    return Demand::Unrelated;
-                }
-                let legacy = all_clients
-                    || (client_types.contains(&ClientAppType::Other)
-                        && (client_types.contains(&ClientAppType::ExchangeActiveSync)
-                            || client_types.contains(&ClientAppType::EasSupported)));
-                if !legacy {
-                    if client_types.contains(&ClientAppType::Other)
-                        || client_types.contains(&ClientAppType::ExchangeActiveSync)
-                    {
-                        return Demand::Not(
-                            format!("`{}` blocks only some legacy clients", self.name),
-                            "conditions.clientAppTypes",
-                        );
-                    }
-                    return Demand::Unrelated;
-                }
-                match narrowing() {
-                    Some((why, key)) => Demand::Not(why, key),
-                    None => Demand::Yes,
-                }
+            Requirement::BlockHighSignInRisk => {
+                self.blocks_high_risk(conditions.and_then(|c| c.sign_in_risk_levels.as_ref()))
             }
-            Requirement::BlockDeviceCode => {
-                if !transfer.iter().any(|t| t == "deviceCodeFlow") {
-                    return Demand::Unrelated;
-                }
-                if !blocks {
-                    return Demand::Not(
-                        format!(
-                            "`{}` targets the device code flow but does not block it",
-                            self.name
-                        ),
-                        "grantControls.builtInControls",
-                    );
-                }
-                Demand::Yes
-            }
-            Requirement::BlockHighUserRisk | Requirement::BlockHighSignInRisk => {
-                let levels = conditions.and_then(|c| {
-                    if requirement == Requirement::BlockHighUserRisk {
-                        c.user_risk_levels.as_ref()
-                    } else {
-                        c.sign_in_risk_levels.as_ref()
-                    }
-                });
-                if !has_risk(levels) {
-                    return Demand::Unrelated;
-                }
-                if !blocks {
-                    return Demand::Not(
-                        format!("`{}` responds to high risk without blocking", self.name),
-                        "grantControls.builtInControls",
-                    );
-                }
-                match only_some_clients() {
-                    Some((why, key)) => Demand::Not(why, key),
-                    None => Demand::Yes,
-                }
-            }
-            Requirement::ManagedDevice => {
-                if !managed || !user_actions.is_empty() {
-                    return Demand::Unrelated;
-                }
-                match only_some_clients().or_else(narrowing) {
-                    Some((why, key)) => Demand::Not(why, key),
-                    None => Demand::Yes,
-                }
-            }
-            Requirement::ManagedDeviceRegistration => {
-                if !user_actions.iter().any(|a| a == REGISTER_SECURITY_INFO) {
-                    return Demand::Unrelated;
-                }
-                if !managed {
-                    return Demand::Not(
-                        format!(
-                            "`{}` protects security-information registration without requiring a managed device",
-                            self.name
-                        ),
-                        "grantControls.builtInControls",
-                    );
-                }
-                Demand::Yes
-            }
+            Requirement::ManagedDevice => self.demands_managed_device(),
+            Requirement::ManagedDeviceRegistration => self.demands_managed_registration(),
         }
+    }
+
+    /// MFA by the built-in control alone (or with AND) or by any authentication strength, for
+    /// sign-ins rather than a user action.
+    fn demands_mfa(&self) -> Demand {
+        let terms = &self.terms;
+        if !terms.user_actions.is_empty() {
+            return Demand::Unrelated;
+        }
+        let mfa = terms.strength.is_some()
+            || (terms.has(BuiltInControl::Mfa)
+                && (terms.operator_and || terms.controls.len() == 1));
+        if !mfa {
+            if terms.has(BuiltInControl::Mfa) {
+                return Demand::Not(
+                    format!(
+                        "`{}` accepts another grant control instead of MFA (operator OR)",
+                        self.name
+                    ),
+                    "grantControls.operator",
+                );
+            }
+            return Demand::Unrelated;
+        }
+        Demand::unless(self.only_some_clients().or_else(|| self.narrowing()))
+    }
+
+    /// A phishing-resistant strength that no other grant control can stand in for.
+    fn demands_phishing_resistant(&self, strengths: &Strengths) -> Demand {
+        let terms = &self.terms;
+        if !terms.user_actions.is_empty() {
+            return Demand::Unrelated;
+        }
+        let Some(strength) = terms.strength else {
+            return Demand::Unrelated;
+        };
+        if !strengths.phishing_resistant(&strength.value) {
+            return Demand::Not(
+                format!(
+                    "`{}` requires the strength `{}`, which is not phishing-resistant",
+                    self.name,
+                    strength.value.shown()
+                ),
+                "grantControls.authenticationStrength",
+            );
+        }
+        if !terms.operator_and && terms.controls.iter().any(|c| *c != BuiltInControl::Mfa) {
+            return Demand::Not(
+                format!(
+                    "`{}` lets another grant control stand in for the strength (operator OR)",
+                    self.name
+                ),
+                "grantControls.operator",
+            );
+        }
+        Demand::unless(self.only_some_clients().or_else(|| self.narrowing()))
+    }
+
+    /// A block for every client, or at least for both legacy kinds: Exchange ActiveSync and
+    /// other clients.
+    fn blocks_legacy(&self) -> Demand {
+        let terms = &self.terms;
+        if !terms.blocks() {
+            return Demand::Unrelated;
+        }
+        let clients = &terms.client_types;
+        let legacy = terms.all_clients()
+            || (clients.contains(&ClientAppType::Other)
+                && (clients.contains(&ClientAppType::ExchangeActiveSync)
+                    || clients.contains(&ClientAppType::EasSupported)));
+        if !legacy {
+            if clients.contains(&ClientAppType::Other)
+                || clients.contains(&ClientAppType::ExchangeActiveSync)
+            {
+                return Demand::Not(
+                    format!("`{}` blocks only some legacy clients", self.name),
+                    "conditions.clientAppTypes",
+                );
+            }
+            return Demand::Unrelated;
+        }
+        Demand::unless(self.narrowing())
+    }
+
+    /// A block on the device code flow; the flow is the policy's condition, so nothing narrows it.
+    fn blocks_device_code(&self) -> Demand {
+        if !self.terms.transfer.iter().any(|t| t == "deviceCodeFlow") {
+            return Demand::Unrelated;
+        }
+        if !self.terms.blocks() {
+            return Demand::Not(
+                format!(
+                    "`{}` targets the device code flow but does not block it",
+                    self.name
+                ),
+                "grantControls.builtInControls",
+            );
+        }
+        Demand::Yes
+    }
+
+    /// A block on high risk, given the policy's user or sign-in risk levels.
+    fn blocks_high_risk(&self, levels: Option<&Spanned<List<RiskLevel>>>) -> Demand {
+        if !levels.is_some_and(|l| l.value.iter().any(|r| r.value == RiskLevel::High)) {
+            return Demand::Unrelated;
+        }
+        if !self.terms.blocks() {
+            return Demand::Not(
+                format!("`{}` responds to high risk without blocking", self.name),
+                "grantControls.builtInControls",
+            );
+        }
+        Demand::unless(self.only_some_clients())
+    }
+
+    /// A managed device for sign-ins rather than a user action.
+    fn demands_managed_device(&self) -> Demand {
+        if !self.terms.managed() || !self.terms.user_actions.is_empty() {
+            return Demand::Unrelated;
+        }
+        Demand::unless(self.only_some_clients().or_else(|| self.narrowing()))
+    }
+
+    /// A managed device for the user action of registering security information.
+    fn demands_managed_registration(&self) -> Demand {
+        let terms = &self.terms;
+        if !terms
+            .user_actions
+            .iter()
+            .any(|a| a == REGISTER_SECURITY_INFO)
+        {
+            return Demand::Unrelated;
+        }
+        if !terms.managed() {
+            return Demand::Not(
+                format!(
+                    "`{}` protects security-information registration without requiring a managed device",
+                    self.name
+                ),
+                "grantControls.builtInControls",
+            );
+        }
+        Demand::Yes
+    }
+
+    fn only_some_clients(&self) -> Option<(String, &'static str)> {
+        (!self.terms.all_clients()).then(|| {
+            (
+                format!("`{}` applies only to some client apps", self.name),
+                "conditions.clientAppTypes",
+            )
+        })
+    }
+
+    /// A condition that leaves some sign-ins of the population out: why, and its key.
+    fn narrowing(&self) -> Option<(String, &'static str)> {
+        let (what, key) = narrowing_condition(self.terms.conditions?, &self.terms.transfer)?;
+        Some((format!("`{}` {what}", self.name), key))
     }
 
     /// Whether the policy reaches a member, and if excluded, how.
@@ -948,6 +726,321 @@ impl<'a> Judged<'a> {
         }
         self.included.contains(member)
     }
+
+    /// Whether the policy is meant for a member. The stand-ins for undeclared group members and
+    /// role holders cannot be named in a policy, so only including everyone reaches them.
+    fn targets(&self, member: &str) -> bool {
+        self.includes(member)
+            || (member.starts_with("*group:") && self.includes(EVERYONE))
+            || (member.starts_with("*role:") && self.includes(EVERYONE))
+    }
+}
+
+/// What a policy grants and under which conditions, as the requirements read it.
+struct Terms<'a> {
+    conditions: Option<&'a Conditions>,
+    controls: Vec<BuiltInControl>,
+    /// Whether every grant control is needed (AND) rather than any one (OR).
+    operator_and: bool,
+    strength: Option<&'a Spanned<StrengthRef>>,
+    client_types: Vec<ClientAppType>,
+    /// `conditions.authenticationFlows.transferMethods`.
+    transfer: Vec<String>,
+    /// The user actions the policy protects, in lower case.
+    user_actions: Vec<String>,
+}
+
+impl<'a> Terms<'a> {
+    fn read(policy: &'a ConditionalAccessPolicy) -> Terms<'a> {
+        let conditions = policy.conditions.as_ref().map(|c| &c.value);
+        let grant = policy.grant_controls.as_ref().map(|g| &g.value);
+        Terms {
+            conditions,
+            controls: grant
+                .and_then(|g| g.built_in_controls.as_ref())
+                .map(|l| l.value.iter().map(|c| c.value).collect())
+                .unwrap_or_default(),
+            operator_and: grant
+                .and_then(|g| g.operator.as_ref())
+                .is_some_and(|o| o.value == GrantOperator::And),
+            strength: grant.and_then(|g| g.authentication_strength.as_ref()),
+            client_types: conditions
+                .and_then(|c| c.client_app_types.as_ref())
+                .map(|l| l.value.iter().map(|c| c.value).collect())
+                .unwrap_or_default(),
+            transfer: conditions
+                .and_then(|c| c.authentication_flows.as_ref())
+                .and_then(|f| f.value.transfer_methods.as_ref())
+                .map(|t| t.value.0.clone())
+                .unwrap_or_default(),
+            user_actions: conditions
+                .and_then(|c| c.applications.as_ref())
+                .and_then(|a| a.value.include_user_actions.as_ref())
+                .map(|l| {
+                    l.value
+                        .iter()
+                        .map(|s| s.value.to_ascii_lowercase())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    fn has(&self, control: BuiltInControl) -> bool {
+        self.controls.contains(&control)
+    }
+
+    fn blocks(&self) -> bool {
+        self.has(BuiltInControl::Block)
+    }
+
+    fn managed(&self) -> bool {
+        self.has(BuiltInControl::CompliantDevice) || self.has(BuiltInControl::DomainJoinedDevice)
+    }
+
+    /// No `clientAppTypes`, or `all`: Graph reads both as every client.
+    fn all_clients(&self) -> bool {
+        self.client_types.is_empty() || self.client_types.contains(&ClientAppType::All)
+    }
+}
+
+/// The first condition that leaves some sign-ins out: what the policy is then limited to, and its
+/// key. Checked in a fixed order so the same condition is named every time.
+fn narrowing_condition(
+    conditions: &Conditions,
+    transfer: &[String],
+) -> Option<(&'static str, &'static str)> {
+    let any_risk = |levels: &Option<Spanned<List<RiskLevel>>>| {
+        levels.as_ref().is_some_and(|l| !l.value.is_empty())
+    };
+    if any_risk(&conditions.sign_in_risk_levels) || any_risk(&conditions.user_risk_levels) {
+        return Some(("applies only to risky sign-ins", "conditions"));
+    }
+    if let Some(platforms) = &conditions.platforms
+        && !all_without_exception(
+            &platforms.value.include_platforms,
+            &platforms.value.exclude_platforms,
+        )
+    {
+        return Some((
+            "applies only to some device platforms",
+            "conditions.platforms",
+        ));
+    }
+    if let Some(locations) = &conditions.locations
+        && !all_without_exception(
+            &locations.value.include_locations,
+            &locations.value.exclude_locations,
+        )
+    {
+        return Some(("does not apply in some locations", "conditions.locations"));
+    }
+    if conditions
+        .devices
+        .as_ref()
+        .is_some_and(|d| d.value.device_filter.is_some())
+    {
+        return Some((
+            "applies only to devices its filter selects",
+            "conditions.devices.deviceFilter",
+        ));
+    }
+    if !transfer.is_empty() {
+        return Some((
+            "applies only to some authentication flows",
+            "conditions.authenticationFlows",
+        ));
+    }
+    None
+}
+
+/// Whether an include and exclude pair reaches everything: `All` included (an absent include list
+/// restricts nothing) and nothing excluded.
+fn all_without_exception(
+    include: &Option<Spanned<List<String>>>,
+    exclude: &Option<Spanned<List<String>>>,
+) -> bool {
+    let all = include
+        .as_ref()
+        .map(|l| l.value.iter().any(|p| p.value.eq_ignore_ascii_case("all")))
+        .unwrap_or(true);
+    let excepted = exclude.as_ref().is_some_and(|l| !l.value.is_empty());
+    all && !excepted
+}
+
+/// The strings of an optional list.
+fn strings(list: Option<&Spanned<List<String>>>) -> Vec<String> {
+    list.map(|l| l.value.iter().map(|s| s.value.clone()).collect())
+        .unwrap_or_default()
+}
+
+/// Whether a list holds a Graph keyword such as `All`, in any case.
+fn has(list: &[String], word: &str) -> bool {
+    list.iter().any(|u| u.eq_ignore_ascii_case(word))
+}
+
+fn roles(list: Option<&Spanned<List<RoleRef>>>) -> impl Iterator<Item = &RoleRef> {
+    list.into_iter()
+        .flat_map(|l| l.value.iter().map(|r| &r.value))
+}
+
+/// Who a policy includes: the named users, the members of its groups, each role's stand-in and
+/// holders, and the declared guests when it includes guests.
+fn inclusions(
+    users: Option<&UserConditions>,
+    include_users: &[String],
+    includes_guests: bool,
+    directory: &Directory,
+) -> HashSet<String> {
+    let mut included: HashSet<String> = include_users
+        .iter()
+        .map(|u| u.to_ascii_lowercase())
+        .collect();
+    for group in strings(users.and_then(|u| u.include_groups.as_ref())) {
+        let (members, _) = directory.members(&group);
+        included.extend(members);
+    }
+    for role in roles(users.and_then(|u| u.include_roles.as_ref())) {
+        included.insert(role_member(&role.id));
+        included.extend(directory.role_holders(&role.id));
+    }
+    if includes_guests {
+        included.extend(
+            directory
+                .users
+                .iter()
+                .filter(|(_, g)| *g)
+                .map(|(u, _)| u.clone()),
+        );
+    }
+    included
+}
+
+/// Who a policy excludes, and how. Break-glass accounts are left out: excluding them is expected.
+/// The order matters: a member excluded by name (or as a guest) keeps that reason over a group's
+/// or a role's, and a member of several excluded groups keeps the first.
+fn exclusions(users: &UserConditions, directory: &Directory) -> Exclusions {
+    let mut excluded = Exclusions::new();
+    exclude_users(users, directory, &mut excluded);
+    exclude_groups(users, directory, &mut excluded);
+    exclude_roles(users, directory, &mut excluded);
+    excluded
+}
+
+const EXCLUDES_GUESTS: &str = "excludes guests and external users";
+
+/// `excludeUsers` and `excludeGuestsOrExternalUsers`; excluding guests excludes every declared
+/// guest too.
+fn exclude_users(users: &UserConditions, directory: &Directory, excluded: &mut Exclusions) {
+    for user in strings(users.exclude_users.as_ref()) {
+        if user.eq_ignore_ascii_case("GuestsOrExternalUsers") {
+            excluded.insert(
+                GUESTS.to_string(),
+                (EXCLUDES_GUESTS.to_string(), "excludeUsers"),
+            );
+        } else if !directory.is_break_glass(&user) {
+            excluded.insert(
+                user.to_ascii_lowercase(),
+                (format!("excludes `{user}`"), "excludeUsers"),
+            );
+        }
+    }
+    if users.exclude_guests_or_external_users.is_some() {
+        excluded.insert(
+            GUESTS.to_string(),
+            (EXCLUDES_GUESTS.to_string(), "excludeGuestsOrExternalUsers"),
+        );
+    }
+    if excluded.contains_key(GUESTS) {
+        for (user, _) in directory.users.iter().filter(|(_, g)| *g) {
+            excluded.insert(user.clone(), (EXCLUDES_GUESTS.to_string(), "excludeUsers"));
+        }
+    }
+}
+
+/// `excludeGroups`: each group's members through nesting, and a stand-in for the members the file
+/// does not declare.
+fn exclude_groups(users: &UserConditions, directory: &Directory, excluded: &mut Exclusions) {
+    for group in strings(users.exclude_groups.as_ref()) {
+        if directory.is_break_glass(&group) {
+            continue;
+        }
+        let (members, complete) = directory.members(&group);
+        let members: Vec<String> = members
+            .into_iter()
+            .filter(|m| !directory.is_break_glass(m))
+            .collect();
+        let reason = if complete {
+            format!(
+                "excludes group {} ({} member{})",
+                directory.show_group(&group),
+                members.len(),
+                if members.len() == 1 { "" } else { "s" }
+            )
+        } else {
+            format!(
+                "excludes group {}, whose members the file does not declare",
+                directory.show_group(&group)
+            )
+        };
+        if !complete {
+            excluded.insert(
+                unknown_group_member(&group),
+                (reason.clone(), "excludeGroups"),
+            );
+        }
+        for member in members {
+            excluded
+                .entry(member)
+                .or_insert_with(|| (reason.clone(), "excludeGroups"));
+        }
+    }
+}
+
+/// `excludeRoles`: each role's stand-in and its declared holders.
+fn exclude_roles(users: &UserConditions, directory: &Directory, excluded: &mut Exclusions) {
+    for role in roles(users.exclude_roles.as_ref()) {
+        let role_name = role.def.map_or(role.id.as_str(), |d| d.name.as_str());
+        let reason = format!("excludes role {role_name}");
+        excluded.insert(role_member(&role.id), (reason.clone(), "excludeRoles"));
+        for holder in directory.role_holders(&role.id) {
+            if !directory.is_break_glass(&holder) {
+                excluded
+                    .entry(holder)
+                    .or_insert_with(|| (reason.clone(), "excludeRoles"));
+            }
+        }
+    }
+}
+
+/// Why a policy does not reach all resources, if it does not.
+fn apps_gap(name: &str, policy: &ConditionalAccessPolicy) -> Option<String> {
+    let apps = policy
+        .conditions
+        .as_ref()
+        .and_then(|c| c.value.applications.as_ref())
+        .map(|a| &a.value);
+    let include_apps = strings(apps.and_then(|a| a.include_applications.as_ref()));
+    let exclude_apps = strings(apps.and_then(|a| a.exclude_applications.as_ref()));
+    if has(&include_apps, "All") {
+        (!exclude_apps.is_empty()).then(|| {
+            format!(
+                "`{name}` excludes {} application{}",
+                exclude_apps.len(),
+                if exclude_apps.len() == 1 { "" } else { "s" }
+            )
+        })
+    } else if has(&include_apps, "Office365") {
+        Some(format!("`{name}` applies only to Office 365"))
+    } else if include_apps.is_empty() {
+        Some(format!("`{name}` targets no cloud app"))
+    } else {
+        Some(format!(
+            "`{name}` applies only to {} selected application{}",
+            include_apps.len(),
+            if include_apps.len() == 1 { "" } else { "s" }
+        ))
+    }
 }
 
 enum Demand {
@@ -955,6 +1048,16 @@ enum Demand {
     /// It means to, but something keeps it from covering: why, and the key.
     Not(String, &'static str),
     Unrelated,
+}
+
+impl Demand {
+    /// Yes, unless something keeps the policy from covering.
+    fn unless(shortfall: Option<(String, &'static str)>) -> Demand {
+        match shortfall {
+            Some((why, key)) => Demand::Not(why, key),
+            None => Demand::Yes,
+        }
+    }
 }
 
 /// The declared authentication strengths, to tell which resist phishing.
@@ -1064,6 +1167,8 @@ pub fn highly_privileged() -> impl Iterator<Item = &'static RoleDef> {
         .filter(|r| r.scuba_highly_privileged)
 }
 
+/// One requirement for one population: who is left out and why, which policies cover the rest,
+/// and where a finding should point.
 fn judge(
     requirement: Requirement,
     population: Population,
@@ -1072,12 +1177,46 @@ fn judge(
     security_defaults: Option<bool>,
     strengths: &Strengths,
 ) -> Verdict {
-    // Policies that mean to meet the requirement, and why each one falls short, if it does.
-    let mut candidates: Vec<&Judged> = Vec::new();
-    let mut shortfalls: Vec<(usize, String, String)> = Vec::new();
+    let (candidates, shortfalls) = candidates(requirement, judged, strengths);
+    let members = members(population, directory, judged);
+    let tally = Tally::of(requirement, population, &members, &candidates);
+    let mut gaps = tally.gaps(requirement);
+    let covered = gaps.is_empty();
+    if !covered {
+        gaps.extend(shortfalls.iter().map(|s| s.why.clone()));
+        if security_defaults == Some(false) && requirement.met_by_security_defaults() {
+            gaps.push("security defaults are off".to_string());
+        }
+    }
+    let at = tally
+        .first_at
+        .or_else(|| shortfalls.first().map(|s| s.at.clone()))
+        .unwrap_or_else(|| fallback_at(requirement, judged, security_defaults));
+    Verdict {
+        covered,
+        gaps,
+        by: tally.by,
+        at,
+    }
+}
+
+/// A policy that means to meet a requirement but does not: why, and the key to point at.
+struct Shortfall {
+    why: String,
+    at: String,
+}
+
+/// The policies that meet a requirement for whoever they reach, and why each other policy that
+/// means to meet it falls short.
+fn candidates<'j, 'a>(
+    requirement: Requirement,
+    judged: &'j [Judged<'a>],
+    strengths: &Strengths,
+) -> (Vec<&'j Judged<'a>>, Vec<Shortfall>) {
+    let mut candidates = Vec::new();
+    let mut shortfalls = Vec::new();
     for j in judged {
-        let demand = j.demands(requirement, strengths);
-        let why_not = match demand {
+        let why_not = match j.demands(requirement, strengths) {
             Demand::Unrelated => continue,
             Demand::Not(why, key) => Some((why, key)),
             Demand::Yes => match j.state {
@@ -1095,130 +1234,173 @@ fn judge(
                 .map(|g| (g, "conditions.applications"))
         });
         match why_not {
-            Some((why, key)) => shortfalls.push((j.index, why, j.path(key))),
+            Some((why, key)) => shortfalls.push(Shortfall {
+                why,
+                at: j.path(key),
+            }),
             None => candidates.push(j),
         }
     }
-    let members = members(population, directory, judged);
-    let mut by: Vec<String> = Vec::new();
-    // Uncovered members grouped by the reason they are left out.
-    let mut left_out: BTreeMap<String, (usize, String)> = BTreeMap::new();
-    let mut first_at: Option<String> = None;
-    // Roles no policy targets, named in one line.
-    let mut untargeted_roles: Vec<String> = Vec::new();
-    for (member, shown) in &members {
-        let mut covered = false;
-        let mut excluded_by: Option<(String, String)> = None;
-        for c in &candidates {
-            let includes = c.includes(member)
-                || (member.starts_with("*group:") && c.includes(EVERYONE))
-                || (member.starts_with("*role:") && c.includes(EVERYONE));
-            if !includes {
-                continue;
-            }
-            match c.reaches(member) {
-                Ok(()) => {
-                    covered = true;
-                    if !by.iter().any(|b| b == c.name) {
-                        by.push(c.name.to_string());
-                    }
-                    break;
-                }
-                Err((why, key)) => {
-                    if excluded_by.is_none() {
-                        excluded_by = Some((
-                            format!("`{}` {why}", c.name),
-                            c.path(&format!("conditions.users.{key}")),
-                        ));
-                    }
-                }
-            }
-        }
-        if covered {
+    (candidates, shortfalls)
+}
+
+/// How one member fares against the candidate policies.
+enum Reach<'a> {
+    /// Covered by the named policy.
+    Covered(&'a str),
+    /// Targeted only by policies that exclude the member: the first one's reason, and its key.
+    Excluded(String, String),
+    /// No candidate policy targets the member.
+    Untargeted,
+}
+
+fn reach<'a>(member: &str, candidates: &[&Judged<'a>]) -> Reach<'a> {
+    let mut excluded_by = None;
+    for c in candidates {
+        if !c.targets(member) {
             continue;
         }
-        // A declared principal nobody excludes but no policy names is left out only when the
-        // population's stand-in is too: it is reported under the stand-in.
-        let reason = match excluded_by {
-            Some((why, at)) => {
-                first_at.get_or_insert(at);
-                why
-            }
-            None if member.starts_with('*') => match population {
-                Population::Admins => {
-                    untargeted_roles.push(shown.clone());
-                    continue;
-                }
-                Population::Guests => format!(
-                    "no enabled policy that {} targets guests and external users",
-                    requirement.what()
-                ),
-                Population::AllUsers if member == EVERYONE => {
-                    format!(
-                        "no enabled policy that {} applies to all users",
-                        requirement.what()
+        match c.reaches(member) {
+            Ok(()) => return Reach::Covered(c.name),
+            Err((why, key)) => {
+                excluded_by.get_or_insert_with(|| {
+                    (
+                        format!("`{}` {why}", c.name),
+                        c.path(&format!("conditions.users.{key}")),
                     )
-                }
-                Population::AllUsers => continue,
-            },
-            None => continue,
-        };
-        let entry = left_out.entry(reason).or_insert((0, shown.clone()));
-        entry.0 += 1;
-    }
-    let mut gaps: Vec<String> = left_out
-        .into_iter()
-        .map(|(reason, (count, _))| {
-            if reason.starts_with('`') && count > 1 && !reason.contains("members") {
-                format!("{reason} ({count} principals)")
-            } else {
-                reason
+                });
             }
-        })
-        .collect();
-    if !untargeted_roles.is_empty() {
-        let all = untargeted_roles.len() == highly_privileged().count();
-        gaps.insert(
-            0,
-            if all {
-                format!(
-                    "no enabled policy that {} targets the highly privileged roles ({})",
-                    requirement.what(),
-                    untargeted_roles.join(", ")
-                )
-            } else {
-                format!(
-                    "no enabled policy that {} targets {}",
-                    requirement.what(),
-                    untargeted_roles.join(", ")
-                )
-            },
-        );
-    }
-    let covered = gaps.is_empty();
-    if !covered {
-        gaps.extend(shortfalls.iter().map(|(_, why, _)| why.clone()));
-        if security_defaults == Some(false) && requirement.met_by_security_defaults() {
-            gaps.push("security defaults are off".to_string());
         }
     }
-    let at = first_at
-        .or_else(|| shortfalls.first().map(|(_, _, at)| at.clone()))
-        .unwrap_or_else(|| {
-            if judged.is_empty() && security_defaults.is_some() {
-                if requirement.met_by_security_defaults() {
-                    "securityDefaults.isEnabled".to_string()
-                } else {
-                    "securityDefaults".to_string()
+    match excluded_by {
+        Some((why, at)) => Reach::Excluded(why, at),
+        None => Reach::Untargeted,
+    }
+}
+
+/// Who a requirement leaves out, gathered member by member.
+#[derive(Default)]
+struct Tally {
+    /// The policies that cover someone, in the order first met.
+    by: Vec<String>,
+    /// Uncovered members counted by the reason they are left out.
+    left_out: BTreeMap<String, usize>,
+    /// The key of the first exclusion that leaves someone out.
+    first_at: Option<String>,
+    /// Roles no policy targets, named in one line.
+    untargeted_roles: Vec<String>,
+}
+
+impl Tally {
+    fn of(
+        requirement: Requirement,
+        population: Population,
+        members: &[(String, String)],
+        candidates: &[&Judged],
+    ) -> Tally {
+        let mut tally = Tally::default();
+        for (member, shown) in members {
+            let reason = match reach(member, candidates) {
+                Reach::Covered(name) => {
+                    if !tally.by.iter().any(|b| b == name) {
+                        tally.by.push(name.to_string());
+                    }
+                    continue;
                 }
-            } else {
-                "conditionalAccessPolicies".to_string()
+                Reach::Excluded(why, at) => {
+                    tally.first_at.get_or_insert(at);
+                    why
+                }
+                Reach::Untargeted => {
+                    match tally.untargeted(requirement, population, member, shown) {
+                        Some(reason) => reason,
+                        None => continue,
+                    }
+                }
+            };
+            *tally.left_out.entry(reason).or_insert(0) += 1;
+        }
+        tally
+    }
+
+    /// Why a member no policy targets is left out, if it is a gap of its own. A declared
+    /// principal nobody excludes but no policy names is left out only when the population's
+    /// stand-in is too: it is reported under the stand-in. Untargeted roles are gathered into
+    /// one line instead.
+    fn untargeted(
+        &mut self,
+        requirement: Requirement,
+        population: Population,
+        member: &str,
+        shown: &str,
+    ) -> Option<String> {
+        if !member.starts_with('*') {
+            return None;
+        }
+        match population {
+            Population::Admins => {
+                self.untargeted_roles.push(shown.to_string());
+                None
             }
-        });
-    Verdict {
-        covered,
-        gaps,
-        by,
-        at,
+            Population::Guests => Some(format!(
+                "no enabled policy that {} targets guests and external users",
+                requirement.what()
+            )),
+            Population::AllUsers if member == EVERYONE => Some(format!(
+                "no enabled policy that {} applies to all users",
+                requirement.what()
+            )),
+            Population::AllUsers => None,
+        }
+    }
+
+    /// One line per reason (with how many principals it leaves out, where that is not already
+    /// said), after one line for the untargeted roles.
+    fn gaps(&self, requirement: Requirement) -> Vec<String> {
+        let mut gaps: Vec<String> = self
+            .left_out
+            .iter()
+            .map(|(reason, count)| {
+                if reason.starts_with('`') && *count > 1 && !reason.contains("members") {
+                    format!("{reason} ({count} principals)")
+                } else {
+                    reason.clone()
+                }
+            })
+            .collect();
+        if !self.untargeted_roles.is_empty() {
+            let roles = self.untargeted_roles.join(", ");
+            let line = if self.untargeted_roles.len() == highly_privileged().count() {
+                format!(
+                    "no enabled policy that {} targets the highly privileged roles ({roles})",
+                    requirement.what()
+                )
+            } else {
+                format!(
+                    "no enabled policy that {} targets {roles}",
+                    requirement.what()
+                )
+            };
+            gaps.insert(0, line);
+        }
+        gaps
+    }
+}
+
+/// Where a finding points when no exclusion or policy explains it: security defaults when they
+/// are all the file declares, else the policies.
+fn fallback_at(
+    requirement: Requirement,
+    judged: &[Judged],
+    security_defaults: Option<bool>,
+) -> String {
+    if judged.is_empty() && security_defaults.is_some() {
+        if requirement.met_by_security_defaults() {
+            "securityDefaults.isEnabled".to_string()
+        } else {
+            "securityDefaults".to_string()
+        }
+    } else {
+        "conditionalAccessPolicies".to_string()
     }
 }
