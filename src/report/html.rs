@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::{Counts, Meta, plural};
-use crate::outcome::Outcome;
 use crate::diagnostic::{Diagnostic, FileReport, SourceFile};
 use crate::model::{Model, TenantKind};
+use crate::outcome::Outcome;
 use crate::permissions::{self, Access, Permissions, Source};
 use crate::rules::{Rule, RuleSet};
 
