@@ -95,7 +95,11 @@ pub struct Config {
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
     overrides: Vec<(GlobSet, BTreeMap<String, RuleSetting>)>,
-    exceptions: Vec<(GlobSet, Exception, Span)>,
+    /// Each exception with its files, where it is written, and the rule it is for by its current
+    /// name (what findings carry; the exception may name the rule as it was called before).
+    exceptions: Vec<(GlobSet, Exception, Span, String)>,
+    /// The rules inline comments may not suppress, by their current names.
+    no_inline: Vec<String>,
     /// The working folder and the canonical root, read once: every finding is matched against
     /// the exceptions, and asking the system each time would cost more than the match.
     anchor: OnceLock<(Option<PathBuf>, PathBuf)>,
@@ -237,9 +241,11 @@ impl Config {
                     e.value.rule
                 )));
             }
-            exceptions.push((globset(&e.value.files)?, e.value.clone(), span));
+            let rule = e.value.rule.clone();
+            exceptions.push((globset(&e.value.files)?, e.value.clone(), span, rule));
         }
         Ok(Config {
+            no_inline: file.no_inline_suppressions.clone(),
             file,
             source,
             root,
@@ -251,6 +257,35 @@ impl Config {
             repository: None,
             anchor: OnceLock::new(),
         })
+    }
+
+    /// Reads the rule names of overrides, exceptions and `noInlineSuppressions` as the rules now
+    /// call them: a configuration written before a rule was renamed keeps applying to it. (The
+    /// selection, `select`, `ignore` and `rules`, is resolved when the rules load.)
+    pub fn follow_renames(&mut self, rules: &crate::rules::RuleSet) {
+        let current = |name: &str| rules.current_name(name).unwrap_or(name).to_string();
+        for (_, settings) in &mut self.overrides {
+            let mut renamed = BTreeMap::new();
+            // A setting under the current name wins over one under a former name.
+            for (name, setting) in std::mem::take(settings) {
+                let now = current(&name);
+                if now == name {
+                    renamed.insert(now, setting);
+                } else {
+                    renamed.entry(now).or_insert(setting);
+                }
+            }
+            *settings = renamed;
+        }
+        for (_, exception, _, rule) in &mut self.exceptions {
+            *rule = current(&exception.rule);
+        }
+        self.no_inline = self
+            .file
+            .no_inline_suppressions
+            .iter()
+            .map(|n| current(n))
+            .collect();
     }
 
     /// A file's path relative to the configuration's folder, for matching globs.
@@ -306,25 +341,27 @@ impl Config {
         }
         let relative = self.relative(file);
         let today = chrono::Utc::now().date_naive();
-        self.exceptions.iter().find_map(|(files, exception, span)| {
-            let matches = exception.rule == rule
-                && files.is_match(&relative)
-                && exception
-                    .path
+        self.exceptions
+            .iter()
+            .find_map(|(files, exception, span, current)| {
+                let matches = current == rule
+                    && files.is_match(&relative)
+                    && exception
+                        .path
+                        .as_deref()
+                        .is_none_or(|pattern| path.is_some_and(|p| wildcard(pattern, p)));
+                let expired = exception
+                    .until
                     .as_deref()
-                    .is_none_or(|pattern| path.is_some_and(|p| wildcard(pattern, p)));
-            let expired = exception
-                .until
-                .as_deref()
-                .and_then(|u| chrono::NaiveDate::parse_from_str(u, "%Y-%m-%d").ok())
-                .is_some_and(|until| until < today);
-            matches.then_some((exception, *span, expired))
-        })
+                    .and_then(|u| chrono::NaiveDate::parse_from_str(u, "%Y-%m-%d").ok())
+                    .is_some_and(|until| until < today);
+                matches.then_some((exception, *span, expired))
+            })
     }
 
     /// Whether inline comments may suppress a rule.
     pub fn allows_inline(&self, rule: &str) -> bool {
-        !self.file.no_inline_suppressions.iter().any(|r| r == rule)
+        !self.no_inline.iter().any(|r| r == rule)
     }
 }
 

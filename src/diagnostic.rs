@@ -379,12 +379,18 @@ pub fn is_load_check(code: &str) -> bool {
 /// A finding's stable identity for baselines and code scanning: the rule, the file, the document
 /// path and the text at the finding. Line numbers are left out, so moving lines keeps it.
 pub fn fingerprint(source: &SourceFile, diagnostic: &Diagnostic) -> String {
+    fingerprint_as(source, diagnostic, &diagnostic.code)
+}
+
+/// The fingerprint the finding would have under another rule name: a renamed rule's finding as
+/// a baseline written before the rename recorded it.
+pub fn fingerprint_as(source: &SourceFile, diagnostic: &Diagnostic, code: &str) -> String {
     // FNV-1a, 64 bits: stable across versions and platforms, unlike std's hasher.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     // Keyed on the repository-relative name, so every spelling of the path gives one print.
     let name = crate::paths::display(&source.name);
     let parts = [
-        diagnostic.code.as_str(),
+        code,
         &name,
         diagnostic.path.as_deref().unwrap_or_default(),
         diagnostic

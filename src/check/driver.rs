@@ -140,7 +140,7 @@ impl Finisher<'_, '_> {
 pub fn run(request: &Request, sink: &mut dyn Sink) -> Result<Ended, MissingPath> {
     let config = request.checker.config;
     let mut finisher = Finisher {
-        applier: request.baseline.map(Baseline::applier),
+        applier: request.baseline.map(|b| b.applier(request.checker.rules)),
         expired: suppress::Expired::default(),
         config,
         fail_on: request.fail_on,

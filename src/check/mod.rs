@@ -35,12 +35,13 @@ pub struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    /// Whether an inline comment may name this rule or load check.
-    fn knows(&self, name: &str) -> bool {
-        LOAD_CHECKS.iter().any(|(code, _)| *code == name)
-            || self
-                .rules
-                .is_some_and(|r| r.rules.iter().any(|rule| rule.name == name))
+    /// What an inline comment naming `name` stands for: a load check, or a rule by its name or a
+    /// former name (as the rule's current name). None for a name entralint does not know.
+    fn resolve(&self, name: &str) -> Option<String> {
+        if LOAD_CHECKS.iter().any(|(code, _)| *code == name) {
+            return Some(name.to_string());
+        }
+        self.rules?.current_name(name).map(str::to_string)
     }
 }
 
@@ -385,7 +386,7 @@ fn check_loaded(loaded: load::Loaded, checker: &Checker) -> Option<FileReport> {
         &mut report,
         &loaded.document.comments,
         checker.config,
-        &|n| checker.knows(n),
+        &|n| checker.resolve(n),
     );
     Some(report)
 }

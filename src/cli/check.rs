@@ -17,11 +17,11 @@ use crate::rules::RuleSet;
 use crate::suppress::{self, baseline::Baseline};
 
 pub fn run(args: &CheckArgs, targets: &[Target]) -> u8 {
-    let config = match load_config(&args.rules) {
+    let mut config = match load_config(&args.rules) {
         Ok(config) => config,
         Err(code) => return code,
     };
-    let rules = match load_rules(&args.rules, &config, &args.select, &args.ignore) {
+    let rules = match load_rules(&args.rules, &mut config, &args.select, &args.ignore) {
         Ok(rules) => rules,
         Err(code) => return code,
     };

@@ -9,11 +9,11 @@ pub fn run_rules(args: &RulesArgs) -> u8 {
     if let Some(dir) = &args.test {
         return test_rules(args, dir);
     }
-    let config = match load_config(&args.rules) {
+    let mut config = match load_config(&args.rules) {
         Ok(config) => config,
         Err(code) => return code,
     };
-    let rules = match load_rules(&args.rules, &config, &[], &[]) {
+    let rules = match load_rules(&args.rules, &mut config, &[], &[]) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
@@ -23,7 +23,7 @@ pub fn run_rules(args: &RulesArgs) -> u8 {
                 .rules
                 .iter()
                 .map(|r| {
-                    serde_json::json!({
+                    let mut rule = serde_json::json!({
                         "name": r.name,
                         "summary": r.file.summary.trim(),
                         "severity": r.severity.as_str(),
@@ -33,7 +33,18 @@ pub fn run_rules(args: &RulesArgs) -> u8 {
                         "controls": rules.controls(r),
                         "fixable": r.file.fix.is_some(),
                         "origin": r.origin,
-                    })
+                    });
+                    // Only renamed or versioned rules carry the keys, so listings stay as they were.
+                    if let Some(map) = rule.as_object_mut() {
+                        let former: Vec<&str> = r.former_names().collect();
+                        if !former.is_empty() {
+                            map.insert("renamedFrom".to_string(), serde_json::json!(former));
+                        }
+                        if let Some(since) = &r.file.since {
+                            map.insert("since".to_string(), serde_json::json!(since.value));
+                        }
+                    }
+                    rule
                 })
                 .collect();
             let document = serde_json::json!({
@@ -76,15 +87,15 @@ pub fn run_rules(args: &RulesArgs) -> u8 {
 }
 
 pub fn run_explain(args: &ExplainArgs) -> u8 {
-    let config = match load_config(&args.rules) {
+    let mut config = match load_config(&args.rules) {
         Ok(config) => config,
         Err(code) => return code,
     };
-    let rules = match load_rules(&args.rules, &config, &[], &[]) {
+    let rules = match load_rules(&args.rules, &mut config, &[], &[]) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
-    if rules.get(&args.name).is_none()
+    if rules.find(&args.name).is_none()
         && let Some(page) = check_page(&args.name)
     {
         return match write_stdout(|out| out.write_all(page.as_bytes())) {
@@ -92,7 +103,8 @@ pub fn run_explain(args: &ExplainArgs) -> u8 {
             Err(code) => code,
         };
     }
-    let Some(rule) = rules.get(&args.name) else {
+    // A former name explains the rule it became.
+    let Some(rule) = rules.find(&args.name) else {
         let names = rules
             .rules
             .iter()
@@ -105,7 +117,15 @@ pub fn run_explain(args: &ExplainArgs) -> u8 {
         eprintln!("error: unknown rule `{}`{near}", args.name);
         return exit::FAILURE;
     };
-    match write_stdout(|out| write!(out, "{}", rules::docs::page(rule))) {
+    let renamed = if rule.name == args.name {
+        String::new()
+    } else {
+        format!(
+            "> `{}` was renamed to `{}`; suppressions, baselines and configurations that use the former name still apply to it.\n\n",
+            args.name, rule.name
+        )
+    };
+    match write_stdout(|out| write!(out, "{renamed}{}", rules::docs::page(rule))) {
         Ok(()) => exit::CLEAN,
         Err(code) => code,
     }
@@ -147,11 +167,11 @@ fn check_page(code: &str) -> Option<String> {
 }
 
 pub fn run_config(args: &ConfigArgs) -> u8 {
-    let config = match load_config(&args.rules) {
+    let mut config = match load_config(&args.rules) {
         Ok(config) => config,
         Err(code) => return code,
     };
-    let rules = match load_rules(&args.rules, &config, &[], &[]) {
+    let rules = match load_rules(&args.rules, &mut config, &[], &[]) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
@@ -169,13 +189,13 @@ pub fn run_config(args: &ConfigArgs) -> u8 {
 
 /// `rules --test DIR`: the examples of the rules in DIR, run as tests.
 fn test_rules(args: &RulesArgs, dir: &std::path::Path) -> u8 {
-    let config = match load_config(&args.rules) {
+    let mut config = match load_config(&args.rules) {
         Ok(config) => config,
         Err(code) => return code,
     };
     let mut rule_args = args.rules.clone();
     rule_args.rule_dirs.push(dir.to_path_buf());
-    let rules = match load_rules(&rule_args, &config, &[], &[]) {
+    let rules = match load_rules(&rule_args, &mut config, &[], &[]) {
         Ok(rules) => rules,
         Err(code) => return code,
     };

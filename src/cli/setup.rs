@@ -67,14 +67,19 @@ pub fn selection(
     }
 }
 
+/// The rules the flags and the configuration choose; the configuration then reads rule names as
+/// the rules now call them (see [`Config::follow_renames`]).
 pub fn load_rules(
     args: &RuleArgs,
-    config: &Config,
+    config: &mut Config,
     select: &[String],
     ignore: &[String],
 ) -> Result<RuleSet, u8> {
     match RuleSet::load(&selection(args, config, select, ignore)) {
-        Ok(rules) => Ok(rules),
+        Ok(rules) => {
+            config.follow_renames(&rules);
+            Ok(rules)
+        }
         Err(LoadError::Message(message)) => {
             eprintln!("error: {message}");
             Err(exit::FAILURE)

@@ -93,7 +93,7 @@ pub fn load_error(report: &FileReport) -> Option<&Diagnostic> {
 fn checked(name: &str, text: &str, fixer: &Fixer) -> Option<FileReport> {
     let mut report = fixer.checker.check_text(name, text.as_bytes())?;
     if let Some(baseline) = fixer.baseline {
-        baseline.apply(std::slice::from_mut(&mut report));
+        baseline.apply(std::slice::from_mut(&mut report), fixer.checker.rules());
     }
     Some(report)
 }

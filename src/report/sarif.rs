@@ -26,17 +26,20 @@ pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result
                 rule.file.help.trim(),
                 rule.file.description.trim()
             );
-            rules.insert(
-                rule.name.clone(),
-                descriptor(
-                    &rule.name,
-                    rule.file.summary.trim(),
-                    Some(&help),
-                    level(rule.severity),
-                    &controls,
-                    meta,
-                ),
+            let mut described = descriptor(
+                &rule.name,
+                rule.file.summary.trim(),
+                Some(&help),
+                level(rule.severity),
+                &controls,
+                meta,
             );
+            // SARIF's own field for the ids a renamed rule had.
+            let former: Vec<&str> = rule.former_names().collect();
+            if let (false, Some(map)) = (former.is_empty(), described.as_object_mut()) {
+                map.insert("deprecatedIds".to_string(), json!(former));
+            }
+            rules.insert(rule.name.clone(), described);
         }
     }
     let index: BTreeMap<&str, usize> = rules

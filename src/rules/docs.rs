@@ -22,6 +22,13 @@ pub fn page(rule: &Rule) -> String {
     let _ = writeln!(out, "| Severity | {} |", super::severity(file.severity));
     let _ = writeln!(out, "| Status | {} |", file.status.as_str());
     let _ = writeln!(out, "| Tenant kinds | {} |", kinds.join(", "));
+    if let Some(since) = &file.since {
+        let _ = writeln!(out, "| Since | {} |", since.value);
+    }
+    let former: Vec<String> = rule.former_names().map(|n| format!("`{n}`")).collect();
+    if !former.is_empty() {
+        let _ = writeln!(out, "| Formerly | {} |", former.join(", "));
+    }
     if let Some(collection) = file.for_each {
         let _ = writeln!(out, "| Checks each of | `{}` |", collection.key());
     }

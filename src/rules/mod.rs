@@ -78,6 +78,16 @@ impl Rule {
         self.file.for_each
     }
 
+    /// The names the rule had before it was renamed, in the order its file lists them.
+    pub fn former_names(&self) -> impl Iterator<Item = &str> {
+        self.file.renamed_from.iter().map(|n| n.value.as_str())
+    }
+
+    /// Whether `name` is the rule's name or one of its former names.
+    pub fn answers_to(&self, name: &str) -> bool {
+        self.name == name || self.former_names().any(|f| f == name)
+    }
+
     pub fn applies_to(&self, kind: crate::model::TenantKind) -> bool {
         let kind = match kind {
             crate::model::TenantKind::Workforce => KindName::Workforce,
@@ -142,6 +152,9 @@ impl RuleSet {
     pub fn load(selection: &Selection) -> Result<RuleSet, LoadError> {
         let mut reports = Vec::new();
         let mut rules = Vec::new();
+        // The text of each user's rule file, for problems found across files (a former name
+        // that is another rule's name) to point at their line.
+        let mut texts: BTreeMap<String, String> = BTreeMap::new();
         // Compiling CEL dominates start-up, so built-in rules compile in parallel.
         let builtin: Vec<&Embedded> = embedded::rules().collect();
         let compiled: Vec<Result<Rule, FileReport>> = builtin
@@ -166,12 +179,16 @@ impl RuleSet {
                 let text = crate::read::read_text_inside(&path, crate::read::Kind::Rule, &root)
                     .map_err(|e| LoadError::Message(e.to_string()))?;
                 match compile(&shown, &text, false) {
-                    Ok(rule) => rules.push(rule),
+                    Ok(rule) => {
+                        texts.insert(shown, text);
+                        rules.push(rule);
+                    }
                     Err(report) => reports.push(report),
                 }
             }
         }
         check_names(&rules, &mut reports);
+        check_former_names(&rules, &texts, &mut reports);
         if !reports.is_empty() {
             return Err(LoadError::Files(reports));
         }
@@ -185,6 +202,20 @@ impl RuleSet {
 
     pub fn get(&self, name: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.name == name)
+    }
+
+    /// A rule by its name or by a name it had before it was renamed.
+    pub fn find(&self, name: &str) -> Option<&Rule> {
+        self.get(name).or_else(|| {
+            self.rules
+                .iter()
+                .find(|r| r.former_names().any(|f| f == name))
+        })
+    }
+
+    /// The name a rule goes by now, given its name or a former one.
+    pub fn current_name(&self, name: &str) -> Option<&str> {
+        self.find(name).map(|r| r.name.as_str())
     }
 
     pub fn enabled(&self) -> impl Iterator<Item = &Rule> {
@@ -256,7 +287,7 @@ fn apply_settings(
     origin: &str,
 ) -> Result<(), LoadError> {
     for (name, setting) in settings {
-        let Some(rule) = rules.iter_mut().find(|r| &r.name == name) else {
+        let Some(rule) = find_mut(rules, name) else {
             return Err(LoadError::Message(format!(
                 "{origin} names an unknown rule `{name}`"
             )));
@@ -283,10 +314,18 @@ fn apply_settings(
     Ok(())
 }
 
+/// The rule named `name`, or renamed from it.
+fn find_mut<'r>(rules: &'r mut [Rule], name: &str) -> Option<&'r mut Rule> {
+    match rules.iter().position(|r| r.name == name) {
+        Some(i) => rules.get_mut(i),
+        None => rules.iter_mut().find(|r| r.answers_to(name)),
+    }
+}
+
 fn apply_selection(rules: &mut [Rule], selection: &Selection) -> Result<(), LoadError> {
     let names: Vec<String> = rules.iter().map(|r| r.name.clone()).collect();
     for name in selection.select.iter().chain(&selection.ignore) {
-        if !names.contains(name) {
+        if !rules.iter().any(|r| r.answers_to(name)) {
             let near = suggest::closest(name, names.iter().map(String::as_str))
                 .map(|n| format!("; did you mean `{n}`?"))
                 .unwrap_or_default();
@@ -295,9 +334,9 @@ fn apply_selection(rules: &mut [Rule], selection: &Selection) -> Result<(), Load
     }
     for rule in rules.iter_mut() {
         if !selection.select.is_empty() {
-            rule.enabled = selection.select.contains(&rule.name);
+            rule.enabled = selection.select.iter().any(|n| rule.answers_to(n));
         }
-        if selection.ignore.contains(&rule.name) {
+        if selection.ignore.iter().any(|n| rule.answers_to(n)) {
             rule.enabled = false;
         }
     }
@@ -358,6 +397,90 @@ fn check_names(rules: &[Rule], reports: &mut Vec<FileReport>) {
     }
 }
 
+/// A former name stays the rule's: it may not be another rule's name, nor another rule's former
+/// name, or a suppression naming it would not know which rule it meant. The problem is reported
+/// in the user's rule file, at the former name or at the name that takes it.
+fn check_former_names(
+    rules: &[Rule],
+    texts: &BTreeMap<String, String>,
+    reports: &mut Vec<FileReport>,
+) {
+    let source = |rule: &Rule| {
+        SourceFile::new(
+            &rule.origin,
+            texts.get(&rule.origin).cloned().unwrap_or_default(),
+        )
+    };
+    let which = |rule: &Rule| {
+        if rule.builtin {
+            format!("the built-in rule `{}`", rule.name)
+        } else {
+            format!("the rule `{}` ({})", rule.name, rule.origin)
+        }
+    };
+    for (i, rule) in rules.iter().enumerate() {
+        for former in &rule.file.renamed_from {
+            let name = former.value.as_str();
+            let current = rules
+                .iter()
+                .enumerate()
+                .find(|(j, r)| *j != i && r.name == name);
+            let earlier = rules[..i]
+                .iter()
+                .find(|r| r.former_names().any(|f| f == name));
+            let (message, label, help) = match (current, earlier) {
+                // A user's rule that takes a built-in rule's former name: the name is the problem.
+                (Some((_, other)), _) if rule.builtin && !other.builtin => {
+                    let source = source(other);
+                    let at = located_value(&source, &other.file.name);
+                    let diagnostic = Diagnostic::error(
+                        "duplicate-rule-name",
+                        at,
+                        format!(
+                            "rule `{name}` reuses a former name of {}, which `{name}` still names in suppressions and baselines",
+                            which(rule)
+                        ),
+                    )
+                    .with_label("a former name of another rule")
+                    .with_help("give the rule a name of its own");
+                    reports.push(FileReport {
+                        source,
+                        diagnostics: vec![diagnostic],
+                    });
+                    continue;
+                }
+                (Some((_, other)), _) => (
+                    format!(
+                        "`{name}` in `renamedFrom` is the name of {}; a former name may not be a current rule's name",
+                        which(other)
+                    ),
+                    "another rule's name",
+                    format!("remove `{name}` from `renamedFrom`, or rename `{name}` first"),
+                ),
+                (None, Some(other)) => (
+                    format!(
+                        "`{name}` in `renamedFrom` is already a former name of {}; a former name leads to one rule",
+                        which(other)
+                    ),
+                    "another rule's former name",
+                    format!("keep `{name}` in one rule's `renamedFrom`"),
+                ),
+                (None, None) => continue,
+            };
+            let source = source(rule);
+            let at = located_value(&source, former);
+            reports.push(FileReport {
+                diagnostics: vec![
+                    Diagnostic::error("duplicate-rule-name", at, message)
+                        .with_label(label)
+                        .with_help(help),
+                ],
+                source,
+            });
+        }
+    }
+}
+
 /// Reads and compiles one rule file; every problem is a diagnostic inside that file.
 pub fn compile(origin: &str, text: &str, builtin: bool) -> Result<Rule, FileReport> {
     compile_text(origin, text, false, builtin)
@@ -394,6 +517,8 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
     let mut problems = Vec::new();
     let name = file.name.value.clone();
     check_name(origin, source(), &file.name, &mut problems);
+    check_since(source(), file.since.as_ref(), &mut problems);
+    check_renamed_from(source(), &file, &mut problems);
     let allowed: Vec<&str> = if file.for_each.is_some() {
         VARIABLES.to_vec()
     } else {
@@ -531,6 +656,87 @@ fn check_name(
     }
 }
 
+/// `since` is the entralint version that introduced the rule: `MAJOR.MINOR.PATCH`.
+fn check_since(
+    source: &SourceFile,
+    since: Option<&serde_saphyr::Spanned<String>>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let Some(since) = since else {
+        return;
+    };
+    if !is_version(&since.value) {
+        problems.push(
+            Diagnostic::error(
+                "invalid-rule",
+                located_value(source, since),
+                format!(
+                    "`since: {}` is not a version `MAJOR.MINOR.PATCH`",
+                    crate::escape::text(&since.value)
+                ),
+            )
+            .with_label("not MAJOR.MINOR.PATCH")
+            .with_help(format!(
+                "write the entralint version that introduced the rule, quoted: `since: \"{}\"`",
+                env!("CARGO_PKG_VERSION")
+            )),
+        );
+    }
+}
+
+/// Three numbers without leading zeros, joined by dots: `0.1.0`.
+fn is_version(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && (p.len() == 1 || !p.starts_with('0'))
+        })
+}
+
+/// Each former name is a rule name, other than the rule's own, listed once.
+fn check_renamed_from(source: &SourceFile, file: &RuleFile, problems: &mut Vec<Diagnostic>) {
+    for (i, former) in file.renamed_from.iter().enumerate() {
+        let name = &former.value;
+        let at = || located_value(source, former);
+        if !is_kebab(name) {
+            problems.push(
+                Diagnostic::error(
+                    "invalid-rule",
+                    at(),
+                    format!(
+                        "`{}` in `renamedFrom` is not a rule name (kebab-case)",
+                        crate::escape::text(name)
+                    ),
+                )
+                .with_label("not kebab-case")
+                .with_help("former names are rule names: lower-case words joined by hyphens, as the rule was called"),
+            );
+        } else if *name == file.name.value {
+            problems.push(
+                Diagnostic::error(
+                    "invalid-rule",
+                    at(),
+                    format!("`{name}` in `renamedFrom` is the rule's own name"),
+                )
+                .with_label("the current name")
+                .with_help("list only the names the rule had before"),
+            );
+        } else if file.renamed_from[..i].iter().any(|f| f.value == *name) {
+            problems.push(
+                Diagnostic::error(
+                    "invalid-rule",
+                    at(),
+                    format!("`{name}` is listed twice in `renamedFrom`"),
+                )
+                .with_label("listed before")
+                .with_help("list each former name once"),
+            );
+        }
+    }
+}
+
 /// The message template: text, and placeholders compiled as expressions.
 fn compile_message(
     source: &SourceFile,
@@ -648,6 +854,26 @@ fn located<T>(source: &SourceFile, value: &serde_saphyr::Spanned<T>) -> Span {
         .find(['\n', '\r'])
         .map_or(source.text.len(), |n| at + n);
     Span::new(at, end)
+}
+
+/// The span of a deserialised scalar in its file: the scalar itself when the text there spells it
+/// (in a flow list, `[a, b]`, the first name rather than the rest of the line), else to the end
+/// of its line.
+fn located_value(source: &SourceFile, value: &serde_saphyr::Spanned<String>) -> Span {
+    let line = located(source, value);
+    let text = source.slice(line);
+    let written = [
+        value.value.clone(),
+        format!("\"{}\"", value.value),
+        format!("'{}'", value.value),
+    ];
+    match written
+        .iter()
+        .find(|w| !w.is_empty() && text.starts_with(w.as_str()))
+    {
+        Some(w) => Span::new(line.start as usize, line.start as usize + w.len()),
+        None => line,
+    }
 }
 
 /// Compiles one CEL expression taken from `scalar`, reporting parse errors and unknown variables
@@ -821,6 +1047,57 @@ mod tests {
         assert_eq!(loop_depth("tenant.x == 'a'"), 0);
         assert_eq!(loop_depth("tenant.users.exists(u, u.id == 'x.all(')"), 1);
         assert_eq!(loop_depth("a.filter(x, x.b.exists(y, y > 1)).map(x, x)"), 2);
+    }
+
+    #[test]
+    fn versions_are_three_numbers() {
+        for good in ["0.1.0", "1.0.0", "10.20.300"] {
+            assert!(is_version(good), "{good}");
+        }
+        for bad in [
+            "",
+            "1",
+            "1.0",
+            "1.0.0.0",
+            "v1.0.0",
+            "01.0.0",
+            "1.0.0-beta",
+            "1..0",
+            "1.0.x",
+        ] {
+            assert!(!is_version(bad), "{bad}");
+        }
+    }
+
+    fn rule_text(name: &str, renamed_from: &str) -> String {
+        format!(
+            "name: {name}\nrenamedFrom: {renamed_from}\nsummary: s\nseverity: info\nwhen: \"false\"\nmessage: m\nhelp: h\ndescription: d\nexamples: {{}}\n"
+        )
+    }
+
+    #[test]
+    /// A user's rule may not take a name a built-in rule had: the error is at its `name`.
+    fn a_builtin_rules_former_name_is_not_free_for_a_users_rule() {
+        let builtin = rule_text("new-name", "[old-name]");
+        let custom = rule_text("old-name", "[]");
+        let rules = vec![
+            compile("rules/x/new-name.yaml", &builtin, true).unwrap(),
+            compile("mine/old-name.yaml", &custom, false).unwrap(),
+        ];
+        let texts = BTreeMap::from([("mine/old-name.yaml".to_string(), custom.clone())]);
+        let mut reports = Vec::new();
+        check_former_names(&rules, &texts, &mut reports);
+        assert_eq!(reports.len(), 1, "{reports:?}");
+        let report = &reports[0];
+        assert_eq!(report.source.name, "mine/old-name.yaml");
+        let d = &report.diagnostics[0];
+        assert_eq!(d.code, "duplicate-rule-name");
+        assert_eq!(
+            d.message,
+            "rule `old-name` reuses a former name of the built-in rule `new-name`, which `old-name` still names in suppressions and baselines"
+        );
+        let at = report.source.line_col(d.span.start);
+        assert_eq!((at.line, report.source.slice(d.span)), (1, "old-name"));
     }
 
     #[test]

@@ -10,6 +10,13 @@ use serde_saphyr::Spanned;
 pub struct RuleFile {
     /// The rule's id: kebab-case, naming the bad pattern.
     pub name: Spanned<String>,
+    /// The entralint version that introduced the rule: `MAJOR.MINOR.PATCH`.
+    #[serde(default)]
+    pub since: Option<Spanned<String>>,
+    /// The rule's former names: suppressions, baselines, configurations and flags that name one
+    /// still reach the rule.
+    #[serde(default)]
+    pub renamed_from: Vec<Spanned<String>>,
     /// One line: what the rule catches.
     pub summary: String,
     pub severity: SeverityName,

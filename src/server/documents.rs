@@ -263,7 +263,7 @@ impl Context {
     fn load(config_path: Option<&Path>) -> Context {
         let mut problems = Vec::new();
         let mut stamps = Vec::new();
-        let config = match config_path {
+        let mut config = match config_path {
             None => Config::default(),
             Some(path) => {
                 stamps.push((path.to_path_buf(), modified(path)));
@@ -308,6 +308,9 @@ impl Context {
                 None
             }
         };
+        if let Some(rules) = &rules {
+            config.follow_renames(rules);
+        }
         let baseline = match config.baseline_path() {
             None => None,
             Some((path, repository)) => {

@@ -217,7 +217,7 @@ pub fn run(job: &Job, contexts: &Contexts, encoding: Encoding) -> Checked {
         };
         let mut report = check::check_with(&job.name, job.text.as_bytes(), false, &checker);
         if let (Some(report), Some(baseline)) = (report.as_mut(), context.baseline.as_ref()) {
-            baseline.apply(std::slice::from_mut(report));
+            baseline.apply(std::slice::from_mut(report), checker.rules);
         }
         report
     } else {

@@ -1,13 +1,15 @@
 //! The baseline: findings a repository already had when it adopted entralint, recorded by
 //! fingerprint (rule, file, document path, offending value; never line numbers) so that only new
-//! findings fail a run.
+//! findings fail a run. An entry recorded under a renamed rule's former name still accepts the
+//! rule's finding.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{FileReport, Suppression, SuppressionKind, fingerprint};
+use crate::diagnostic::{FileReport, Suppression, SuppressionKind, fingerprint, fingerprint_as};
+use crate::rules::RuleSet;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,20 +67,33 @@ impl Baseline {
     }
 
     /// Marks every active finding whose fingerprint the baseline holds (each entry once).
-    pub fn apply(&self, files: &mut [FileReport]) -> Stats {
-        let mut applier = self.applier();
+    /// With the run's `rules`, an entry made under a renamed rule's former name matches too.
+    pub fn apply(&self, files: &mut [FileReport], rules: Option<&RuleSet>) -> Stats {
+        let mut applier = self.applier(rules);
         files.iter_mut().for_each(|file| applier.apply(file));
         applier.finish()
     }
 
     /// Applies the baseline file by file, as reports arrive: each entry accepts one finding.
-    pub fn applier(&self) -> Applier<'_> {
+    pub fn applier(&self, rules: Option<&RuleSet>) -> Applier<'_> {
         let mut remaining: HashMap<&str, usize> = HashMap::new();
         for entry in &self.file.findings {
             *remaining.entry(entry.fingerprint.as_str()).or_default() += 1;
         }
+        let former = rules
+            .iter()
+            .flat_map(|set| &set.rules)
+            .filter(|r| !r.file.renamed_from.is_empty())
+            .map(|r| {
+                (
+                    r.name.clone(),
+                    r.former_names().map(str::to_string).collect(),
+                )
+            })
+            .collect();
         Applier {
             remaining,
+            former,
             reason: format!("in the baseline {}", self.path.display()),
             baselined: 0,
         }
@@ -88,6 +103,8 @@ impl Baseline {
 /// A baseline being applied: the entries not yet matched.
 pub struct Applier<'a> {
     remaining: HashMap<&'a str, usize>,
+    /// The former names of renamed rules, by current name.
+    former: HashMap<String, Vec<String>>,
     reason: String,
     baselined: usize,
 }
@@ -95,10 +112,23 @@ pub struct Applier<'a> {
 impl Applier<'_> {
     pub fn apply(&mut self, file: &mut FileReport) {
         for d in file.diagnostics.iter_mut().filter(|d| d.is_active()) {
-            let print = fingerprint(&file.source, d);
-            if let Some(count) = self.remaining.get_mut(print.as_str())
-                && *count > 0
-            {
+            // The fingerprint under the rule's name, else under a name it had when the baseline
+            // was written.
+            let former = self.former.get(&d.code).into_iter().flatten();
+            let prints = std::iter::once(fingerprint(&file.source, d))
+                .chain(former.map(|name| fingerprint_as(&file.source, d, name)));
+            let mut matched = None;
+            for print in prints {
+                if self
+                    .remaining
+                    .get(print.as_str())
+                    .is_some_and(|count| *count > 0)
+                {
+                    matched = Some(print);
+                    break;
+                }
+            }
+            if let Some(count) = matched.and_then(|print| self.remaining.get_mut(print.as_str())) {
                 *count -= 1;
                 self.baselined += 1;
                 d.suppression = Some(Suppression {

@@ -146,20 +146,26 @@ fn next_content_line(source: &SourceFile, line: usize) -> usize {
 }
 
 /// Marks the findings a file's directives suppress, and reports directives that are expired,
-/// unused, reasonless, not allowed, or name no known rule.
+/// unused, reasonless, not allowed, or name no known rule. `resolve` gives the rule a name stands
+/// for: a renamed rule's former name suppresses it as its current name does.
 pub fn apply(
     report: &mut FileReport,
     comments: &[Comment],
     config: &Config,
-    known: &dyn Fn(&str) -> bool,
+    resolve: &dyn Fn(&str) -> Option<String>,
 ) {
     let mut problems = Vec::new();
     let directives = directives(comments, &report.source, &mut problems);
+    // Per directive, the rules its names stand for (None where a name is unknown).
+    let resolved: Vec<Vec<Option<String>>> = directives
+        .iter()
+        .map(|d| d.rules.iter().map(|n| resolve(n)).collect())
+        .collect();
     let today = chrono::Utc::now().date_naive();
     let mut used = vec![false; directives.len()];
     for (i, directive) in directives.iter().enumerate() {
-        for name in &directive.rules {
-            if !known(name) {
+        for (name, current) in directive.rules.iter().zip(&resolved[i]) {
+            let Some(current) = current else {
                 problems.push(
                     Diagnostic::new(
                         "invalid-suppression",
@@ -170,7 +176,9 @@ pub fn apply(
                     .with_label("unknown rule")
                     .with_help("`entralint rules` lists the rule names"),
                 );
-            } else if !config.allows_inline(name) {
+                continue;
+            };
+            if !config.allows_inline(current) {
                 problems.push(
                     Diagnostic::new(
                         "suppression-not-allowed",
@@ -210,9 +218,11 @@ pub fn apply(
     }
     for finding in report.diagnostics.iter_mut().filter(|d| d.is_active()) {
         let line = report.source.line_col(finding.span.start).line;
-        let found = directives.iter().enumerate().find(|(_, d)| {
+        let found = directives.iter().enumerate().find(|(i, d)| {
             d.line.is_none_or(|l| l == line)
-                && d.rules.iter().any(|r| r == &finding.code)
+                && resolved[*i]
+                    .iter()
+                    .any(|r| r.as_deref() == Some(finding.code.as_str()))
                 && config.allows_inline(&finding.code)
                 && d.until.is_none_or(|until| until >= today)
         });
@@ -224,11 +234,10 @@ pub fn apply(
             });
         }
     }
-    for (directive, used) in directives.iter().zip(used) {
-        let all_known = directive
-            .rules
+    for ((directive, used), resolved) in directives.iter().zip(used).zip(&resolved) {
+        let all_known = resolved
             .iter()
-            .all(|r| known(r) && config.allows_inline(r));
+            .all(|r| r.as_deref().is_some_and(|r| config.allows_inline(r)));
         if !used && all_known {
             problems.push(
                 Diagnostic::new(

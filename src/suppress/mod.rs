@@ -12,12 +12,13 @@ use crate::rules::severity;
 use crate::tree::Comment;
 
 /// Applies the configuration and the file's own suppression comments to its findings.
-/// `known` says whether a name is a rule or load check that a comment may name.
+/// `resolve` gives the rule or load check a comment's name stands for (a renamed rule's former
+/// name gives its current name), or None for a name entralint does not know.
 pub fn apply(
     report: &mut FileReport,
     comments: &[Comment],
     config: &Config,
-    known: &dyn Fn(&str) -> bool,
+    resolve: &dyn Fn(&str) -> Option<String>,
 ) {
     let file = report.source.name.clone();
     for rules in config.overrides_for(&file) {
@@ -43,7 +44,7 @@ pub fn apply(
             });
         }
     }
-    inline::apply(report, comments, config, known);
+    inline::apply(report, comments, config, resolve);
 }
 
 /// Expired exceptions, reported once, in the configuration file.
