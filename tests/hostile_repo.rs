@@ -344,6 +344,19 @@ fn file_names_cannot_start_a_workflow_command_and_keep_their_bytes() {
         assert!(!run.stdout.contains('\x1b'), "{format}: {:?}", run.stdout);
         assert!(!run.stdout.contains('\u{fffd}'), "{format}: {}", run.stdout);
     }
+    // SARIF's URIs percent-encode the real bytes, so a viewer opens the real file.
+    let run = entralint(&root, &["check", "--no-config", "--format", "sarif", "."]);
+    assert!(
+        run.stdout.contains("\"latin1-%E9t%E9.yaml\""),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("\"t%0A%3A%3Awarning%20file%3Dx%3A%3Aowned%1B%5B2J.yaml\""),
+        "{}",
+        run.stdout
+    );
     let run = entralint(&root, &["check", "--no-config", "--format", "short", "."]);
     assert!(
         run.stdout.contains("latin1-\\xe9t\\xe9.yaml:2:"),

@@ -147,23 +147,31 @@ fn level(severity: Severity) -> &'static str {
 }
 
 /// Where a result is: a URI reference relative to `%SRCROOT%` (the repository root) for a file
-/// inside the repository, an absolute `file://` URI for one outside it.
+/// inside the repository, an absolute `file://` URI for one outside it. Both are built from the
+/// file name's real bytes, so a name reports show escaped (`\xe9`, `\n`) still resolves to the
+/// file: its bytes are percent-encoded, not its escapes.
 fn artifact(name: &str) -> Value {
     let name = crate::paths::display(name);
+    let path = crate::escape::to_path(&name);
     if crate::paths::is_relative(&name) {
-        json!({"uri": relative_uri(&name), "uriBaseId": "%SRCROOT%"})
+        json!({"uri": relative_uri(&path), "uriBaseId": "%SRCROOT%"})
     } else {
-        match url::Url::from_file_path(&*name) {
+        match url::Url::from_file_path(&path) {
             Ok(url) => json!({"uri": url.as_str()}),
-            Err(()) => json!({"uri": relative_uri(&name)}),
+            Err(()) => json!({"uri": relative_uri(&path)}),
         }
     }
 }
 
-/// A relative path as a URI reference: each segment percent-encoded, `/` kept.
-fn relative_uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for byte in path.bytes() {
+/// A relative path as a URI reference: every byte outside the unreserved set percent-encoded,
+/// `/` kept.
+fn relative_uri(path: &std::path::Path) -> String {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = path.to_string_lossy().replace('\\', "/").into_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for byte in bytes {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 out.push(byte as char)
@@ -186,5 +194,20 @@ mod tests {
         let outside = artifact("/nowhere-near/the repo/t.yaml");
         assert_eq!(outside["uri"], "file:///nowhere-near/the%20repo/t.yaml");
         assert!(outside.get("uriBaseId").is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn escaped_names_become_the_bytes_of_the_real_file() {
+        assert_eq!(
+            artifact("latin1-\\xe9t\\xe9.yaml")["uri"],
+            "latin1-%E9t%E9.yaml"
+        );
+        assert_eq!(artifact("t\\n::x.yaml")["uri"], "t%0A%3A%3Ax.yaml");
+        assert_eq!(artifact("caf\u{e9}.yaml")["uri"], "caf%C3%A9.yaml");
+        assert_eq!(
+            artifact("/elsewhere/latin1-\\xe9.yaml")["uri"],
+            "file:///elsewhere/latin1-%E9.yaml"
+        );
     }
 }
