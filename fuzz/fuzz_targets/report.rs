@@ -60,6 +60,7 @@ fuzz_target!(|data: &[u8]| {
     let meta = Meta {
         rules: Some(&RULES),
         exit_code: 1,
+        ..Meta::default()
     };
     for &format in FORMATS {
         let mut out = Vec::new();
