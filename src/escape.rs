@@ -121,6 +121,31 @@ pub fn to_path(name: &str) -> PathBuf {
     }
 }
 
+/// A page of several lines (`explain` of a custom rule): hostile characters escaped but line
+/// feeds kept, and a line that would start with `::` (a GitHub Actions workflow command) starts
+/// with a Markdown escape instead, which renders the same.
+pub fn page(page: &str) -> Cow<'_, str> {
+    let starts_command = |line: &str| line.starts_with("::");
+    if !page
+        .split('\n')
+        .any(|l| starts_command(l) || l.chars().any(hostile))
+    {
+        return Cow::Borrowed(page);
+    }
+    let lines: Vec<String> = page
+        .split('\n')
+        .map(|line| {
+            let line = text(line);
+            if starts_command(&line) {
+                format!("\\{line}")
+            } else {
+                line.into_owned()
+            }
+        })
+        .collect();
+    Cow::Owned(lines.join("\n"))
+}
+
 /// Text for a snippet, byte for byte as long as `text` so that spans still point at the same
 /// places: hostile characters become `?` (one per byte), a lone carriage return a line feed (it
 /// ends a line either way), and secret values `*`.
@@ -268,6 +293,20 @@ pub fn outcome(outcome: &mut crate::outcome::Outcome) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_keeps_its_lines_and_starts_none_with_a_command() {
+        let page = "# rule\n::error file=a.yaml::owned\nnote \x1b[2J\r\nend\n";
+        assert_eq!(
+            page_text(page),
+            "# rule\n\\::error file=a.yaml::owned\nnote \\x1b[2J\\r\nend\n"
+        );
+        assert!(matches!(super::page("# plain\ntext\n"), Cow::Borrowed(_)));
+    }
+
+    fn page_text(page: &str) -> String {
+        super::page(page).into_owned()
+    }
 
     #[test]
     fn control_characters_are_escaped_and_escaping_is_idempotent() {

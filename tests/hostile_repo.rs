@@ -3,11 +3,11 @@
 //!
 //! Cases: reads that never end (`/dev/zero`, FIFOs) as configuration, baseline and rules; files
 //! outside the repository reached through links or paths; secrets in snippets; control
-//! characters and workflow commands in values and file names; names that are not UTF-8; a
-//! finding past column 65,535; mappings of 100,000 and 1,000,000 keys; writes through links, over
-//! read-only and hard-linked files and over the files the run reads; unreadable paths on the
-//! command line, a large file that is not a tenant document, and configuration above the
-//! repository.
+//! characters and workflow commands in values and file names, in reports, `--diff`,
+//! `permissions` and `explain`; names that are not UTF-8; a finding past column 65,535; mappings
+//! of 100,000 and 1,000,000 keys; writes through links, over read-only and hard-linked files and
+//! over the files the run reads; unreadable paths on the command line, a large file that is not a
+//! tenant document, and configuration above the repository.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -375,6 +375,58 @@ fn file_names_cannot_start_a_workflow_command_and_keep_their_bytes() {
     let fixed = std::fs::read_to_string(root.join(raw)).unwrap();
     assert!(fixed.contains("blockMsolPowerShell: true"), "{fixed}");
     assert_eq!(std::fs::read_dir(&root).unwrap().count(), 3, "no new files");
+}
+
+#[test]
+fn diff_explain_and_permissions_print_data_escaped() {
+    let (_dir, root) = repo();
+    let name = "t\n::warning file=x::owned.yaml";
+    // YAML refuses raw C0 controls, so a bidirectional override stands for them in the file.
+    let text = "# \u{202e}\ntenant:\n  name: |\n    ::error file=a.yaml::owned\n    secretText: hunter2\n\
+                authorizationPolicy:\n  blockMsolPowerShell: false\n";
+    std::fs::write(root.join(name), text).unwrap();
+    let diff = entralint(&root, &["check", "--no-config", "--diff", name]);
+    assert_eq!(diff.code, Some(1), "{}", diff.output());
+    assert!(
+        diff.stdout.contains("+  blockMsolPowerShell: true"),
+        "{}",
+        diff.stdout
+    );
+    let permissions = entralint(&root, &["permissions", name]);
+    for run in [&diff, &permissions] {
+        assert!(!run.stdout.is_empty(), "{}", run.output());
+        assert!(
+            !run.stdout.lines().any(|l| l.starts_with("::")),
+            "{}",
+            run.stdout
+        );
+        assert!(!run.stdout.contains('\u{202e}'), "{:?}", run.stdout);
+        assert!(!run.stdout.contains("hunter2"), "{}", run.stdout);
+    }
+    // A custom rule's text is repository data too.
+    std::fs::create_dir_all(root.join("rules")).unwrap();
+    std::fs::write(
+        root.join("rules/owned-rule.yaml"),
+        "name: owned-rule\nsummary: \"summary \\e[2J\"\nseverity: info\n\
+         when: \"tenant.name == 'x'\"\nat: tenant.name\nmessage: m\nhelp: h\n\
+         description: |\n  ::error file=a.yaml::owned\n\
+         examples:\n  invalid: [\"tenant: {name: x}\"]\n  valid: [\"tenant: {name: y}\"]\n",
+    )
+    .unwrap();
+    std::fs::write(root.join(".entralint.yaml"), "customRules: [rules]\n").unwrap();
+    let explain = entralint(&root, &["explain", "owned-rule"]);
+    assert_eq!(explain.code, Some(0), "{}", explain.output());
+    assert!(
+        explain.stdout.contains("::error file=a.yaml"),
+        "{}",
+        explain.stdout
+    );
+    assert!(
+        !explain.stdout.lines().any(|l| l.starts_with("::")),
+        "{}",
+        explain.stdout
+    );
+    assert!(!explain.stdout.contains('\x1b'), "{:?}", explain.stdout);
 }
 
 // Panic.

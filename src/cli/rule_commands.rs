@@ -125,7 +125,10 @@ pub fn run_explain(args: &ExplainArgs) -> u8 {
             args.name, rule.name
         )
     };
-    match write_stdout(|out| write!(out, "{renamed}{}", rules::docs::page(rule))) {
+    // A custom rule's text comes from the repository: it is escaped like every other output.
+    let page = rules::docs::page(rule);
+    let page = crate::escape::page(&page);
+    match write_stdout(|out| write!(out, "{renamed}{page}")) {
         Ok(()) => exit::CLEAN,
         Err(code) => code,
     }

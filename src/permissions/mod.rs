@@ -242,7 +242,8 @@ pub fn compute(model: &Model, source: &SourceFile) -> Permissions {
         .collect();
     rows.extend(sign_in::rows(model, source, audiences));
     Permissions {
-        file: source.name.clone(),
+        // Printed in the table's title and sources: escaped like every report's file names.
+        file: crate::escape::text(&source.name).into_owned(),
         kind: model.kind.as_str(),
         audiences: audiences.to_vec(),
         rows,
