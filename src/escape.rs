@@ -108,8 +108,10 @@ pub fn to_path(name: &str) -> PathBuf {
                     i += consumed;
                 }
                 None => {
-                    out.push(bytes[i]);
-                    i += 1;
+                    // Not an escape: the whole character, so the next step starts on a boundary.
+                    let len = rest.chars().next().map_or(1, char::len_utf8);
+                    out.extend_from_slice(&bytes[i..i + len]);
+                    i += len;
                 }
             }
         }
@@ -293,6 +295,19 @@ pub fn outcome(outcome: &mut crate::outcome::Outcome) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn names_with_backslashes_beside_other_characters_read_back() {
+        use std::os::unix::ffi::OsStrExt;
+        // Found by the report fuzz target: a character after a backslash that starts no escape.
+        let name = "\\\u{7c7}\\x9e-\\u{zz}.yaml";
+        let mut expected = b"\\".to_vec();
+        expected.extend_from_slice("\u{7c7}".as_bytes());
+        expected.push(0x9e);
+        expected.extend_from_slice(b"-\\u{zz}.yaml");
+        assert_eq!(to_path(name).as_os_str().as_bytes(), expected);
+    }
 
     #[test]
     fn a_page_keeps_its_lines_and_starts_none_with_a_command() {

@@ -9,7 +9,9 @@ use super::keys::Keys;
 use super::tree::{Comment, Document, Entry, Node, ScalarStyle, Value};
 use crate::diagnostic::{Diagnostic, Span};
 
-/// Most nodes one document may hold once aliases are expanded (an alias bomb stops here).
+/// Most nodes aliases and merge keys may copy into one document (an alias bomb stops here). Nodes
+/// written out in the text are not counted: the file size cap bounds them, so a large honest
+/// tenant is never taken for a bomb.
 pub const MAX_NODES: usize = 200_000;
 /// Deepest nesting accepted; tenant files are about six levels deep.
 pub const MAX_DEPTH: usize = 64;
@@ -42,7 +44,8 @@ type Step = Result<(), Box<Diagnostic>>;
 struct Builder {
     stack: Vec<Frame>,
     anchors: Vec<(usize, Node)>,
-    nodes: usize,
+    /// Nodes copied by aliases so far.
+    copied: usize,
     root: Option<Node>,
     documents: usize,
     diagnostics: Vec<Diagnostic>,
@@ -56,7 +59,7 @@ pub fn parse(text: &str) -> Parsed {
     let mut builder = Builder {
         stack: Vec::new(),
         anchors: Vec::new(),
-        nodes: 0,
+        copied: 0,
         root: None,
         documents: 0,
         diagnostics: Vec::new(),
@@ -110,22 +113,29 @@ pub fn parse(text: &str) -> Parsed {
             }
             Event::Scalar(value, style, anchor, tag) => {
                 let node = scalar(value.into_owned(), style, tag.is_some(), span);
-                builder.node(node, anchor)
+                builder.place(node, anchor);
+                Ok(())
             }
             Event::Alias(id) => builder.alias(id, span),
-            Event::SequenceStart(_, anchor, _) => builder.open(Frame::Seq {
-                start: range.start,
-                anchor,
-                items: Vec::new(),
-            }),
-            Event::MappingStart(_, anchor, _) => builder.open(Frame::Map {
-                start: range.start,
-                anchor,
-                entries: Vec::new(),
-                keys: Keys::default(),
-                key: None,
-                merges: Vec::new(),
-            }),
+            Event::SequenceStart(_, anchor, _) => {
+                builder.stack.push(Frame::Seq {
+                    start: range.start,
+                    anchor,
+                    items: Vec::new(),
+                });
+                Ok(())
+            }
+            Event::MappingStart(_, anchor, _) => {
+                builder.stack.push(Frame::Map {
+                    start: range.start,
+                    anchor,
+                    entries: Vec::new(),
+                    keys: Keys::default(),
+                    key: None,
+                    merges: Vec::new(),
+                });
+                Ok(())
+            }
             Event::SequenceEnd | Event::MappingEnd => builder.close(range.end),
             _ => Ok(()),
         };
@@ -222,12 +232,6 @@ fn looks_like_float(text: &str) -> bool {
 }
 
 impl Builder {
-    fn open(&mut self, frame: Frame) -> Step {
-        self.count(1, Span::default())?;
-        self.stack.push(frame);
-        Ok(())
-    }
-
     fn close(&mut self, end: usize) -> Step {
         let Some(frame) = self.stack.pop() else {
             return Ok(());
@@ -256,19 +260,13 @@ impl Builder {
         Ok(())
     }
 
-    fn node(&mut self, node: Node, anchor: usize) -> Step {
-        self.count(1, node.span)?;
-        self.place(node, anchor);
-        Ok(())
-    }
-
     fn alias(&mut self, id: usize, span: Span) -> Step {
         let Some((_, target)) = self.anchors.iter().rev().find(|(a, _)| *a == id) else {
             return Ok(());
         };
         let mut node = target.clone();
         let (count, depth) = (node.count(), node.depth());
-        self.count(count, span)?;
+        self.copy(count, span)?;
         if self.stack.len() + depth > MAX_DEPTH {
             return Err(Box::new(
                 Diagnostic::error(
@@ -285,16 +283,16 @@ impl Builder {
         Ok(())
     }
 
-    fn count(&mut self, nodes: usize, span: Span) -> Step {
-        self.nodes += nodes;
-        if self.nodes > MAX_NODES {
+    fn copy(&mut self, nodes: usize, span: Span) -> Step {
+        self.copied += nodes;
+        if self.copied > MAX_NODES {
             return Err(Box::new(
                 Diagnostic::error(
                     "too-many-nodes",
                     span,
                     format!(
-                        "the document expands to more than {MAX_NODES} nodes; aliases that expand \
-                     exponentially (an alias bomb) are not read"
+                        "aliases copy more than {MAX_NODES} nodes into the document; aliases that \
+                     expand exponentially (an alias bomb) are not read"
                     ),
                 )
                 .with_label("expansion stopped here"),
@@ -458,6 +456,21 @@ mod tests {
         }
         let parsed = parse(&text);
         assert_eq!(parsed.diagnostics[0].code, "too-many-nodes");
+    }
+
+    #[test]
+    fn nodes_written_out_are_not_taken_for_an_alias_bomb() {
+        let mut text = String::from("users:\n");
+        for i in 0..(MAX_NODES / 2 + 1) {
+            text.push_str(&format!("  - {{id: u{i}}}\n"));
+        }
+        let parsed = parse(&text);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let users = parsed.document.root.unwrap();
+        let Value::Seq(items) = &users.get("users").unwrap().value else {
+            panic!("a list")
+        };
+        assert_eq!(items.len(), MAX_NODES / 2 + 1);
     }
 
     #[test]
