@@ -142,7 +142,7 @@ pub fn page(page: &str) -> Cow<'_, str> {
     let starts_command = |line: &str| line.starts_with("::");
     if !page
         .split('\n')
-        .any(|l| starts_command(l) || l.chars().any(hostile))
+        .any(|l| starts_command(l) || matches!(text(l), Cow::Owned(_)))
     {
         return Cow::Borrowed(page);
     }
@@ -334,14 +334,10 @@ mod tests {
     fn a_page_keeps_its_lines_and_starts_none_with_a_command() {
         let page = "# rule\n::error file=a.yaml::owned\nnote \x1b[2J\r\nend\n";
         assert_eq!(
-            page_text(page),
+            super::page(page),
             "# rule\n\\::error file=a.yaml::owned\nnote \\x1b[2J\\r\nend\n"
         );
         assert!(matches!(super::page("# plain\ntext\n"), Cow::Borrowed(_)));
-    }
-
-    fn page_text(page: &str) -> String {
-        super::page(page).into_owned()
     }
 
     #[test]
