@@ -99,6 +99,9 @@ pub struct Diagnostic {
     pub value: Option<String>,
     /// Why the finding does not count, when something suppresses it.
     pub suppression: Option<Suppression>,
+    /// For a finding on a value other tenants inherit (`tenant.extends`): the tenants that raise
+    /// it, by report name. Empty when the file's own tenant raises it.
+    pub inherited_by: Vec<String>,
 }
 
 /// What suppressed a finding, and why.
@@ -143,6 +146,7 @@ impl Diagnostic {
             fixable: false,
             value: None,
             suppression: None,
+            inherited_by: Vec::new(),
         }
     }
 
@@ -313,6 +317,10 @@ pub const LOAD_CHECKS: &[(&str, &str)] = &[
     (
         "conflicting-section",
         "Two files of one tenant folder declare the same section",
+    ),
+    (
+        "invalid-extends",
+        "A file named in `tenant.extends` cannot be extended: missing, outside the repository, in a cycle, or not a tenant file",
     ),
     (
         "too-many-nodes",

@@ -187,6 +187,97 @@ pub fn write(dir: &Path, plan: &Plan) -> Result<Vec<PathBuf>, InitError> {
     Ok(written)
 }
 
+/// Writes `dir/tenant.yaml`: a thin tenant that extends `parent` (a path from the working folder)
+/// and declares only its name, and its kind when given. The parent must be a tenant file the new
+/// one can extend; nothing is written otherwise.
+pub fn write_extending(
+    dir: &Path,
+    parent: &Path,
+    name: &str,
+    kind: Option<TenantKind>,
+) -> Result<PathBuf, InitError> {
+    if !valid_name(name) {
+        return Err(InitError::Rules(format!(
+            "`{name}` cannot be a tenant name: use letters, digits, `-`, `_` and `.` (--name NAME)"
+        )));
+    }
+    let cwd = std::env::current_dir().map_err(|e| InitError::Io(PathBuf::from("."), e))?;
+    let folder = crate::paths::lexical(&cwd.join(dir));
+    let target = crate::paths::lexical(&cwd.join(parent));
+    let written = relative(&folder, &target);
+    let shown = written.to_string_lossy().replace('\\', "/");
+    let mut text = format!(
+        "# yaml-language-server: $schema={SCHEMA_URL}\n\
+         # The {name} tenant: every setting of {shown}, which it extends, and what is its own below.\n\
+         tenant:\n  name: {name}\n  # id: the tenant (directory) id\n"
+    );
+    if let Some(kind) = kind {
+        text.push_str(&format!("  kind: {}\n", kind.as_str()));
+    }
+    text.push_str(&format!("  extends: {}\n", yaml_scalar(&shown)));
+    let path = dir.join(TENANT_FILE);
+    // What `check` will say about the path, said now: nothing is written that cannot load.
+    let loaded = crate::load::load(&path.display().to_string(), text.as_bytes());
+    let extended = crate::load::extends::with_parents(loaded, &folder.join(TENANT_FILE), None)
+        .map_err(|_| InitError::Rules("the tenant file init writes names no file".to_string()))?;
+    if let Some(problem) = extended
+        .loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.severity == crate::diagnostic::Severity::Error)
+    {
+        return Err(InitError::Rules(format!(
+            "cannot extend {}: {}",
+            parent.display(),
+            problem.message
+        )));
+    }
+    if path.symlink_metadata().is_ok() {
+        return Err(InitError::Exists(vec![path]));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| InitError::Io(dir.to_path_buf(), e))?;
+    let options = crate::write::Options {
+        create_new: true,
+        ..Default::default()
+    };
+    crate::write::write(&path, options, |file| file.write_all(text.as_bytes())).map_err(|err| {
+        match err.kind() {
+            std::io::ErrorKind::AlreadyExists => InitError::Exists(vec![path.clone()]),
+            _ => InitError::Io(path.clone(), err),
+        }
+    })?;
+    Ok(path)
+}
+
+/// `to` as a path from the folder `from`; both absolute, `.` and `..` resolved. Written here: it
+/// is a comparison of components, with no file system access.
+fn relative(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for part in &to[common..] {
+        out.push(part);
+    }
+    out
+}
+
+/// A path as a YAML scalar: plain when that reads back as the same string, quoted otherwise.
+fn yaml_scalar(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '-' | '_'));
+    if plain {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +289,16 @@ mod tests {
         assert!(valid_name(&default_name(Path::new("/x/Contoso Prod"))));
         assert!(!valid_name("a: b"));
         assert!(!valid_name("-x"));
+    }
+
+    #[test]
+    fn a_parent_is_named_from_the_new_tenant_folder() {
+        let rel = |a: &str, b: &str| relative(Path::new(a), Path::new(b)).display().to_string();
+        assert_eq!(
+            rel("/r/fleet/test", "/r/fleet/baseline/t.yaml"),
+            "../baseline/t.yaml"
+        );
+        assert_eq!(rel("/r", "/r/b.yaml"), "b.yaml");
+        assert_eq!(rel("/r/a/b", "/r/c.yaml"), "../../c.yaml");
     }
 }

@@ -18,6 +18,9 @@ pub struct Outcome {
     pub baseline: Option<Stats>,
     /// Resources of recognised Microsoft365DSC files that entralint does not read, by kind.
     pub unchecked: BTreeMap<String, usize>,
+    /// Files judged only through the tenants that extend them (`tenant.extends`): baselines,
+    /// not tenants of their own.
+    pub baselines: Vec<String>,
 }
 
 /// What applying a baseline did.

@@ -68,7 +68,7 @@ pub fn is_relative(name: &str) -> bool {
 
 /// `.` and `..` resolved without touching the file system, so a file that does not exist (or a
 /// name given with `--stdin-filename`) is named like one that does.
-fn lexical(path: &Path) -> PathBuf {
+pub fn lexical(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {

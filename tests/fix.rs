@@ -248,6 +248,10 @@ fn an_empty_section_gets_its_keys_under_it() {
 fn every_example_file_fixes_cleanly() {
     let mut fixed_files = 0;
     for entry in walk(std::path::Path::new("examples")) {
+        // The fleet's tenants extend files beside them; tests/fleet.rs fixes them together.
+        if entry.starts_with("examples/fleet") {
+            continue;
+        }
         let text = std::fs::read_to_string(&entry).unwrap();
         let Some(report) =
             entralint::check::check_source("tenant.yaml", text.as_bytes(), false, Some(&RULES))

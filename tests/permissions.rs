@@ -14,7 +14,10 @@ fn compute(text: &str) -> Permissions {
     let mut diagnostics = loaded.diagnostics;
     let model = entralint::model::normalise(&loaded.document, &mut diagnostics).unwrap();
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    permissions::compute(&model, &loaded.source)
+    permissions::compute(
+        &model,
+        &entralint::load::layout::Layout::single(loaded.source.clone()),
+    )
 }
 
 fn cell<'a>(p: &'a Permissions, row: &str, audience: Audience) -> &'a permissions::Cell {
@@ -31,6 +34,7 @@ fn cell<'a>(p: &'a Permissions, row: &str, audience: Audience) -> &'a permission
 fn declared_at(setting: &str, line: usize, column: usize) -> Source {
     Source::Declared {
         setting: setting.to_string(),
+        file: None,
         line,
         column,
     }
@@ -346,7 +350,10 @@ fn microsoft_365_groups_stay_out_of_external_tenants_whatever_the_file_says() {
     // The declared value is noted as having no effect, not judged.
     let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["no-effect-in-external-tenant"]);
-    let p = permissions::compute(&model, &loaded.source);
+    let p = permissions::compute(
+        &model,
+        &entralint::load::layout::Layout::single(loaded.source.clone()),
+    );
     assert_row(&p, "create-m365-groups", [Access::No; 3]);
     assert!(
         cell(&p, "create-m365-groups", Audience::Customers)

@@ -332,3 +332,53 @@ fn json_documents_get_quick_fixes_but_no_suppression_comment() {
     let (code, _) = client.finish();
     assert_eq!(code, 0);
 }
+
+#[test]
+fn an_inherited_finding_is_shown_at_extends_and_linked_to_the_file_that_sets_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::create_dir_all(root.join("prod")).unwrap();
+    std::fs::write(
+        root.join("baseline.yaml"),
+        "tenant: {}\nauthorizationPolicy:\n  allowInvitesFrom: everyone\n",
+    )
+    .unwrap();
+    let tenant = "tenant:\n  name: prod\n  extends: ../baseline.yaml\n";
+    std::fs::write(root.join("prod/tenant.yaml"), tenant).unwrap();
+    let mut client = Client::start(&root);
+    let uri = format!("file://{}/prod/tenant.yaml", root.display());
+    client.open(&uri, tenant);
+    let found = client.diagnostics(&uri);
+    let invites: Vec<&Value> = found
+        .iter()
+        .filter(|d| d["code"] == "guest-invites-by-everyone")
+        .collect();
+    assert_eq!(invites.len(), 1, "{found:?}");
+    let d = invites[0];
+    // At the path after `extends:` (line 3, from column 11), in the tenant's own document.
+    assert_eq!(
+        d["range"]["start"],
+        json!({"line": 2, "character": 11}),
+        "{d}"
+    );
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("inherited from "),
+        "{d}"
+    );
+    let related = &d["relatedInformation"][0]["location"];
+    assert_eq!(
+        related["uri"],
+        json!(format!("file://{}/baseline.yaml", root.display()))
+    );
+    assert_eq!(
+        related["range"]["start"],
+        json!({"line": 2, "character": 20}),
+        "the value in the baseline: {d}"
+    );
+    let (code, _) = client.finish();
+    assert_eq!(code, 0);
+}

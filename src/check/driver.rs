@@ -72,6 +72,8 @@ pub struct Ended {
     pub unchecked: BTreeMap<String, usize>,
     /// Tenant documents checked (a sink may keep none of their reports).
     pub checked: usize,
+    /// Files judged only through the tenants that extend them.
+    pub baselines: Vec<String>,
 }
 
 impl Ended {
@@ -83,6 +85,7 @@ impl Ended {
             not_tenant: self.not_tenant,
             baseline: self.baseline,
             unchecked: self.unchecked,
+            baselines: self.baselines,
         }
     }
 }
@@ -150,6 +153,7 @@ pub fn run(request: &Request, sink: &mut dyn Sink) -> Result<Ended, MissingPath>
         sink,
     };
     let mut ended = Ended::default();
+    let mut fleet = super::family::Fleet::default();
     match request.input {
         Input::Paths(paths) => {
             let walked = super::check_each(paths, &request.checker, request.progress, &mut |r| {
@@ -158,6 +162,8 @@ pub fn run(request: &Request, sink: &mut dyn Sink) -> Result<Ended, MissingPath>
             ended.skipped = walked.skipped;
             ended.not_tenant = walked.not_tenant;
             ended.unchecked = walked.unchecked;
+            fleet = walked.fleet;
+            ended.baselines = fleet.baselines.clone();
         }
         Input::Source { name, bytes } => {
             let (report, unchecked) = check_source(name, bytes, &request.checker);
@@ -181,12 +187,22 @@ pub fn run(request: &Request, sink: &mut dyn Sink) -> Result<Ended, MissingPath>
         .take()
         .map(suppress::baseline::Applier::finish);
     if let (Some(mut files), Some(fix)) = (finisher.held.take(), request.fix) {
-        let fixer = fix::Fixer {
+        let checker = super::family::FamilyChecker {
             checker: &request.checker,
+            extended_by: &fleet.extended_by,
+        };
+        let fixer = fix::Fixer {
+            checker: &checker,
             baseline: request.baseline,
             allow_unsafe: fix.allow_unsafe,
         };
-        ended.fixed = Some(fix::run(&mut files, &fixer, fix.mode));
+        let mut summary = fix::run(&mut files, &fixer, fix.mode);
+        summary.reaches = summary
+            .changed
+            .iter()
+            .filter_map(|file| Some((file.clone(), fleet.extended_by.get(file)?.clone())))
+            .collect();
+        ended.fixed = Some(summary);
         files.into_iter().for_each(|report| finisher.pass(report));
     }
     ended.failing = finisher.failing;

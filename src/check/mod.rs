@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 pub mod driver;
 pub mod examples;
+pub mod family;
 
 pub use driver::{Ended, FixRequest, Input, Request, Sink, run};
 
@@ -69,6 +70,7 @@ pub fn check_paths(
         not_tenant: walked.not_tenant,
         baseline: None,
         unchecked: walked.unchecked,
+        baselines: walked.fleet.baselines,
     })
 }
 
@@ -79,12 +81,16 @@ pub struct Walked {
     pub not_tenant: Vec<String>,
     /// Resources of recognised Microsoft365DSC files that entralint does not read, by kind.
     pub unchecked: BTreeMap<String, usize>,
+    /// The files tenants of the run extend, and which of them are baselines.
+    pub fleet: family::Fleet,
 }
 
 /// What is checked as one: a file, or a Graph tenant folder made of several.
 enum Unit {
     File(Candidate),
     Tenant(load::graph::folder::Group),
+    /// Tenants that extend files they share.
+    Family(family::Family),
 }
 
 /// Checks every tenant document under `paths`, handing each report to `each` in path order (a
@@ -102,7 +108,9 @@ pub fn check_each(
         .retain(|c| c.explicit || checker.config.discovers(&c.path.display().to_string()));
     // Graph responses found in folders are checked per tenant folder, not per file.
     let groups = load::graph::folder::claim(&mut discovered.candidates);
-    let total = discovered.candidates.len() + groups.len();
+    let mut fleet = family::Fleet::default();
+    let families = family::claim(&mut discovered.candidates, &display, &mut fleet);
+    let total = discovered.candidates.len() + groups.len() + families.len();
     let mut units: Vec<(String, Unit)> = discovered
         .candidates
         .into_iter()
@@ -112,12 +120,18 @@ pub fn check_each(
                 .into_iter()
                 .map(|g| (g.first_name().to_string(), Unit::Tenant(g))),
         )
+        .chain(
+            families
+                .into_iter()
+                .map(|f| (f.first_name().to_string(), Unit::Family(f))),
+        )
         .collect();
     units.sort_by(|a, b| a.0.cmp(&b.0));
     // Enough units at once to keep every core busy; few enough that their reports stay small.
     let chunk = rayon::current_num_threads() * 16;
     let mut walked = Walked {
         skipped: discovered.skipped,
+        fleet,
         ..Walked::default()
     };
     // One thread checks chunk after chunk on the pool while this one hands reports on, so that
@@ -184,6 +198,7 @@ fn check_unit(name: String, unit: Unit, checker: &Checker) -> Checked {
             reports.sort_by(|a, b| a.source.name.cmp(&b.source.name));
             (name, false, reports, Vec::new())
         }
+        Unit::Family(f) => (name, false, family::check(f, checker), Vec::new()),
     }
 }
 
@@ -271,7 +286,19 @@ pub fn check_bytes(
 ) -> (Option<FileReport>, Vec<String>) {
     let loaded = load::load(name, bytes);
     let unchecked = loaded.unchecked.clone();
-    (check_loaded(loaded, checker), unchecked)
+    // A tenant that extends others, named alone (as a hook names a changed file): its own
+    // report, judged with what it inherits; the inherited files are reported with it.
+    let path = crate::escape::to_path(name);
+    match load::extends::with_parents(loaded, &path, None) {
+        Ok(extended) => {
+            let report = check_loaded(extended.loaded, checker);
+            (
+                report.map(|r| extended.layout.split(r).swap_remove(0)),
+                unchecked,
+            )
+        }
+        Err(loaded) => (check_loaded(*loaded, checker), unchecked),
+    }
 }
 
 fn unreadable(name: String, reason: String) -> FileReport {
@@ -343,13 +370,16 @@ pub fn check_source(
 }
 
 /// [`check_source`] under a configuration: overrides, exceptions and inline suppressions apply.
+/// A tenant that extends other files is checked with them; this is its own file's report.
 pub fn check_with(
     name: &str,
     bytes: &[u8],
     _explicit: bool,
     checker: &Checker,
 ) -> Option<FileReport> {
-    check_loaded(load::load(name, bytes), checker)
+    family::check_text(name, bytes, checker, None)?
+        .into_iter()
+        .next()
 }
 
 /// Checks a loaded document: normalise, evaluate, suppress.

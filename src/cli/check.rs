@@ -299,6 +299,7 @@ pub fn warn_walk(ended: &Ended, verbose: bool) {
 
 /// What `--fix` or `--diff` did, on stderr.
 fn report_fixes(summary: &fix::Summary, mode: fix::Mode) {
+    use crate::escape::text;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     for (file, reason) in &summary.blocked {
         eprintln!("warning: {file}: not fixed: {reason}");
@@ -321,6 +322,22 @@ fn report_fixes(summary: &fix::Summary, mode: fix::Mode) {
             "remain"
         }
     );
+    for (file, tenants) in &summary.reaches {
+        let names: Vec<String> = tenants
+            .iter()
+            .map(|t| text(&crate::paths::display(t)).into_owned())
+            .collect();
+        let verb = match mode {
+            fix::Mode::Write => "changes",
+            fix::Mode::Diff => "would change",
+        };
+        eprintln!(
+            "note: {} is extended by {}: the fix {verb} {}",
+            text(&crate::paths::display(file)),
+            plural(names.len(), "tenant"),
+            names.join(", ")
+        );
+    }
     if summary.unsafe_skipped > 0 {
         eprintln!(
             "{} {} not applied: unsafe (rerun with --unsafe-fixes to apply)",

@@ -20,9 +20,9 @@ pub struct InitArgs {
     #[arg(default_value = ".")]
     pub dir: PathBuf,
 
-    /// The kind of tenant.
-    #[arg(long, value_enum, default_value_t = Kind::Workforce)]
-    pub kind: Kind,
+    /// The kind of tenant (default: workforce, or what the file it extends says).
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
 
     /// Baseline profile (the list of profiles is filled in from the built-in ones).
     #[arg(long, value_name = "NAME", default_value = "recommended")]
@@ -31,19 +31,38 @@ pub struct InitArgs {
     /// The tenant's name (default: the folder's name).
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
+
+    /// Write a thin tenant that extends this tenant file (a path from here) and declares nothing
+    /// else; no configuration is written, as the fleet has its own.
+    #[arg(long, value_name = "FILE")]
+    pub extends: Option<PathBuf>,
 }
 
 pub fn run_init(args: &InitArgs) -> u8 {
+    let kind = args.kind.map(|kind| match kind {
+        Kind::Workforce => TenantKind::Workforce,
+        Kind::External => TenantKind::External,
+    });
+    let name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| init::default_name(&args.dir));
+    if let Some(parent) = &args.extends {
+        return match init::write_extending(&args.dir, parent, &name, kind) {
+            Ok(path) => {
+                eprintln!("wrote {}", path.display());
+                exit::CLEAN
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                exit::FAILURE
+            }
+        };
+    }
     let plan = Plan {
-        kind: match args.kind {
-            Kind::Workforce => TenantKind::Workforce,
-            Kind::External => TenantKind::External,
-        },
+        kind: kind.unwrap_or(TenantKind::Workforce),
         profile: args.profile.clone(),
-        name: args
-            .name
-            .clone()
-            .unwrap_or_else(|| init::default_name(&args.dir)),
+        name,
     };
     match init::write(&args.dir, &plan) {
         Ok(written) => {
@@ -92,19 +111,25 @@ pub fn run_permissions(args: &PermissionsArgs) -> u8 {
             return exit::FAILURE;
         }
     };
-    let loaded = crate::load::load(&shown, &bytes);
+    // A tenant that extends others is shown with what it inherits, each setting at its file.
+    let (loaded, layout) = crate::load::extends::load_tenant(&shown, &bytes);
     let mut diagnostics = loaded.diagnostics;
     let model = crate::model::normalise(&loaded.document, &mut diagnostics);
     let has_errors = diagnostics
         .iter()
         .any(|d| d.severity == crate::diagnostic::Severity::Error);
     if !diagnostics.is_empty() {
-        let mut report = crate::diagnostic::FileReport {
+        let report = crate::diagnostic::FileReport {
             source: loaded.source.clone(),
             diagnostics,
         };
-        report.sort();
-        super::output::print_problems(vec![report]);
+        let reports = layout.split(report);
+        super::output::print_problems(
+            reports
+                .into_iter()
+                .filter(|r| !r.diagnostics.is_empty())
+                .collect(),
+        );
     }
     let model = match model {
         Some(model) if !has_errors => model,
@@ -114,7 +139,7 @@ pub fn run_permissions(args: &PermissionsArgs) -> u8 {
             return exit::FINDINGS;
         }
     };
-    let permissions = crate::permissions::compute(&model, &loaded.source);
+    let permissions = crate::permissions::compute(&model, &layout);
     let written = super::output::write_stdout(|out| match args.format {
         PermissionsFormat::Table => crate::permissions::render::table(&permissions, out),
         PermissionsFormat::Json => crate::permissions::render::json(&permissions, out),

@@ -76,6 +76,7 @@ const BLOCKING: &[&str] = &[
     "conflicting-consent-lists",
     "multiple-documents",
     "invalid-encoding",
+    "invalid-extends",
     "too-many-nodes",
     "nesting-too-deep",
     "file-too-large",
@@ -213,6 +214,10 @@ pub struct Summary {
     pub remaining: usize,
     /// The diffs, in file order (`--diff`).
     pub diff: String,
+    /// The files fixed (or that `--diff` would change).
+    pub changed: Vec<String>,
+    /// Files changed that other tenants extend, and those tenants: the change reaches each.
+    pub reaches: Vec<(String, Vec<String>)>,
 }
 
 /// Fixes every file of a run that has an active fixable finding (in parallel), replacing its
@@ -232,6 +237,7 @@ pub fn run(files: &mut [FileReport], fixer: &Fixer, mode: Mode) -> Summary {
         summary.blocked.extend(one.blocked);
         summary.not_editable.extend(one.not_editable);
         summary.diff.push_str(&one.diff);
+        summary.changed.extend(one.changed);
     }
     summary.remaining = files
         .iter()
@@ -297,6 +303,7 @@ fn fix_file(report: &mut FileReport, fixer: &Fixer, mode: Mode) -> Summary {
         }
         summary.fixes = fixed.fixes;
         summary.files = 1;
+        summary.changed.push(name.clone());
     }
     *report = fixed.report;
     summary

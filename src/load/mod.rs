@@ -4,8 +4,10 @@
 
 pub mod decode;
 pub mod dsc;
+pub mod extends;
 pub mod graph;
 pub mod keys;
+pub mod layout;
 pub mod scuba;
 pub use crate::tree;
 pub mod yaml;

@@ -613,6 +613,43 @@ impl ToCel for IsoDuration {
     }
 }
 
+/// `tenant.extends`: the tenant files this one inherits settings from, as relative paths. One path
+/// may be written as a string. The loader resolves and merges them; the model only checks the shape.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Extends(pub Vec<String>);
+
+impl FromNode for Extends {
+    fn from_node(node: &Node, cx: &mut Ctx) -> Option<Self> {
+        match &node.value {
+            Value::Str(path) => Some(Extends(vec![path.clone()])),
+            Value::Seq(items) => {
+                let mut paths = Vec::with_capacity(items.len());
+                for item in items {
+                    match item.as_str() {
+                        Some(path) => paths.push(path.to_string()),
+                        None => cx.wrong_type(item, "a path to a tenant file"),
+                    }
+                }
+                Some(Extends(paths))
+            }
+            _ => {
+                cx.wrong_type(node, "a path to a tenant file, or a list of them");
+                None
+            }
+        }
+    }
+}
+
+impl ToCel for Extends {
+    const NEEDS_PATH: bool = false;
+
+    fn to_cel(&self, _: &str, _: &CelCx) -> Val {
+        Val::List(Arc::new(
+            self.0.iter().map(|p| Val::Str(p.as_str().into())).collect(),
+        ))
+    }
+}
+
 /// Declares a string enum whose values are matched case-insensitively and reported with the
 /// allowed set when they don't match.
 macro_rules! string_enum {

@@ -9,7 +9,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
 use super::defaults;
-use super::field::{DateTime, DirBool, IsoDuration, Spanned};
+use super::field::{DateTime, DirBool, Extends, IsoDuration, Spanned};
 use super::sections::{RoleRef, Tenant};
 
 /// The schema's `$id`: where the published copy lives.
@@ -178,6 +178,26 @@ impl JsonSchema for DateTime {
             "description": "A date (2026-01-31) or an RFC 3339 date-time (2026-01-31T08:00:00Z).",
             "type": "string",
             "pattern": "^\\d{4}-\\d{2}-\\d{2}([Tt ].*)?$"
+        }))
+    }
+}
+
+impl JsonSchema for Extends {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Extends".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        to_schema(json!({
+            "description": "Tenant files this one inherits settings from, relative to this file and inside the repository; later files and this one override earlier ones key by key, and lists replace.",
+            "anyOf": [
+                { "type": "string", "minLength": 1 },
+                { "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 }
+            ]
         }))
     }
 }

@@ -45,6 +45,7 @@ section! {
         "id" => id: String,
         "kind" => kind: TenantKind,
         "breakGlass" => break_glass: List<String>,
+        "extends" => extends: super::field::Extends,
     }
 }
 

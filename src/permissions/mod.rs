@@ -21,7 +21,7 @@ mod sign_in;
 
 use serde::Serialize;
 
-use crate::diagnostic::SourceFile;
+use crate::load::layout::Layout;
 use crate::model::sections::GuestRole;
 use crate::model::{Model, TenantKind};
 use settings::{Effective, Settings};
@@ -90,9 +90,12 @@ pub enum Access {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Source {
-    /// The file declares the setting, at this line and column.
+    /// The file declares the setting, at this line and column; or, for a setting the tenant
+    /// inherits (`tenant.extends`), the file it extends that declares it.
     Declared {
         setting: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        file: Option<String>,
         line: usize,
         column: usize,
     },
@@ -223,8 +226,24 @@ fn yes_no(value: bool) -> Access {
 }
 
 /// Computes the table for a loaded tenant.
-pub fn compute(model: &Model, source: &SourceFile) -> Permissions {
-    let settings = Settings { model, source };
+/// Where a declared setting is: its line and column, and the file when it is not the tenant's own.
+fn declared(layout: &Layout, setting: String, offset: u32) -> Source {
+    let (file, local, own) = layout.place(offset);
+    let at = file.line_col(local);
+    Source::Declared {
+        setting,
+        file: (!own).then(|| crate::escape::text(&file.name).into_owned()),
+        line: at.line,
+        column: at.column,
+    }
+}
+
+pub fn compute(model: &Model, layout: &Layout) -> Permissions {
+    let settings = Settings { model, layout };
+    let source = layout
+        .files()
+        .next()
+        .expect("a layout holds the tenant's file");
     let guest_role = settings.guest_role();
     let cx = Ctx {
         settings,
@@ -240,7 +259,7 @@ pub fn compute(model: &Model, source: &SourceFile) -> Permissions {
             cells: audiences.iter().map(|&a| (c.cell)(&cx, a)).collect(),
         })
         .collect();
-    rows.extend(sign_in::rows(model, source, audiences));
+    rows.extend(sign_in::rows(model, layout, audiences));
     Permissions {
         // Printed in the table's title and sources: escaped like every report's file names.
         file: crate::escape::text(&source.name).into_owned(),

@@ -35,6 +35,11 @@ fn access(access: Access) -> &'static str {
 /// when no setting changes it.
 fn origin(cell: &Cell) -> String {
     match cell.sources.first() {
+        Some(Source::Declared {
+            file: Some(file),
+            line,
+            ..
+        }) => format!("{file}:{line}"),
         Some(Source::Declared { line, .. }) => format!("line {line}"),
         Some(Source::Default { .. }) => "default".to_string(),
         None => "Entra".to_string(),
@@ -45,9 +50,13 @@ fn source(file: &str, source: &Source) -> String {
     match source {
         Source::Declared {
             setting,
+            file: declared_in,
             line,
             column,
-        } => format!("`{setting}` declared at {file}:{line}:{column}"),
+        } => format!(
+            "`{setting}` declared at {}:{line}:{column}",
+            declared_in.as_deref().unwrap_or(file)
+        ),
         Source::Default { setting } => format!("`{setting}` not declared: Entra's default"),
     }
 }

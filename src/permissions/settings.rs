@@ -1,7 +1,8 @@
 //! Reading one effective setting for the permissions table: the declared value with its position,
 //! or Entra's default for the tenant kind.
 
-use crate::diagnostic::{SourceFile, Span};
+use crate::diagnostic::Span;
+use crate::load::layout::Layout;
 use crate::model::defaults;
 use crate::model::field::Spanned;
 use crate::model::sections::{AllowInvitesFrom, DefaultUserRolePermissions, GuestRole};
@@ -11,7 +12,7 @@ use super::Source;
 
 pub struct Settings<'a> {
     pub model: &'a Model,
-    pub source: &'a SourceFile,
+    pub layout: &'a Layout,
 }
 
 /// An effective value and where it came from.
@@ -22,12 +23,7 @@ pub struct Effective<T> {
 
 impl Settings<'_> {
     fn declared(&self, path: &str, key: Span) -> Source {
-        let at = self.source.line_col(key.start);
-        Source::Declared {
-            setting: path.to_string(),
-            line: at.line,
-            column: at.column,
-        }
+        super::declared(self.layout, path.to_string(), key.start)
     }
 
     fn default(&self, path: &str) -> Source {

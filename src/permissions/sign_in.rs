@@ -3,15 +3,15 @@
 //! holders of highly privileged roles can sign in with a password alone.
 
 use super::{Access, Audience, Cell, Row, Source};
-use crate::diagnostic::SourceFile;
+use crate::load::layout::Layout;
 use crate::model::Model;
 use crate::model::coverage::{self, Coverage, Population, Requirement, Verdict};
 
-pub fn rows(model: &Model, source: &SourceFile, audiences: &[Audience]) -> Vec<Row> {
+pub fn rows(model: &Model, layout: &Layout, audiences: &[Audience]) -> Vec<Row> {
     let coverage = coverage::evaluate(&model.tenant);
     let origin = Origin {
         model,
-        source,
+        layout,
         coverage: &coverage,
     };
     let cell = |audience: Audience, requirement: Requirement, population: Population| {
@@ -59,7 +59,7 @@ pub fn rows(model: &Model, source: &SourceFile, audiences: &[Audience]) -> Vec<R
 
 struct Origin<'a> {
     model: &'a Model,
-    source: &'a SourceFile,
+    layout: &'a Layout,
     coverage: &'a Coverage,
 }
 
@@ -98,14 +98,7 @@ impl Origin<'_> {
             .conditional_access_policies
             .as_ref()
             .map_or(&[], |l| &l.value);
-        let declared = |setting: String, offset: u32| {
-            let at = self.source.line_col(offset);
-            Source::Declared {
-                setting,
-                line: at.line,
-                column: at.column,
-            }
-        };
+        let declared = |setting: String, offset: u32| super::declared(self.layout, setting, offset);
         let policy_source = |index: usize| {
             let policy = policies.get(index)?;
             let key = policy

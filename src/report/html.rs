@@ -48,12 +48,22 @@ impl Status {
 /// What the report knows about one tenant file beyond its findings.
 struct Tenant<'a> {
     report: &'a FileReport,
+    /// Findings on values the tenant inherits (`tenant.extends`), in the files that set them.
+    inherited: Vec<(&'a SourceFile, &'a Diagnostic)>,
     /// The tenant as loaded again from the report's text: None when it does not load.
     model: Option<Model>,
     permissions: Option<Permissions>,
 }
 
-impl Tenant<'_> {
+impl<'a> Tenant<'a> {
+    /// Every active finding of the tenant: in its own file, then in the files it extends.
+    fn active(&self) -> impl Iterator<Item = (&'a SourceFile, &'a Diagnostic)> + '_ {
+        let source: &'a SourceFile = &self.report.source;
+        let own = self.report.diagnostics.iter().map(move |d| (source, d));
+        own.chain(self.inherited.iter().copied())
+            .filter(|(_, d)| d.is_active())
+    }
+
     fn status(&self, rules: &[&Rule]) -> Status {
         let Some(model) = &self.model else {
             return Status::NotCheckable;
@@ -63,7 +73,7 @@ impl Tenant<'_> {
             return Status::NotCheckable;
         }
         let mut status = Status::Pass;
-        for d in self.report.diagnostics.iter().filter(|d| d.is_active()) {
+        for (_, d) in self.active() {
             if !applicable.iter().any(|r| r.name == d.code) {
                 continue;
             }
@@ -87,7 +97,8 @@ fn on_default(d: &Diagnostic) -> bool {
 /// format only: a Graph folder is reported file by file, and one of its files alone would show
 /// defaults for what the others declare.
 fn reload(report: &FileReport) -> (Option<Model>, Option<Permissions>) {
-    let loaded = crate::load::load(&report.source.name, report.source.text.as_bytes());
+    let (loaded, layout) =
+        crate::load::extends::load_tenant(&report.source.name, report.source.text.as_bytes());
     let mut diagnostics = Vec::new();
     let model = crate::model::normalise(&loaded.document, &mut diagnostics);
     let loads = model.is_some()
@@ -97,20 +108,31 @@ fn reload(report: &FileReport) -> (Option<Model>, Option<Permissions>) {
             .chain(&diagnostics)
             .any(|d| d.severity == crate::diagnostic::Severity::Error);
     let permissions = match &model {
-        Some(model) if loaded.native && loads => Some(permissions::compute(model, &loaded.source)),
+        Some(model) if loaded.native && loads => Some(permissions::compute(model, &layout)),
         _ => None,
     };
     (model.filter(|_| loads), permissions)
 }
 
 pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result<()> {
+    // A baseline other tenants extend is not a tenant: its findings show under each tenant
+    // that inherits them.
     let tenants: Vec<Tenant> = outcome
         .files
         .iter()
+        .filter(|report| !outcome.baselines.contains(&report.source.name))
         .map(|report| {
             let (model, permissions) = reload(report);
+            let inherited = outcome
+                .files
+                .iter()
+                .filter(|other| other.source.name != report.source.name)
+                .flat_map(|other| other.diagnostics.iter().map(move |d| (&*other.source, d)))
+                .filter(|(_, d)| d.inherited_by.contains(&report.source.name))
+                .collect();
             Tenant {
                 report,
+                inherited,
                 model,
                 permissions,
             }
@@ -121,8 +143,12 @@ pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result
     writeln!(out, "<header><h1>entralint report</h1>")?;
     writeln!(
         out,
-        "<p>{} checked: {}, {}, {}{}.</p>",
+        "<p>{} checked{}: {}, {}, {}{}.</p>",
         plural(tenants.len(), "tenant file"),
+        match outcome.baselines.len() {
+            0 => String::new(),
+            n => format!(" (with {} they extend)", plural(n, "baseline")),
+        },
         plural(counts.error, "error"),
         plural(counts.warning, "warning"),
         plural(counts.info, "info finding"),
@@ -222,11 +248,8 @@ fn section(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let report = tenant.report;
-    let active: Vec<&Diagnostic> = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_active())
-        .collect();
+    let active: Vec<(&SourceFile, &Diagnostic)> = tenant.active().collect();
+    let accepted = report.diagnostics.iter().filter(|d| !d.is_active()).count();
     writeln!(
         out,
         "<section class=\"tenant\" id=\"t{index}\" aria-labelledby=\"h{index}\">"
@@ -237,7 +260,6 @@ fn section(
         Some(TenantKind::Workforce) => "workforce tenant",
         None => "does not load",
     };
-    let accepted = report.diagnostics.len() - active.len();
     writeln!(
         out,
         "<p>{kind}; {}{}.</p>",
@@ -247,15 +269,17 @@ fn section(
             n => format!(", {n} accepted"),
         }
     )?;
-    // Findings are in file order; those on one line share its snippet.
-    let mut shown_line = 0;
-    for d in &active {
-        let line = report.source.line_col(d.span.start).line;
-        if line != shown_line {
-            snippet(&report.source, line, out)?;
-            shown_line = line;
+    // Findings are in file order, the tenant's own file first; those on one line share its
+    // snippet, and a finding in a file the tenant extends names that file.
+    let mut shown = ("", 0);
+    for (source, d) in active {
+        let line = source.line_col(d.span.start).line;
+        if (source.name.as_str(), line) != shown {
+            snippet(source, line, out)?;
+            shown = (source.name.as_str(), line);
         }
-        finding(&report.source, d, rules, common, out)?;
+        let inherited = (source.name != report.source.name).then_some(source.name.as_str());
+        finding(source, d, inherited, rules, common, out)?;
     }
     if let Some(permissions) = &tenant.permissions {
         permissions_table(index, permissions, out)?;
@@ -266,6 +290,7 @@ fn section(
 fn finding(
     source: &SourceFile,
     d: &Diagnostic,
+    inherited_from: Option<&str>,
     rules: Option<&RuleSet>,
     common: &Common,
     out: &mut dyn Write,
@@ -281,10 +306,14 @@ fn finding(
     } else {
         esc(&d.code)
     };
+    let place = match inherited_from {
+        Some(file) => format!("inherited from {}:{}:{}", esc(file), at.line, at.column),
+        None => format!("{}:{}", at.line, at.column),
+    };
     writeln!(
         out,
-        "<article class=\"{0}\"><h4>{0}: {name} <small>{1}:{2}</small></h4>",
-        d.severity, at.line, at.column
+        "<article class=\"{0}\"><h4>{0}: {name} <small>{place}</small></h4>",
+        d.severity
     )?;
     writeln!(out, "<p>{}</p>", inline(&d.message))?;
     match &d.help {
@@ -337,6 +366,11 @@ fn permissions_table(index: usize, p: &Permissions, out: &mut dyn Write) -> io::
                 Access::No => ("x", "no"),
             };
             let from = match cell.sources.first() {
+                Some(Source::Declared {
+                    file: Some(file),
+                    line,
+                    ..
+                }) => format!("{}:{line}", esc(file)),
                 Some(Source::Declared { line, .. }) => format!("line {line}"),
                 Some(Source::Default { .. }) => "default".to_string(),
                 None => "Entra".to_string(),
@@ -364,7 +398,7 @@ fn common_help<'a>(tenants: &[Tenant<'a>], rules: Option<&RuleSet>) -> Common<'a
     };
     for d in tenants
         .iter()
-        .flat_map(|t| t.report.diagnostics.iter().filter(|d| d.is_active()))
+        .flat_map(|t| t.active().map(|(_, d)| d))
         .filter(|d| explained(&d.code))
     {
         let help = d.help.as_deref();
@@ -389,7 +423,7 @@ fn reasons(
 ) -> io::Result<()> {
     let mut named: Vec<&str> = tenants
         .iter()
-        .flat_map(|t| t.report.diagnostics.iter().filter(|d| d.is_active()))
+        .flat_map(|t| t.active().map(|(_, d)| d))
         .map(|d| d.code.as_str())
         .collect();
     named.sort_unstable();

@@ -27,6 +27,22 @@ pub fn to_lsp(checked: &Checked, uri: &Uri) -> Vec<lsp_types::Diagnostic> {
         .filter(|d| d.is_active())
         .map(|d| one(d, &checked.index, uri, rules))
         .collect();
+    // A finding on an inherited value is shown where the document names what it extends,
+    // linked to the value in the file that sets it.
+    if let Some(at) = checked.extends_at {
+        for (file_uri, file_index, file) in &checked.inherited {
+            for d in file.diagnostics.iter().filter(|d| d.is_active()) {
+                out.push(inherited(
+                    d,
+                    &file.source.name,
+                    file_uri,
+                    file_index,
+                    checked.index.range(at),
+                    rules,
+                ));
+            }
+        }
+    }
     // entralint's own inputs failed: say so where the document starts, pointing at the cause.
     for problem in &checked.context.problems {
         let related = problem.at.as_ref().and_then(|(path, line, column)| {
@@ -50,6 +66,32 @@ pub fn to_lsp(checked: &Checked, uri: &Uri) -> Vec<lsp_types::Diagnostic> {
         });
     }
     out
+}
+
+/// A finding in a file the document extends, at `range` in the document.
+fn inherited(
+    d: &Diagnostic,
+    file: &str,
+    file_uri: &Uri,
+    file_index: &LineIndex,
+    range: Range,
+    rules: Option<&RuleSet>,
+) -> lsp_types::Diagnostic {
+    let mut shown = one(d, file_index, file_uri, rules);
+    let at = file_index.range(d.span);
+    shown.message = format!(
+        "inherited from {file}:{}: {}",
+        at.start.line + 1,
+        shown.message
+    );
+    let mut related = vec![DiagnosticRelatedInformation {
+        location: Location::new(file_uri.clone(), at),
+        message: "the inherited value".to_string(),
+    }];
+    related.extend(shown.related_information.take().unwrap_or_default());
+    shown.related_information = Some(related);
+    shown.range = range;
+    shown
 }
 
 /// One finding as an LSP diagnostic.

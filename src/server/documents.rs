@@ -40,6 +40,10 @@ pub struct Checked {
     pub report: Option<FileReport>,
     pub context: Arc<Context>,
     pub index: LineIndex,
+    /// Findings on values the document inherits (`tenant.extends`): each file it extends that
+    /// holds some, with where its lines are, and where the document names what it extends.
+    pub inherited: Vec<(Uri, LineIndex, FileReport)>,
+    pub extends_at: Option<crate::diagnostic::Span>,
 }
 
 /// The open documents, by URI.

@@ -210,12 +210,29 @@ pub fn publish(
 /// suppressions and baseline.
 pub fn run(job: &Job, contexts: &Contexts, encoding: Encoding) -> Checked {
     let context = contexts.for_document(job.path.as_deref());
+    let mut inherited = Vec::new();
+    let mut extends_at = None;
     let report = if job.path.is_none() || context.config.discovers(&job.name) {
         let checker = Checker {
             rules: context.rules.as_ref(),
             config: &context.config,
         };
-        let mut report = check::check_with(&job.name, job.text.as_bytes(), false, &checker);
+        let path = job
+            .path
+            .clone()
+            .unwrap_or_else(|| crate::escape::to_path(&job.name));
+        let checked =
+            check::family::check_text_at(&job.name, &path, job.text.as_bytes(), &checker, None);
+        let mut report = checked.and_then(|(reports, at)| {
+            extends_at = at;
+            let mut reports = reports.into_iter();
+            let own = reports.next();
+            inherited = reports
+                .filter(|r| r.diagnostics.iter().any(|d| d.is_active()))
+                .filter_map(|r| inherited_file(r, encoding))
+                .collect();
+            own
+        });
         if let (Some(report), Some(baseline)) = (report.as_mut(), context.baseline.as_ref()) {
             baseline.apply(std::slice::from_mut(report), checker.rules);
         }
@@ -231,5 +248,20 @@ pub fn run(job: &Job, contexts: &Contexts, encoding: Encoding) -> Checked {
         report,
         context,
         index: LineIndex::new(job.text.clone(), decoded, encoding),
+        inherited,
+        extends_at,
     }
+}
+
+/// A file the document extends, as the editor addresses it and counts its lines.
+fn inherited_file(
+    report: crate::diagnostic::FileReport,
+    encoding: Encoding,
+) -> Option<(Uri, LineIndex, crate::diagnostic::FileReport)> {
+    let path = crate::escape::to_path(&report.source.name);
+    let path = path.canonicalize().unwrap_or(path);
+    let uri = super::documents::path_to_uri(&path)?;
+    let text: Arc<str> = report.source.text.as_str().into();
+    let index = LineIndex::new(text, report.source.text.len(), encoding);
+    Some((uri, index, report))
 }

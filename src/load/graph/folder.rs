@@ -8,13 +8,13 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use super::convert::{Kind, Owner, Principals};
 use super::{Hint, Response};
-use crate::diagnostic::{Diagnostic, FileReport, Severity, SourceFile, Span};
+use crate::diagnostic::{Diagnostic, Severity, SourceFile, Span};
 use crate::discover::Candidate;
 use crate::load::decode::{self, Encoding};
+use crate::load::layout::{shift, shift_diagnostic, shift_node};
 use crate::load::{Loaded, yaml};
 use crate::tree::{Document, Entry, Node, Value};
 
@@ -295,9 +295,7 @@ pub fn place(path: &Path) -> (PathBuf, Hint) {
 }
 
 /// Where each member of a group sits in the combined document.
-pub struct Members {
-    files: Vec<(Arc<SourceFile>, usize)>,
-}
+pub use crate::load::layout::Layout as Members;
 
 impl Group {
     /// The first of its files in path order, which places the tenant among other files.
@@ -369,7 +367,7 @@ impl Group {
             native: false,
             unchecked: Vec::new(),
         };
-        (loaded, Members { files })
+        (loaded, Members::new(files))
     }
 }
 
@@ -425,86 +423,5 @@ fn merge(
                 }
             },
         }
-    }
-}
-
-fn shift(span: Span, base: usize) -> Span {
-    Span::new(span.start as usize + base, span.end as usize + base)
-}
-
-fn shift_node(node: &mut Node, base: usize) {
-    node.span = shift(node.span, base);
-    match &mut node.value {
-        Value::Seq(items) => items.iter_mut().for_each(|n| shift_node(n, base)),
-        Value::Map(entries) => {
-            for e in entries {
-                shift_node(&mut e.key, base);
-                shift_node(&mut e.value, base);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn shift_diagnostic(d: &mut Diagnostic, base: usize) {
-    d.span = shift(d.span, base);
-    for r in &mut d.related {
-        r.span = shift(r.span, base);
-    }
-}
-
-impl Members {
-    /// The member file an offset of the combined document falls in, and its 1-based line there.
-    pub fn locate(&self, offset: u32) -> Option<(&str, usize)> {
-        let at = offset as usize;
-        let (source, base) = self.files.iter().rev().find(|(_, base)| *base <= at)?;
-        let local = u32::try_from(at - base).unwrap_or(u32::MAX);
-        Some((&source.name, source.line_col(local).line))
-    }
-
-    /// Hands each diagnostic of the tenant's report back to the file it points into; every member
-    /// gets a report, so a clean file counts as checked.
-    pub fn split(&self, report: FileReport) -> Vec<FileReport> {
-        let mut reports: Vec<FileReport> = self
-            .files
-            .iter()
-            .map(|(source, _)| FileReport {
-                source: source.clone(),
-                diagnostics: Vec::new(),
-            })
-            .collect();
-        for mut d in report.diagnostics {
-            let at = d.span.start as usize;
-            let index = self
-                .files
-                .iter()
-                .rposition(|(_, base)| *base <= at)
-                .unwrap_or(0);
-            let (source, base) = &self.files[index];
-            let end = base + source.text.len();
-            let back = |s: Span| {
-                Span::new(
-                    (s.start as usize)
-                        .saturating_sub(*base)
-                        .min(source.text.len()),
-                    (s.end as usize)
-                        .saturating_sub(*base)
-                        .min(source.text.len()),
-                )
-            };
-            d.span = back(d.span);
-            d.related.retain(|r| {
-                let start = r.span.start as usize;
-                start >= *base && start <= end
-            });
-            for r in &mut d.related {
-                r.span = back(r.span);
-            }
-            reports[index].diagnostics.push(d);
-        }
-        for r in &mut reports {
-            r.sort();
-        }
-        reports
     }
 }
