@@ -6,6 +6,7 @@ pub mod decode;
 pub mod dsc;
 pub mod graph;
 pub mod keys;
+pub mod open;
 pub mod scuba;
 pub use crate::tree;
 pub mod yaml;
