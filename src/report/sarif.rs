@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::Meta;
-use crate::diagnostic::{LOAD_CHECKS, Severity, fingerprint};
+use crate::diagnostic::{DRIFT_CHECKS, LOAD_CHECKS, Severity, fingerprint};
 use crate::outcome::Outcome;
 
 pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result<()> {
@@ -16,6 +16,12 @@ pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result
         rules.insert(
             code.to_string(),
             descriptor(code, summary, None, "error", &[], meta),
+        );
+    }
+    for (code, severity, summary) in DRIFT_CHECKS {
+        rules.insert(
+            code.to_string(),
+            descriptor(code, summary, None, level(*severity), &[], meta),
         );
     }
     if let Some(set) = meta.rules {
