@@ -379,6 +379,20 @@ pub const LOAD_CHECKS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The codes `entralint drift` reports: a declared tenant compared with an export of the live one.
+pub const DRIFT_CHECKS: &[(&str, Severity, &str)] = &[
+    (
+        "drift",
+        Severity::Warning,
+        "A declared value differs from the exported tenant's, or a declared item is not in the export",
+    ),
+    (
+        "drift-undeclared",
+        Severity::Info,
+        "The exported tenant has a setting or item the declared tenant does not declare",
+    ),
+];
+
 /// Whether `code` names a load check (a problem in the file) rather than a rule.
 pub fn is_load_check(code: &str) -> bool {
     LOAD_CHECKS.iter().any(|(c, _)| *c == code)

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{FileReport, Severity};
 use crate::discover;
-use crate::load::graph::folder::{self, Members};
+use crate::load::graph::folder;
+use crate::load::layout::Layout;
 use crate::load::{self, Loaded};
 use crate::model;
 use crate::tree::{Entry, Node, Value};
@@ -92,7 +93,7 @@ fn load_file(path: &Path) -> Result<Loaded, ImportError> {
     Ok(loaded)
 }
 
-fn load_folder(path: &Path) -> Result<(Loaded, Members), ImportError> {
+fn load_folder(path: &Path) -> Result<(Loaded, Layout), ImportError> {
     let found = discover::discover(&[PathBuf::from(path)])
         .map_err(|err| ImportError::Input(err.to_string()))?;
     let mut candidates = found.candidates;

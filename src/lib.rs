@@ -3,8 +3,9 @@
 //! The pipeline, one module per stage:
 //! [`discover`] paths → [`load`] spanned documents → [`model`] tenant model (effective values)
 //! → [`rules`] → findings → [`suppress`] (overrides, exceptions, inline comments, baseline)
-//! → [`report`]. [`check`] runs it; [`fix`] edits files for `check --fix`; [`cli`] is the command
-//! line and [`server`] the language server.
+//! → [`report`]. [`check`] runs it; [`fix`] edits files for `check --fix`; [`drift`] compares a
+//! declared tenant with an export of the live one; [`cli`] is the command line and [`server`] the
+//! language server.
 //!
 //! Imports flow down those floors only (`tests/layering.rs` checks it). At the bottom is the
 //! vocabulary every floor shares: the spanned [`tree`], [`diagnostic`]s, a run's [`outcome`], the
@@ -16,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod drift;
 pub mod embedded;
 pub mod escape;
 pub mod fix;

@@ -19,6 +19,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "init",
             "import",
             "permissions",
+            "drift",
         ],
     ),
     ("rules", &["rules"]),

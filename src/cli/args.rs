@@ -1,4 +1,4 @@
-//! The `check`, `rules`, `explain`, `config` and `import` flags.
+//! The `check`, `drift`, `rules`, `explain`, `config` and `import` flags.
 
 use std::path::PathBuf;
 
@@ -111,6 +111,33 @@ pub struct CheckArgs {
     /// change another setting than the finding's).
     #[arg(long)]
     pub unsafe_fixes: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DriftArgs {
+    /// The declared tenant: a tenant file, or a folder holding one tenant.
+    pub declared: PathBuf,
+
+    /// The export of the live tenant: a folder of Graph responses, an EntraExporter export, a
+    /// Microsoft365DSC configuration, a ScubaGear export or a tenant file.
+    pub export: PathBuf,
+
+    /// Output format; repeat `--format F --output FILE` to write several reports in one run.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Vec<Format>,
+
+    /// Write the report of the `--format` just before it to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+
+    /// The lowest severity that makes the exit code 1 (differences are warnings, undeclared
+    /// settings info).
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// When to color the human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
 }
 
 #[derive(Debug, clap::Args)]

@@ -153,7 +153,7 @@ fn whole_run(
             elapsed: started.1.elapsed(),
         }),
     };
-    write_targets(args, targets, &outcome, &protect, &meta)
+    write_targets(args.color, targets, &outcome, &protect, &meta)
 }
 
 /// Whether a run that read no tenant document may pass: `--allow-empty` or `allowEmpty: true`.
@@ -225,8 +225,8 @@ fn write_baseline(path: &std::path::Path, files: &[FileReport], protect: &[PathB
 }
 
 /// Every `--format`'s report, to stdout or its `--output` file; the exit code, or a failure's.
-fn write_targets(
-    args: &CheckArgs,
+pub fn write_targets(
+    color_choice: Color,
     targets: &[Target],
     outcome: &Outcome,
     protect: &[PathBuf],
@@ -236,14 +236,14 @@ fn write_targets(
         let result = match &target.file {
             None => {
                 let style = Style {
-                    color: color(args.color, &io::stdout()),
+                    color: color(color_choice, &io::stdout()),
                     width: 100,
                 };
                 write_stdout(|out| report::render(outcome, target.format, style, meta, out))
             }
             Some(path) => write_report(path, protect, |out| {
                 let style = Style {
-                    color: args.color == Color::Always,
+                    color: color_choice == Color::Always,
                     width: 100,
                 };
                 report::render(outcome, target.format, style, meta, out)

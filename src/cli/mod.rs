@@ -5,6 +5,7 @@ mod args;
 mod check;
 mod commands;
 mod completions;
+mod drift;
 mod import;
 mod output;
 mod rule_commands;
@@ -17,7 +18,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use args::{
-    CheckArgs, Color, ConfigArgs, ExplainArgs, FailOn, ImportArgs, ListFormat, RuleArgs, RulesArgs,
+    CheckArgs, Color, ConfigArgs, DriftArgs, ExplainArgs, FailOn, ImportArgs, ListFormat, RuleArgs,
+    RulesArgs,
 };
 pub use targets::Target;
 
@@ -48,6 +50,9 @@ pub enum Command {
     /// Convert a Graph response, a folder of them, an EntraExporter export or a ScubaGear export
     /// into a tenant file, each value commented with where it came from.
     Import(ImportArgs),
+    /// Compare a declared tenant with an export of the live tenant: each difference is a finding
+    /// at the declared value, and exported settings the declaration leaves out are listed.
+    Drift(DriftArgs),
     /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
     Completions(completions::CompletionsArgs),
     /// Print the manual page, or write a page per command into a folder.
@@ -80,7 +85,11 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check(args) => {
-            match targets::targets(matches.subcommand_matches("check"), &args) {
+            match targets::targets(
+                matches.subcommand_matches("check"),
+                &args.format,
+                &args.output,
+            ) {
                 Ok(targets) => check::run(&args, &targets),
                 Err(message) => {
                     eprintln!("error: {message}");
@@ -95,6 +104,19 @@ pub fn main() -> ExitCode {
         Command::Schema => commands::run_schema(),
         Command::Permissions(args) => commands::run_permissions(&args),
         Command::Import(args) => import::run(&args),
+        Command::Drift(args) => {
+            match targets::targets(
+                matches.subcommand_matches("drift"),
+                &args.format,
+                &args.output,
+            ) {
+                Ok(targets) => drift::run(&args, &targets),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    exit::FAILURE
+                }
+            }
+        }
         Command::Completions(args) => completions::run_completions(&args),
         Command::Man(args) => completions::run_man(&args),
         Command::Server => crate::server::run(),

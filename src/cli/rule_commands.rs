@@ -110,6 +110,7 @@ pub fn run_explain(args: &ExplainArgs) -> u8 {
             .iter()
             .map(|r| r.name.as_str())
             .chain(crate::diagnostic::LOAD_CHECKS.iter().map(|(c, _)| *c))
+            .chain(crate::diagnostic::DRIFT_CHECKS.iter().map(|(c, _, _)| *c))
             .chain(INPUT_CHECKS.iter().map(|(c, _)| *c));
         let near = crate::suggest::closest(&args.name, names)
             .map(|n| format!("; did you mean `{n}`?"))
@@ -159,6 +160,15 @@ fn check_page(code: &str) -> Option<String> {
     {
         return Some(format!(
             "# {code}\n\n{summary}.\n\nA load check: entralint reports it while reading a tenant file, before any rule runs.\nThe finding points at the spot in the file and says what to change. Until it is fixed,\nrule findings on that file may be wrong: a setting that cannot be read is treated as not\ndeclared. It can be accepted like a rule finding, with `# entralint: ignore[{code}] reason`.\n\nAll load checks: {}/blob/main/README.md#what-a-load-problem-looks-like\n",
+            env!("CARGO_PKG_REPOSITORY")
+        ));
+    }
+    if let Some((_, severity, summary)) = crate::diagnostic::DRIFT_CHECKS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+    {
+        return Some(format!(
+            "# {code}\n\n{summary}.\n\nReported by `entralint drift DECLARED EXPORT` ({severity}), which compares a declared\ntenant with an export of the live tenant (a Graph JSON folder, an EntraExporter export, a\nMicrosoft365DSC configuration or a ScubaGear export). A `drift` finding points at the declared\nvalue and names the exported value with its file and line: change the tenant, or the\ndeclaration. A `drift-undeclared` note points at the declared `tenant` header and names the\nexported setting: declare it, so the repository says what the tenant has. The exit code follows\n`--fail-on`, as for `check`.\n\nMore: {}/blob/main/docs/drift.md\n",
             env!("CARGO_PKG_REPOSITORY")
         ));
     }

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use clap::ArgMatches;
 
-use super::CheckArgs;
 use crate::report::Format;
 
 /// Where one report goes.
@@ -16,8 +15,13 @@ pub struct Target {
 }
 
 /// Pairs each `--output` with the `--format` written just before it; a format without an output
-/// goes to stdout (at most one may).
-pub fn targets(matches: Option<&ArgMatches>, args: &CheckArgs) -> Result<Vec<Target>, String> {
+/// goes to stdout (at most one may). `matches` are the subcommand's, `formats` and `outputs` its
+/// parsed `--format` and `--output` flags.
+pub fn targets(
+    matches: Option<&ArgMatches>,
+    formats: &[Format],
+    outputs: &[PathBuf],
+) -> Result<Vec<Target>, String> {
     let indices = |id: &str| -> Vec<usize> {
         matches
             .and_then(|m| m.indices_of(id))
@@ -28,12 +32,12 @@ pub fn targets(matches: Option<&ArgMatches>, args: &CheckArgs) -> Result<Vec<Tar
     events.extend(
         indices("format")
             .into_iter()
-            .zip(args.format.iter().map(|f| Ok(*f))),
+            .zip(formats.iter().map(|f| Ok(*f))),
     );
     events.extend(
         indices("output")
             .into_iter()
-            .zip(args.output.iter().map(|o| Err(o.clone()))),
+            .zip(outputs.iter().map(|o| Err(o.clone()))),
     );
     events.sort_by_key(|(i, _)| *i);
     let mut targets: Vec<Target> = Vec::new();

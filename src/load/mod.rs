@@ -8,6 +8,7 @@ pub mod extends;
 pub mod graph;
 pub mod keys;
 pub mod layout;
+pub mod open;
 pub mod scuba;
 pub use crate::tree;
 pub mod yaml;

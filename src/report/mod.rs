@@ -76,6 +76,12 @@ impl Meta<'_> {
         let builtin = self
             .rules
             .is_none_or(|set| set.get(name).is_none_or(|r| r.builtin));
+        if crate::diagnostic::DRIFT_CHECKS
+            .iter()
+            .any(|(code, _, _)| *code == name)
+        {
+            return format!("{}/blob/main/docs/drift.md", env!("CARGO_PKG_REPOSITORY"));
+        }
         if builtin
             && !crate::diagnostic::LOAD_CHECKS
                 .iter()

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::Meta;
-use crate::diagnostic::{LOAD_CHECKS, Severity, fingerprint};
+use crate::diagnostic::{DRIFT_CHECKS, LOAD_CHECKS, Severity, fingerprint};
 use crate::outcome::Outcome;
 
 pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result<()> {
@@ -16,6 +16,19 @@ pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result
         rules.insert(
             code.to_string(),
             descriptor(code, summary, None, "error", &[], meta),
+        );
+    }
+    // `drift`'s codes are described in the runs that report them; `check` never does.
+    let reported = |code: &str| {
+        outcome
+            .files
+            .iter()
+            .any(|f| f.diagnostics.iter().any(|d| d.code == code))
+    };
+    for (code, severity, summary) in DRIFT_CHECKS.iter().filter(|(c, _, _)| reported(c)) {
+        rules.insert(
+            code.to_string(),
+            descriptor(code, summary, None, level(*severity), &[], meta),
         );
     }
     if let Some(set) = meta.rules {

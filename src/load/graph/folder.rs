@@ -14,7 +14,7 @@ use super::{Hint, Response};
 use crate::diagnostic::{Diagnostic, Severity, SourceFile, Span};
 use crate::discover::Candidate;
 use crate::load::decode::{self, Encoding};
-use crate::load::layout::{shift, shift_diagnostic, shift_node};
+use crate::load::layout::{Layout, shift, shift_diagnostic, shift_node};
 use crate::load::{Loaded, yaml};
 use crate::tree::{Document, Entry, Node, Value};
 
@@ -294,9 +294,6 @@ pub fn place(path: &Path) -> (PathBuf, Hint) {
     (folder, Hint::default())
 }
 
-/// Where each member of a group sits in the combined document.
-pub use crate::load::layout::Layout as Members;
-
 impl Group {
     /// The first of its files in path order, which places the tenant among other files.
     pub fn first_name(&self) -> &str {
@@ -308,7 +305,7 @@ impl Group {
     }
 
     /// The group as one loaded document, and where each member sits in it.
-    pub fn combine(self) -> (Loaded, Members) {
+    pub fn combine(self) -> (Loaded, Layout) {
         let mut text = String::new();
         let mut files = Vec::new();
         let mut root: Vec<Entry> = Vec::new();
@@ -367,7 +364,7 @@ impl Group {
             native: false,
             unchecked: Vec::new(),
         };
-        (loaded, Members::new(files))
+        (loaded, Layout::new(files))
     }
 }
 
