@@ -21,6 +21,9 @@ pub struct Outcome {
     /// Files judged only through the tenants that extend them (`tenant.extends`): baselines,
     /// not tenants of their own.
     pub baselines: Vec<String>,
+    /// Tenants made of several files (a folder of Graph responses, an export tree): the folder,
+    /// and the report names of its files.
+    pub folders: Vec<(String, Vec<String>)>,
 }
 
 /// What applying a baseline did.

@@ -50,3 +50,52 @@ fn a_hundred_tenants_left_to_defaults_stay_under_two_megabytes() {
     assert_eq!(page.matches("<section class=\"tenant\"").count(), 100);
     assert!(page.len() < 2_000_000, "{} bytes", page.len());
 }
+
+#[test]
+fn a_fleet_shows_its_tenants_with_what_they_inherit() {
+    let page = html(&["examples/fleet"]);
+    assert!(
+        page.contains("4 tenants checked (with 2 baselines they extend)"),
+        "the baselines are not columns of their own, and a Graph export is one tenant"
+    );
+    let headings: Vec<&str> = page
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("<h3 id=\"h")?
+                .split_once("\">")?
+                .1
+                .strip_suffix("</h3>")
+        })
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "examples/fleet/exports/prod",
+            "examples/fleet/external/tenant.yaml",
+            "examples/fleet/prod/tenant.yaml",
+            "examples/fleet/test/tenant.yaml"
+        ]
+    );
+    let sections: Vec<&str> = page.split("<section class=\"tenant\"").skip(1).collect();
+    // The export's findings name the response each is in, and its permissions are computed.
+    let export = sections[0];
+    assert!(
+        export.contains("<small>examples/fleet/exports/prod/authorizationPolicy.json:"),
+        "{export}"
+    );
+    assert!(export.contains("Who can do what"), "{export}");
+    // The external tenant's inherited error is shown in its section, at the baseline's line.
+    let external = sections[1];
+    assert!(
+        external.contains("customers-can-read-directory"),
+        "{external}"
+    );
+    assert!(
+        external.contains("inherited from examples/fleet/baseline/tenant.yaml:20:30"),
+        "{external}"
+    );
+    assert!(
+        external.contains("(examples/fleet/baseline/tenant.yaml:"),
+        "permissions cite the baseline: {external}"
+    );
+}

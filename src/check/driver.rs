@@ -74,6 +74,8 @@ pub struct Ended {
     pub checked: usize,
     /// Files judged only through the tenants that extend them.
     pub baselines: Vec<String>,
+    /// Tenants made of several files: the folder and its files.
+    pub folders: Vec<(String, Vec<String>)>,
 }
 
 impl Ended {
@@ -86,6 +88,7 @@ impl Ended {
             baseline: self.baseline,
             unchecked: self.unchecked,
             baselines: self.baselines,
+            folders: self.folders,
         }
     }
 }
@@ -162,6 +165,7 @@ pub fn run(request: &Request, sink: &mut dyn Sink) -> Result<Ended, MissingPath>
             ended.skipped = walked.skipped;
             ended.not_tenant = walked.not_tenant;
             ended.unchecked = walked.unchecked;
+            ended.folders = walked.folders;
             fleet = walked.fleet;
             ended.baselines = fleet.baselines.clone();
         }

@@ -71,6 +71,7 @@ pub fn check_paths(
         baseline: None,
         unchecked: walked.unchecked,
         baselines: walked.fleet.baselines,
+        folders: walked.folders,
     })
 }
 
@@ -83,6 +84,8 @@ pub struct Walked {
     pub unchecked: BTreeMap<String, usize>,
     /// The files tenants of the run extend, and which of them are baselines.
     pub fleet: family::Fleet,
+    /// Tenants made of several files: the folder, and the report names of its files.
+    pub folders: Vec<(String, Vec<String>)>,
 }
 
 /// What is checked as one: a file, or a Graph tenant folder made of several.
@@ -111,6 +114,10 @@ pub fn check_each(
     let mut fleet = family::Fleet::default();
     let families = family::claim(&mut discovered.candidates, &display, &mut fleet);
     let total = discovered.candidates.len() + groups.len() + families.len();
+    let folders = groups
+        .iter()
+        .map(|g| (crate::escape::path(&g.root), g.names()))
+        .collect();
     let mut units: Vec<(String, Unit)> = discovered
         .candidates
         .into_iter()
@@ -132,6 +139,7 @@ pub fn check_each(
     let mut walked = Walked {
         skipped: discovered.skipped,
         fleet,
+        folders,
         ..Walked::default()
     };
     // One thread checks chunk after chunk on the pool while this one hands reports on, so that

@@ -45,23 +45,37 @@ impl Status {
     }
 }
 
-/// What the report knows about one tenant file beyond its findings.
+/// One tenant of the run: a tenant file, or a folder of Graph responses.
 struct Tenant<'a> {
-    report: &'a FileReport,
+    /// The file, or the folder.
+    name: String,
+    /// The reports of its own files: one, or a folder's.
+    reports: Vec<&'a FileReport>,
     /// Findings on values the tenant inherits (`tenant.extends`), in the files that set them.
     inherited: Vec<(&'a SourceFile, &'a Diagnostic)>,
-    /// The tenant as loaded again from the report's text: None when it does not load.
+    /// The tenant as loaded again from its files: None when it does not load.
     model: Option<Model>,
     permissions: Option<Permissions>,
 }
 
 impl<'a> Tenant<'a> {
-    /// Every active finding of the tenant: in its own file, then in the files it extends.
+    /// Every active finding of the tenant: in its own files, then in the files it extends.
     fn active(&self) -> impl Iterator<Item = (&'a SourceFile, &'a Diagnostic)> + '_ {
-        let source: &'a SourceFile = &self.report.source;
-        let own = self.report.diagnostics.iter().map(move |d| (source, d));
+        let own = self.reports.iter().flat_map(|r| {
+            let source: &'a SourceFile = &r.source;
+            r.diagnostics.iter().map(move |d| (source, d))
+        });
         own.chain(self.inherited.iter().copied())
             .filter(|(_, d)| d.is_active())
+    }
+
+    /// Findings suppressed, excepted or baselined in its own files.
+    fn accepted(&self) -> usize {
+        self.reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .filter(|d| !d.is_active())
+            .count()
     }
 
     fn status(&self, rules: &[&Rule]) -> Status {
@@ -93,12 +107,22 @@ fn on_default(d: &Diagnostic) -> bool {
         .is_some_and(|v| v.starts_with("default:"))
 }
 
-/// Reads a report's tenant again for its kind and its permissions. Files in entralint's own
-/// format only: a Graph folder is reported file by file, and one of its files alone would show
-/// defaults for what the others declare.
-fn reload(report: &FileReport) -> (Option<Model>, Option<Permissions>) {
-    let (loaded, layout) =
-        crate::load::extends::load_tenant(&report.source.name, report.source.text.as_bytes());
+/// Reads a tenant again for its kind and its permissions: a file with the files it extends, or
+/// a folder of Graph responses as one tenant.
+fn reload(name: &str, report: &FileReport, folder: bool) -> (Option<Model>, Option<Permissions>) {
+    let opened = if folder {
+        crate::load::open::open(&crate::escape::to_path(name))
+            .ok()
+            .map(|o| (o.loaded, o.layout))
+    } else {
+        Some(crate::load::extends::load_tenant(
+            &report.source.name,
+            report.source.text.as_bytes(),
+        ))
+    };
+    let Some((loaded, layout)) = opened else {
+        return (None, None);
+    };
     let mut diagnostics = Vec::new();
     let model = crate::model::normalise(&loaded.document, &mut diagnostics);
     let loads = model.is_some()
@@ -108,43 +132,65 @@ fn reload(report: &FileReport) -> (Option<Model>, Option<Permissions>) {
             .chain(&diagnostics)
             .any(|d| d.severity == crate::diagnostic::Severity::Error);
     let permissions = match &model {
-        Some(model) if loaded.native && loads => Some(permissions::compute(model, &layout)),
+        Some(model) if loads && (loaded.native || folder) => {
+            Some(permissions::compute(model, &layout))
+        }
         _ => None,
     };
     (model.filter(|_| loads), permissions)
 }
 
+/// The run's tenants: each file, except baselines other tenants extend and the files of a
+/// folder, which is one tenant.
+fn tenants(outcome: &Outcome) -> Vec<Tenant<'_>> {
+    let folder_of = |file: &str| {
+        outcome
+            .folders
+            .iter()
+            .find(|(_, members)| members.iter().any(|m| m == file))
+    };
+    let mut tenants: Vec<Tenant> = Vec::new();
+    for report in &outcome.files {
+        let name = &report.source.name;
+        if outcome.baselines.contains(name) {
+            continue;
+        }
+        let (tenant_name, folder) = match folder_of(name) {
+            Some((root, _)) => (root.clone(), true),
+            None => (name.clone(), false),
+        };
+        if let Some(t) = tenants.iter_mut().find(|t| t.name == tenant_name && folder) {
+            t.reports.push(report);
+            continue;
+        }
+        let (model, permissions) = reload(&tenant_name, report, folder);
+        let inherited = outcome
+            .files
+            .iter()
+            .filter(|other| other.source.name != *name)
+            .flat_map(|other| other.diagnostics.iter().map(move |d| (&*other.source, d)))
+            .filter(|(_, d)| d.inherited_by.contains(name))
+            .collect();
+        tenants.push(Tenant {
+            name: tenant_name,
+            reports: vec![report],
+            inherited,
+            model,
+            permissions,
+        });
+    }
+    tenants
+}
+
 pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result<()> {
-    // A baseline other tenants extend is not a tenant: its findings show under each tenant
-    // that inherits them.
-    let tenants: Vec<Tenant> = outcome
-        .files
-        .iter()
-        .filter(|report| !outcome.baselines.contains(&report.source.name))
-        .map(|report| {
-            let (model, permissions) = reload(report);
-            let inherited = outcome
-                .files
-                .iter()
-                .filter(|other| other.source.name != report.source.name)
-                .flat_map(|other| other.diagnostics.iter().map(move |d| (&*other.source, d)))
-                .filter(|(_, d)| d.inherited_by.contains(&report.source.name))
-                .collect();
-            Tenant {
-                report,
-                inherited,
-                model,
-                permissions,
-            }
-        })
-        .collect();
+    let tenants = tenants(outcome);
     let counts = Counts::of(outcome);
     out.write_all(HEAD.as_bytes())?;
     writeln!(out, "<header><h1>entralint report</h1>")?;
     writeln!(
         out,
         "<p>{} checked{}: {}, {}, {}{}.</p>",
-        plural(tenants.len(), "tenant file"),
+        plural(tenants.len(), "tenant"),
         match outcome.baselines.len() {
             0 => String::new(),
             n => format!(" (with {} they extend)", plural(n, "baseline")),
@@ -219,7 +265,7 @@ fn matrix(tenants: &[Tenant], rules: &RuleSet, out: &mut dyn Write) -> io::Resul
         write!(
             out,
             "<th scope=\"col\"><a href=\"#t{index}\">{}</a></th>",
-            esc(&tenant.report.source.name)
+            esc(&tenant.name)
         )?;
     }
     writeln!(out, "</tr></thead><tbody>")?;
@@ -247,14 +293,13 @@ fn section(
     common: &Common,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let report = tenant.report;
     let active: Vec<(&SourceFile, &Diagnostic)> = tenant.active().collect();
-    let accepted = report.diagnostics.iter().filter(|d| !d.is_active()).count();
+    let accepted = tenant.accepted();
     writeln!(
         out,
         "<section class=\"tenant\" id=\"t{index}\" aria-labelledby=\"h{index}\">"
     )?;
-    writeln!(out, "<h3 id=\"h{index}\">{}</h3>", esc(&report.source.name))?;
+    writeln!(out, "<h3 id=\"h{index}\">{}</h3>", esc(&tenant.name))?;
     let kind = match tenant.model.as_ref().map(|m| m.kind) {
         Some(TenantKind::External) => "external tenant",
         Some(TenantKind::Workforce) => "workforce tenant",
@@ -278,8 +323,13 @@ fn section(
             snippet(source, line, out)?;
             shown = (source.name.as_str(), line);
         }
-        let inherited = (source.name != report.source.name).then_some(source.name.as_str());
-        finding(source, d, inherited, rules, common, out)?;
+        let own = tenant.reports.iter().any(|r| r.source.name == source.name);
+        let place = match (own, tenant.reports.len()) {
+            (true, 1) => Place::Own,
+            (true, _) => Place::Member(&source.name),
+            (false, _) => Place::Inherited(&source.name),
+        };
+        finding(source, d, place, rules, common, out)?;
     }
     if let Some(permissions) = &tenant.permissions {
         permissions_table(index, permissions, out)?;
@@ -287,10 +337,21 @@ fn section(
     writeln!(out, "</section>")
 }
 
+/// Which of a tenant's files a finding is in.
+#[derive(Clone, Copy)]
+enum Place<'a> {
+    /// The tenant's one file.
+    Own,
+    /// One of the files of a folder tenant.
+    Member(&'a str),
+    /// A file the tenant extends.
+    Inherited(&'a str),
+}
+
 fn finding(
     source: &SourceFile,
     d: &Diagnostic,
-    inherited_from: Option<&str>,
+    place: Place,
     rules: Option<&RuleSet>,
     common: &Common,
     out: &mut dyn Write,
@@ -306,9 +367,12 @@ fn finding(
     } else {
         esc(&d.code)
     };
-    let place = match inherited_from {
-        Some(file) => format!("inherited from {}:{}:{}", esc(file), at.line, at.column),
-        None => format!("{}:{}", at.line, at.column),
+    let place = match place {
+        Place::Own => format!("{}:{}", at.line, at.column),
+        Place::Member(file) => format!("{}:{}:{}", esc(file), at.line, at.column),
+        Place::Inherited(file) => {
+            format!("inherited from {}:{}:{}", esc(file), at.line, at.column)
+        }
     };
     writeln!(
         out,

@@ -304,6 +304,11 @@ impl Group {
             .unwrap_or_default()
     }
 
+    /// The report names of its files, header first.
+    pub fn names(&self) -> Vec<String> {
+        self.members.iter().map(|m| m.name.clone()).collect()
+    }
+
     /// The group as one loaded document, and where each member sits in it.
     pub fn combine(self) -> (Loaded, Layout) {
         let mut text = String::new();
