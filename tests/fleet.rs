@@ -503,3 +503,31 @@ fn permissions_name_the_file_each_inherited_setting_comes_from() {
         "{out}"
     );
 }
+
+#[test]
+fn a_suppression_in_a_baseline_is_unused_only_if_no_tenant_needs_it() {
+    // Customers reading the directory is a finding of external tenants only: the suppression
+    // serves the external tenant and means nothing to the workforce one.
+    let baseline = "tenant: {}\nauthorizationPolicy:\n  defaultUserRolePermissions:\n    allowedToReadOtherUsers: true   # entralint: ignore[customers-can-read-directory] the shop's customers see a public catalogue\n";
+    let repo = Repo::new(&[
+        ("baseline.yaml", baseline),
+        ("work.yaml", &tenant("work", "baseline.yaml", "")),
+        (
+            "shop.yaml",
+            "tenant:\n  name: shop\n  id: shop-id\n  kind: external\n  extends: baseline.yaml\n",
+        ),
+    ]);
+    let (_, lines) = short(&repo, &["--select", "customers-can-read-directory"]);
+    assert!(
+        lines.is_empty(),
+        "suppressed for one tenant, unused by none: {lines:?}"
+    );
+    // Once no tenant needs it, it is reported, once.
+    repo.write("baseline.yaml", &baseline.replace(": true ", ": false "));
+    let (_, lines) = short(&repo, &["--select", "customers-can-read-directory"]);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("baseline.yaml:4:") && lines[0].ends_with("[unused-suppression]"),
+        "{lines:?}"
+    );
+}

@@ -22,6 +22,8 @@ use super::Checker;
 pub struct Family {
     /// Every tenant of the family, in path order: its report name and what was read.
     tenants: Vec<(String, Member)>,
+    /// The first of its files in path order, the files it extends included.
+    first: String,
 }
 
 #[derive(Debug)]
@@ -33,9 +35,9 @@ enum Member {
 }
 
 impl Family {
-    /// The first tenant in path order, which places the family among other files.
+    /// The first of its files in path order, which places the family among other files.
     pub fn first_name(&self) -> &str {
-        self.tenants.first().map_or("", |(n, _)| n.as_str())
+        &self.first
     }
 }
 
@@ -154,7 +156,18 @@ pub fn claim(
         .into_values()
         .map(|mut tenants| {
             tenants.sort_by(|a, b| a.0.cmp(&b.0));
-            Family { tenants }
+            let first = tenants
+                .iter()
+                .flat_map(|(name, member)| {
+                    let extended = match member {
+                        Member::Extended(e) => e.layout.files().map(|f| f.name.clone()).collect(),
+                        Member::Plain(_) => Vec::new(),
+                    };
+                    std::iter::once(name.clone()).chain(extended)
+                })
+                .min()
+                .unwrap_or_default();
+            Family { tenants, first }
         })
         .filter(|f| !f.tenants.is_empty())
         .collect()
@@ -239,19 +252,22 @@ type Raised = (Diagnostic, Vec<String>);
 
 /// One report per file from the reports of every tenant that reached it.
 fn merge(reports: Vec<(String, FileReport)>) -> Vec<FileReport> {
-    let mut by_file: BTreeMap<String, (FileReport, Vec<Raised>)> = BTreeMap::new();
+    // Per file: its report, each finding with the tenants that raise it, the tenants that read it.
+    let mut by_file: BTreeMap<String, (FileReport, Vec<Raised>, Vec<String>)> = BTreeMap::new();
     for (tenant, report) in reports {
         let file = report.source.name.clone();
         let own = tenant == file;
-        let (_, merged) = by_file.entry(file).or_insert_with(|| {
+        let (_, merged, reached) = by_file.entry(file).or_insert_with(|| {
             (
                 FileReport {
                     source: report.source.clone(),
                     diagnostics: Vec::new(),
                 },
                 Vec::new(),
+                Vec::new(),
             )
         });
+        reached.push(tenant.clone());
         for d in report.diagnostics {
             let same = merged.iter_mut().find(|(m, _)| {
                 (m.span, &m.code, &m.message, m.severity)
@@ -266,9 +282,14 @@ fn merge(reports: Vec<(String, FileReport)>) -> Vec<FileReport> {
     }
     by_file
         .into_values()
-        .map(|(mut report, merged)| {
+        .map(|(mut report, merged, reached)| {
             report.diagnostics = merged
                 .into_iter()
+                // A suppression in a shared file is unused only if no tenant that reads it
+                // needs it: one tenant's finding may be another's nothing.
+                .filter(|(d, tenants)| {
+                    d.code != "unused-suppression" || tenants.len() == reached.len()
+                })
                 .map(|(d, tenants)| attribute(d, &tenants))
                 .collect();
             report.sort();
@@ -279,6 +300,7 @@ fn merge(reports: Vec<(String, FileReport)>) -> Vec<FileReport> {
 
 /// Problems of a file's own text: every tenant that reads the file finds them alike.
 const OF_THE_TEXT: &[&str] = &[
+    "unused-suppression",
     "syntax-error",
     "duplicate-key",
     "unknown-key",
