@@ -64,6 +64,11 @@ pub fn claim(
     let extended: Vec<Option<Box<Extended>>> = candidates
         .par_iter()
         .map(|candidate| {
+            // Only entralint's own format can extend; PowerShell files are never read here.
+            let ext = candidate.path.extension().and_then(|e| e.to_str())?;
+            if !["yaml", "yml", "json"].iter().any(|x| ext.eq_ignore_ascii_case(x)) {
+                return None;
+            }
             let bytes = read::read(&candidate.path, read::Kind::Tenant).ok()?;
             let (text, _) = load::decode::decode(&bytes).ok()?;
             if !extends::may_extend(&text) {
