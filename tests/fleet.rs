@@ -531,3 +531,23 @@ fn a_suppression_in_a_baseline_is_unused_only_if_no_tenant_needs_it() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn the_header_of_a_graph_folder_cannot_extend() {
+    let repo = Repo::new(&[
+        ("baseline.yaml", BASELINE),
+        (
+            "export/tenant.yaml",
+            "tenant:\n  name: prod\n  extends: ../baseline.yaml\n",
+        ),
+        (
+            "export/authorizationPolicy.json",
+            r#"{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#policies/authorizationPolicy/$entity", "allowInvitesFrom": "none"}"#,
+        ),
+    ]);
+    let (_, lines) = short(&repo, &["export"]);
+    assert!(
+        lines.iter().any(|l| l.starts_with("export/tenant.yaml:3:12: error: the header of a folder of Graph responses cannot extend")),
+        "{lines:#?}"
+    );
+}

@@ -327,7 +327,11 @@ impl Group {
             let (document, mut found) = match member.response {
                 None => {
                     let parsed = yaml::parse(&member.text);
-                    (parsed.document, parsed.diagnostics)
+                    let mut found = parsed.diagnostics;
+                    if let Some(root) = &parsed.document.root {
+                        found.extend(header_extends(root));
+                    }
+                    (parsed.document, found)
                 }
                 Some(response) => {
                     let root = response
@@ -371,6 +375,22 @@ impl Group {
         };
         (loaded, Layout::new(files))
     }
+}
+
+/// A folder's header is read with the folder's responses, not merged with other tenant files:
+/// `extends` there would be silently ignored, so it is an error.
+fn header_extends(root: &Node) -> Option<Diagnostic> {
+    let extends = root.get("tenant")?.get("extends")?;
+    Some(
+        Diagnostic::error(
+            "invalid-extends",
+            extends.span,
+            "the header of a folder of Graph responses cannot extend other tenant files",
+        )
+        .with_path("tenant.extends")
+        .with_label("not read")
+        .with_help("remove `extends`; a tenant file in entralint's format can extend others, an export describes one tenant whole"),
+    )
 }
 
 /// Adds one file's sections to the tenant: lists are joined (a principal seen twice is one), and
