@@ -59,30 +59,7 @@ pub fn claim(
     name: &(dyn Fn(&Candidate) -> String + Sync),
     fleet: &mut Fleet,
 ) -> Vec<Family> {
-    use rayon::prelude::*;
-    // Only files that mention `extends` are parsed here; the rest are read again when checked.
-    let extended: Vec<Option<Box<Extended>>> = candidates
-        .par_iter()
-        .map(|candidate| {
-            // Only entralint's own format can extend; PowerShell files are never read here.
-            let ext = candidate.path.extension().and_then(|e| e.to_str())?;
-            if !["yaml", "yml", "json"]
-                .iter()
-                .any(|x| ext.eq_ignore_ascii_case(x))
-            {
-                return None;
-            }
-            let bytes = read::read(&candidate.path, read::Kind::Tenant).ok()?;
-            let (text, _) = load::decode::decode(&bytes).ok()?;
-            if !extends::may_extend(&text) {
-                return None;
-            }
-            let loaded = load::load(&name(candidate), &bytes);
-            extends::with_parents(loaded, &candidate.path, None)
-                .ok()
-                .map(Box::new)
-        })
-        .collect();
+    let extended = read_extending(candidates, name);
     if extended.iter().all(Option::is_none) {
         return Vec::new();
     }
@@ -90,34 +67,7 @@ pub fn claim(
         .iter()
         .map(|c| c.path.canonicalize().unwrap_or_else(|_| c.path.clone()))
         .collect();
-    // Group the tenants that share an extended file: a file's group is the first tenant's.
-    let mut group_of_file: BTreeMap<PathBuf, usize> = BTreeMap::new();
-    let mut group: Vec<usize> = (0..candidates.len()).collect();
-    let find = |group: &mut Vec<usize>, mut i: usize| {
-        while group[i] != i {
-            group[i] = group[group[i]];
-            i = group[i];
-        }
-        i
-    };
-    for (i, e) in extended.iter().enumerate() {
-        let Some(e) = e else { continue };
-        for parent in &e.parents {
-            if let Some(j) = real.iter().position(|r| r == parent) {
-                let (a, b) = (find(&mut group, i), find(&mut group, j));
-                group[a.max(b)] = a.min(b);
-            }
-            match group_of_file.get(parent) {
-                Some(&j) => {
-                    let (a, b) = (find(&mut group, i), find(&mut group, j));
-                    group[a.max(b)] = a.min(b);
-                }
-                None => {
-                    group_of_file.insert(parent.clone(), i);
-                }
-            }
-        }
-    }
+    let (mut group, group_of_file) = groups(&extended, &real);
     let is_parent = |i: usize| group_of_file.contains_key(&real[i]);
     let mut families: BTreeMap<usize, Vec<(String, Member)>> = BTreeMap::new();
     let mut taken = vec![false; candidates.len()];
@@ -179,6 +129,75 @@ pub fn claim(
         })
         .filter(|f| !f.tenants.is_empty())
         .collect()
+}
+
+/// Each candidate that extends other files, with them merged in. Only files that mention
+/// `extends` are parsed here; the rest are read again when checked.
+fn read_extending(
+    candidates: &[Candidate],
+    name: &(dyn Fn(&Candidate) -> String + Sync),
+) -> Vec<Option<Box<Extended>>> {
+    use rayon::prelude::*;
+    candidates
+        .par_iter()
+        .map(|candidate| {
+            // Only entralint's own format can extend; PowerShell files are never read here.
+            let ext = candidate.path.extension().and_then(|e| e.to_str())?;
+            if !["yaml", "yml", "json"]
+                .iter()
+                .any(|x| ext.eq_ignore_ascii_case(x))
+            {
+                return None;
+            }
+            let bytes = read::read(&candidate.path, read::Kind::Tenant).ok()?;
+            let (text, _) = load::decode::decode(&bytes).ok()?;
+            if !extends::may_extend(&text) {
+                return None;
+            }
+            let loaded = load::load(&name(candidate), &bytes);
+            extends::with_parents(loaded, &candidate.path, None)
+                .ok()
+                .map(Box::new)
+        })
+        .collect()
+}
+
+/// The root of `i`'s group, shortening the path on the way.
+fn find(group: &mut [usize], mut i: usize) -> usize {
+    while group[i] != i {
+        group[i] = group[group[i]];
+        i = group[i];
+    }
+    i
+}
+
+/// Groups the tenants that share an extended file (a union of the candidates by index), and
+/// each extended file with the first tenant that extends it.
+fn groups(
+    extended: &[Option<Box<Extended>>],
+    real: &[PathBuf],
+) -> (Vec<usize>, BTreeMap<PathBuf, usize>) {
+    let mut group_of_file: BTreeMap<PathBuf, usize> = BTreeMap::new();
+    let mut group: Vec<usize> = (0..real.len()).collect();
+    let join = |group: &mut Vec<usize>, i: usize, j: usize| {
+        let (a, b) = (find(group, i), find(group, j));
+        group[a.max(b)] = a.min(b);
+    };
+    for (i, e) in extended.iter().enumerate() {
+        let Some(e) = e else { continue };
+        for parent in &e.parents {
+            if let Some(j) = real.iter().position(|r| r == parent) {
+                join(&mut group, i, j);
+            }
+            match group_of_file.get(parent) {
+                Some(&j) => join(&mut group, i, j),
+                None => {
+                    group_of_file.insert(parent.clone(), i);
+                }
+            }
+        }
+    }
+    (group, group_of_file)
 }
 
 /// Whether a tenant file declares which tenant it is (`tenant.id`): a file others extend that
