@@ -179,6 +179,8 @@ fn tenants(outcome: &Outcome) -> Vec<Tenant<'_>> {
             permissions,
         });
     }
+    // In path order, whatever order the run checked them in (a fleet's tenants come together).
+    tenants.sort_by(|a, b| a.name.cmp(&b.name));
     tenants
 }
 
