@@ -66,7 +66,10 @@ pub fn claim(
         .map(|candidate| {
             // Only entralint's own format can extend; PowerShell files are never read here.
             let ext = candidate.path.extension().and_then(|e| e.to_str())?;
-            if !["yaml", "yml", "json"].iter().any(|x| ext.eq_ignore_ascii_case(x)) {
+            if !["yaml", "yml", "json"]
+                .iter()
+                .any(|x| ext.eq_ignore_ascii_case(x))
+            {
                 return None;
             }
             let bytes = read::read(&candidate.path, read::Kind::Tenant).ok()?;
