@@ -4,7 +4,8 @@
 use entralint::catalogue;
 use entralint::model::sections::{
     AdminConsentRequestPolicy, Application, AuthorizationPolicy, ConsentPolicySettings,
-    DefaultUserRolePermissions, Group, GroupSettings, Reviewer, ServicePrincipal, Tenant, User,
+    DefaultUserRolePermissions, Group, GroupSettings, PasswordRuleSettings, Reviewer,
+    ServicePrincipal, Tenant, User,
 };
 
 #[test]
@@ -47,6 +48,7 @@ fn graph_keys_match_the_model_types() {
         ),
         ("groupSettings", None, GroupSettings::KEYS),
         ("consentPolicySettings", None, ConsentPolicySettings::KEYS),
+        ("passwordRuleSettings", None, PasswordRuleSettings::KEYS),
         (
             "adminConsentRequestPolicy",
             None,

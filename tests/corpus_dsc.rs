@@ -110,6 +110,29 @@ fn microsoft365dsc_resource_examples() {
         ],
     );
 
+    // Custom list off, on-premises protection off, a 30-second lockout.
+    let passwords = check(
+        &rules,
+        &dir,
+        "m365dsc_example_AADPasswordRuleSettings_1-Update.ps1",
+    )
+    .unwrap();
+    assert!(no_load_errors(&passwords), "{passwords:?}");
+    assert_has_all(
+        &passwords,
+        &[
+            ("smart-lockout-duration-too-short", 29, 51),
+            ("on-premises-password-protection-disabled", 31, 51),
+            ("custom-banned-passwords-not-enforced", 32, 51),
+        ],
+    );
+    // `LockoutThreshold = 6` is within the limit; `BannedPasswordList = $null` is not declared.
+    assert!(
+        lacks(&passwords, "smart-lockout-threshold-too-high"),
+        "{passwords:?}"
+    );
+    assert!(lacks(&passwords, "unresolved-value"), "{passwords:?}");
+
     let leave = check(
         &rules,
         &dir,

@@ -105,6 +105,25 @@ fn graph_samples() {
     assert_clean_load(&f);
     assert_has(&f, "m365-group-creation-by-users", 63);
 
+    // A Password Rule Settings directorySetting (a test fixture of a Terraform provider): every
+    // value is a string, the list tab-separated; its values are all within the baselines.
+    let f = findings(
+        &dir,
+        "tf-m365_directorySetting-PasswordRuleSettings-get_response.json",
+        &rules,
+    );
+    assert_clean_load(&f);
+    for rule in [
+        "custom-banned-passwords-not-enforced",
+        "custom-banned-password-list-empty",
+        "on-premises-password-protection-disabled",
+        "on-premises-password-protection-audit-only",
+        "smart-lockout-threshold-too-high",
+        "smart-lockout-duration-too-short",
+    ] {
+        assert!(!f.iter().any(|(r, _)| r == rule), "{rule}: {f:?}");
+    }
+
     for name in [
         "graph-docs_v1.0_roleAssignments-list_expand-principal_response.malformed.json",
         "graph-docs_v1.0_roleAssignments-list_expand-principal_response.trailing-commas-removed.json",

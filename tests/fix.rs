@@ -337,7 +337,7 @@ fn fix_writes_the_file_keeps_permissions_and_a_second_run_fixes_nothing() {
         .unwrap();
     let stderr = String::from_utf8(first.stderr).unwrap();
     assert!(
-        stderr.contains("fixed 15 settings in 1 file; 13 findings remain"),
+        stderr.contains("fixed 15 settings in 1 file; 14 findings remain"),
         "{stderr}"
     );
     assert!(stderr.contains("1 fix not applied: unsafe"), "{stderr}");
@@ -450,6 +450,10 @@ static SETTINGS: LazyLock<Vec<(Vec<String>, serde_json::Value, serde_json::Value
                     ])
                 }
                 serde_json::Value::String(s) if s == "disabled" => serde_json::json!("enabled"),
+                serde_json::Value::String(s) if s == "Enforce" => serde_json::json!("Audit"),
+                // Smart lockout: a threshold above 10, a duration below 60 seconds.
+                serde_json::Value::Number(n) if n.as_i64() == Some(10) => serde_json::json!(50),
+                serde_json::Value::Number(n) if n.as_i64() == Some(60) => serde_json::json!(30),
                 serde_json::Value::String(s) if s == "adminsAndGuestInviters" => {
                     serde_json::json!("everyone")
                 }

@@ -163,6 +163,7 @@ fn the_format_doc_and_the_defaults_cover_every_key() {
         ),
         ("groupSettings", GroupSettings::KEYS),
         ("consentPolicySettings", ConsentPolicySettings::KEYS),
+        ("passwordRuleSettings", PasswordRuleSettings::KEYS),
         ("adminConsentRequestPolicy", AdminConsentRequestPolicy::KEYS),
         ("portalSettings", PortalSettings::KEYS),
         ("externalCollaboration", ExternalCollaboration::KEYS),

@@ -397,6 +397,98 @@ impl ToCel for DirBool {
     }
 }
 
+/// A directory-setting integer: Graph stores these as strings (`"10"`), so a string of digits is
+/// accepted alongside a YAML integer. Counts and durations are never negative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DirInt(pub i64);
+
+impl FromNode for DirInt {
+    fn from_node(node: &Node, cx: &mut Ctx) -> Option<Self> {
+        let number = match &node.value {
+            Value::Int(n) => Some(*n),
+            Value::Str(s) => s.trim().parse::<i64>().ok(),
+            _ => None,
+        };
+        match number {
+            Some(n) if n >= 0 => Some(DirInt(n)),
+            Some(_) => {
+                let key = cx.last_key();
+                cx.report(
+                    Diagnostic::error(
+                        "invalid-value",
+                        node.span,
+                        format!("`{key}` cannot be negative"),
+                    )
+                    .with_label("a negative number")
+                    .with_help("write a whole number of 0 or more"),
+                );
+                None
+            }
+            None => {
+                cx.wrong_type(
+                    node,
+                    "a whole number (or Graph's string of digits, such as \"10\")",
+                );
+                None
+            }
+        }
+    }
+}
+
+impl ToCel for DirInt {
+    const NEEDS_PATH: bool = false;
+
+    fn to_cel(&self, _: &str, _: &CelCx) -> Val {
+        Val::Int(self.0)
+    }
+}
+
+/// A directory-setting list of words: a list of strings, or the one tab-separated string Graph
+/// stores (`BannedPasswordList`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TabList(pub Vec<String>);
+
+impl FromNode for TabList {
+    fn from_node(node: &Node, cx: &mut Ctx) -> Option<Self> {
+        match &node.value {
+            Value::Str(s) => Some(TabList(
+                s.split('\t')
+                    .map(str::trim)
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            )),
+            Value::Seq(_) => {
+                let items = <List<String>>::from_node(node, cx)?;
+                Some(TabList(items.into_iter().map(|i| i.value).collect()))
+            }
+            _ => {
+                cx.wrong_type(
+                    node,
+                    "a list of strings (or Graph's one tab-separated string)",
+                );
+                None
+            }
+        }
+    }
+}
+
+impl ToCel for TabList {
+    const NEEDS_PATH: bool = false;
+
+    fn to_cel(&self, _: &str, _: &CelCx) -> Val {
+        Val::list(self.0.iter().map(|w| cel_str(w)).collect())
+    }
+
+    /// Entra's default when there is one, else an empty list.
+    fn absent(path: &str, cx: &CelCx) -> Val {
+        defaults::default_for(path).map_or_else(
+            || Val::list(Vec::new()),
+            |d| Val::from_json(d.value(cx.kind)),
+        )
+    }
+}
+
 impl FromNode for String {
     fn from_node(node: &Node, cx: &mut Ctx) -> Option<Self> {
         match &node.value {

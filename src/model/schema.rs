@@ -9,7 +9,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
 use super::defaults;
-use super::field::{DateTime, DirBool, Extends, IsoDuration, Spanned};
+use super::field::{DateTime, DirBool, DirInt, Extends, IsoDuration, Spanned, TabList};
 use super::sections::{RoleRef, Tenant};
 
 /// The schema's `$id`: where the published copy lives.
@@ -159,6 +159,46 @@ impl JsonSchema for DirBool {
             "anyOf": [
                 { "type": "boolean" },
                 { "type": "string", "pattern": "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$" }
+            ]
+        }))
+    }
+}
+
+impl JsonSchema for DirInt {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "DirInt".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        to_schema(json!({
+            "description": "A directory-setting whole number: an integer, or Graph's string of digits (\"10\").",
+            "anyOf": [
+                { "type": "integer", "minimum": 0 },
+                { "type": "string", "pattern": "^\\s*[0-9]+\\s*$" }
+            ]
+        }))
+    }
+}
+
+impl JsonSchema for TabList {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "TabList".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        to_schema(json!({
+            "description": "A list of words, or Graph's one tab-separated string.",
+            "anyOf": [
+                { "type": "array", "items": { "type": "string" } },
+                { "type": "string" }
             ]
         }))
     }

@@ -4,8 +4,8 @@
 use super::TenantKind;
 use super::catalog::{self, RoleDef};
 use super::field::{
-    CelCx, Ctx, DateTime, DirBool, FromNode, IsoDuration, List, ToCel, cel_str, section,
-    string_enum,
+    CelCx, Ctx, DateTime, DirBool, DirInt, FromNode, IsoDuration, List, TabList, ToCel, cel_str,
+    section, string_enum,
 };
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::value::Val;
@@ -18,6 +18,7 @@ section! {
         "authorizationPolicy" => authorization_policy: AuthorizationPolicy,
         "groupSettings" => group_settings: GroupSettings,
         "consentPolicySettings" => consent_policy_settings: ConsentPolicySettings,
+        "passwordRuleSettings" => password_rule_settings: PasswordRuleSettings,
         "adminConsentRequestPolicy" => admin_consent_request_policy: AdminConsentRequestPolicy,
         "portalSettings" => portal_settings: PortalSettings,
         "externalCollaboration" => external_collaboration: ExternalCollaboration,
@@ -128,6 +129,27 @@ section! {
         "EnableAdminConsentRequests" => enable_admin_consent_requests: DirBool,
         "EnableGroupSpecificConsent" => enable_group_specific_consent: DirBool,
         "ConstrainGroupSpecificConsentToMembersOfGroupId" => constrain_group_specific_consent_to_members_of_group_id: String,
+    }
+}
+
+string_enum! {
+    /// `passwordRuleSettings.BannedPasswordCheckOnPremisesMode`.
+    pub enum BannedPasswordMode ("Audit or Enforce") {
+        "Audit" => Audit,
+        "Enforce" => Enforce,
+    }
+}
+
+section! {
+    /// The `Password Rule Settings` directory setting: Microsoft Entra Password Protection (the
+    /// custom banned password list, on-premises) and smart lockout.
+    pub struct PasswordRuleSettings {
+        "BannedPasswordCheckOnPremisesMode" => banned_password_check_on_premises_mode: BannedPasswordMode,
+        "EnableBannedPasswordCheckOnPremises" => enable_banned_password_check_on_premises: DirBool,
+        "EnableBannedPasswordCheck" => enable_banned_password_check: DirBool,
+        "LockoutDurationInSeconds" => lockout_duration_in_seconds: DirInt,
+        "LockoutThreshold" => lockout_threshold: DirInt,
+        "BannedPasswordList" => banned_password_list: TabList,
     }
 }
 

@@ -20,6 +20,7 @@ pub const RESOURCES: &[&str] = &[
     "AADAuthenticationFlowPolicy",
     "AADAuthorizationPolicy",
     "AADGroupsSettings",
+    "AADPasswordRuleSettings",
     "AADRoleAssignmentScheduleRequest",
     "AADRoleEligibilityScheduleRequest",
     "AADRoleSetting",
@@ -46,6 +47,8 @@ enum Kind {
     Joined,
     /// CIDR strings to Graph's `ipRanges` objects (`{cidrAddress}`).
     Cidrs,
+    /// A string whose DSC spellings differ from the tenant format's: (DSC, tenant) pairs.
+    Renamed(&'static [(&'static str, &'static str)]),
 }
 
 /// (DSC property names, tenant key under the section, kind). A dotted key nests one level.
@@ -145,6 +148,33 @@ const GROUPS_SETTINGS: Table = &[
     ),
 ];
 
+/// Microsoft365DSC's `BannedPasswordList` is a string array; it joins it with tabs for Graph.
+const PASSWORD_RULE_SETTINGS: Table = &[
+    (
+        &["EnableBannedPasswordCheck"],
+        "EnableBannedPasswordCheck",
+        Kind::Scalar,
+    ),
+    (&["BannedPasswordList"], "BannedPasswordList", Kind::List),
+    (
+        &["EnableBannedPasswordCheckOnPremises"],
+        "EnableBannedPasswordCheckOnPremises",
+        Kind::Scalar,
+    ),
+    // Releases of 2025 listed `Enforced` in the resource's ValueMap; Graph's value is `Enforce`.
+    (
+        &["BannedPasswordCheckOnPremisesMode"],
+        "BannedPasswordCheckOnPremisesMode",
+        Kind::Renamed(&[("Enforced", "Enforce")]),
+    ),
+    (&["LockoutThreshold"], "LockoutThreshold", Kind::Scalar),
+    (
+        &["LockoutDurationInSeconds"],
+        "LockoutDurationInSeconds",
+        Kind::Scalar,
+    ),
+];
+
 /// `Reviewers` (CIM instances of queries) has no literal form to read; the switches do.
 const ADMIN_CONSENT_REQUEST_POLICY: Table = &[
     (&["IsEnabled"], "isEnabled", Kind::Scalar),
@@ -233,6 +263,7 @@ pub fn properties(resource: &str) -> Vec<Property> {
     let (section, table) = match RESOURCES.iter().find(|r| r.eq_ignore_ascii_case(resource)) {
         Some(&"AADAuthorizationPolicy") => ("authorizationPolicy", AUTHORIZATION_POLICY),
         Some(&"AADGroupsSettings") => ("groupSettings", GROUPS_SETTINGS),
+        Some(&"AADPasswordRuleSettings") => ("passwordRuleSettings", PASSWORD_RULE_SETTINGS),
         Some(&"AADExternalIdentityPolicy") => ("externalCollaboration", EXTERNAL_IDENTITY_POLICY),
         Some(&"AADRoleSetting") => ("roleSettings[]", ROLE_SETTING),
         _ => return Vec::new(),
@@ -341,6 +372,9 @@ impl Mapper<'_> {
                 self.singleton(resource, "authorizationPolicy", AUTHORIZATION_POLICY)
             }
             "AADGroupsSettings" => self.singleton(resource, "groupSettings", GROUPS_SETTINGS),
+            "AADPasswordRuleSettings" => {
+                self.singleton(resource, "passwordRuleSettings", PASSWORD_RULE_SETTINGS)
+            }
             "AADExternalIdentityPolicy" => {
                 self.singleton(resource, "externalCollaboration", EXTERNAL_IDENTITY_POLICY)
             }
@@ -498,6 +532,16 @@ impl Mapper<'_> {
                         .find(|(n, _)| n.eq_ignore_ascii_case(name))
                         .map_or(name.as_str(), |(_, id)| id);
                     Node::new(item.span, Value::Str(id.to_string()))
+                }
+                _ => node(item),
+            }),
+            Kind::Renamed(names) => Some(match &item.value {
+                PsValue::Str(text) => {
+                    let text = names
+                        .iter()
+                        .find(|(dsc, _)| dsc.eq_ignore_ascii_case(text))
+                        .map_or(text.as_str(), |(_, tenant)| tenant);
+                    Node::new(item.span, Value::Str(text.to_string()))
                 }
                 _ => node(item),
             }),

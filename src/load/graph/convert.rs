@@ -10,6 +10,7 @@ use crate::tree::{Entry, Node, Value};
 /// Template ids of the directory settings the format has a section for.
 const GROUP_UNIFIED: &str = "62375ab9-6b52-47ed-826b-58e47e0e304b";
 const CONSENT_POLICY: &str = "dffd5d46-495d-40a9-8e21-954ff55e198a";
+const PASSWORD_RULES: &str = "5cf42378-d67d-4f36-ba46-e8b86229381d";
 
 /// Authorization-policy keys Graph documentation sometimes shows as `""`: not declared.
 const BOOL_POLICY_KEYS: &[&str] = &[
@@ -339,6 +340,13 @@ impl Sections {
             (
                 "consentPolicySettings",
                 graph_keys("consentPolicySettings", None),
+            )
+        } else if template == Some(PASSWORD_RULES)
+            || template.is_none() && name == Some("Password Rule Settings")
+        {
+            (
+                "passwordRuleSettings",
+                graph_keys("passwordRuleSettings", None),
             )
         } else {
             return;
