@@ -43,13 +43,13 @@ const PLANTED: &[(&str, &str, &str, &str)] = &[
     ),
     (
         BASELINE,
-        "124:12: warning: conditionalAccessPolicies[displayName=CA002 Require phishing-resistant MFA].state: declared `enabled`, exported `enabledForReportingButNotEnforced`",
+        "128:12: warning: conditionalAccessPolicies[displayName=CA002 Require phishing-resistant MFA].state: declared `enabled`, exported `enabledForReportingButNotEnforced`",
         "drift",
         "conditionalAccessPolicies.json:67)",
     ),
     (
         BASELINE,
-        "157:5: warning: conditionalAccessPolicies[displayName=CA007 Register security information from managed devices]: declared, but the export has no such item",
+        "161:5: warning: conditionalAccessPolicies[displayName=CA007 Register security information from managed devices]: declared, but the export has no such item",
         "drift",
         "conditionalAccessPolicies.json:4)",
     ),
