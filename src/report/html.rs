@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::{Counts, Meta, plural};
-use crate::diagnostic::{Diagnostic, FileReport, SourceFile};
+use crate::diagnostic::{Diagnostic, FileReport, Severity, SourceFile};
 use crate::model::{Model, TenantKind};
 use crate::outcome::Outcome;
 use crate::permissions::{self, Access, Permissions, Source};
@@ -224,7 +224,7 @@ pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result
          every finding of the rule has the same fix, to the fix.</p>"
     )?;
     for (index, tenant) in tenants.iter().enumerate() {
-        section(index, tenant, meta.rules, &common, out)?;
+        section(index, tenant, &common, out)?;
     }
     if let Some(rules) = meta.rules {
         reasons(&tenants, rules, &common, out)?;
@@ -288,13 +288,7 @@ fn matrix(tenants: &[Tenant], rules: &RuleSet, out: &mut dyn Write) -> io::Resul
     writeln!(out, "</tbody></table></div>")
 }
 
-fn section(
-    index: usize,
-    tenant: &Tenant,
-    rules: Option<&RuleSet>,
-    common: &Common,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+fn section(index: usize, tenant: &Tenant, common: &Common, out: &mut dyn Write) -> io::Result<()> {
     let active: Vec<(&SourceFile, &Diagnostic)> = tenant.active().collect();
     let accepted = tenant.accepted();
     writeln!(
@@ -331,7 +325,7 @@ fn section(
             (true, _) => Place::Member(&source.name),
             (false, _) => Place::Inherited(&source.name),
         };
-        finding(source, d, place, rules, common, out)?;
+        finding(source, d, place, common, out)?;
     }
     if let Some(permissions) = &tenant.permissions {
         permissions_table(index, permissions, out)?;
@@ -354,20 +348,15 @@ fn finding(
     source: &SourceFile,
     d: &Diagnostic,
     place: Place,
-    rules: Option<&RuleSet>,
     common: &Common,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let at = source.line_col(d.span.start);
     // Why a rule matters, and its fix when every finding of the rule shares it, are written
     // once for the whole report, under the rule's name.
-    let explained = rules
-        .and_then(|r| r.get(&d.code))
-        .is_some_and(|r| why(r).is_some());
-    let name = if explained {
-        format!("<a href=\"#why-{0}\">{0}</a>", esc(&d.code))
-    } else {
-        esc(&d.code)
+    let name = match anchor(common, &d.code) {
+        Some(index) => format!("<a href=\"#w{index}\">{}</a>", esc(&d.code)),
+        None => esc(&d.code),
     };
     let place = match place {
         Place::Own => format!("{}:{}", at.line, at.column),
@@ -376,12 +365,18 @@ fn finding(
             format!("inherited from {}:{}:{}", esc(file), at.line, at.column)
         }
     };
-    writeln!(
+    // The page holds thousands of these for a large fleet: short class names keep it small.
+    let class = match d.severity {
+        Severity::Error => "e",
+        Severity::Warning => "w",
+        Severity::Info => "i",
+    };
+    write!(
         out,
-        "<article class=\"{0}\"><h4>{0}: {name} <small>{place}</small></h4>",
-        d.severity
+        "<article class={class}><h4>{}: {name} <small>{place}</small></h4><p>{}</p>",
+        d.severity,
+        inline(&d.message)
     )?;
-    writeln!(out, "<p>{}</p>", inline(&d.message))?;
     match &d.help {
         // The rule's entry under "Why each finding matters" holds this fix.
         Some(help) if common.get(d.code.as_str()) == Some(&Some(help.as_str())) => {}
@@ -480,6 +475,12 @@ fn common_help<'a>(tenants: &[Tenant<'a>], rules: Option<&RuleSet>) -> Common<'a
     common
 }
 
+/// The anchor of a rule's entry under "Why each finding matters": its place among the explained
+/// rules with findings (the keys of `common`), so a link costs a few bytes.
+fn anchor(common: &Common, code: &str) -> Option<usize> {
+    common.keys().position(|k| *k == code)
+}
+
 /// Why each rule that has findings matters, once for the whole report.
 fn reasons(
     tenants: &[Tenant],
@@ -506,7 +507,7 @@ fn reasons(
     for (rule, text) in found {
         writeln!(
             out,
-            "<dt id=\"why-{0}\">{0} <small>{1}</small></dt><dd>{2}{4}{3}</dd>",
+            "<dt id=\"w{5}\">{0} <small>{1}</small></dt><dd>{2}{4}{3}</dd>",
             esc(&rule.name),
             esc(&rule.file.summary),
             inline(&text),
@@ -517,7 +518,8 @@ fn reasons(
             match common.get(rule.name.as_str()) {
                 Some(Some(help)) => format!("<br><b>Fix:</b> {}", inline(help)),
                 _ => String::new(),
-            }
+            },
+            anchor(common, &rule.name).unwrap_or_default()
         )?;
     }
     writeln!(out, "</dl>")
@@ -591,7 +593,7 @@ th,td{border:1px solid #8a8a8a;padding:.25rem .45rem;text-align:left;vertical-al
 thead th{background:#e8e8e8}.matrix tbody th{background:#f7f7f7;position:sticky;left:0}
 td.p,td.y{background:#dff3e4;color:#0b4d1e}td.f,td.x{background:#fbe0e0;color:#7a0c0c}td.d,td.l{background:#fff1cc;color:#5c4300}td.u{background:#ececec;color:#3b3b3b}
 article{border-left:5px solid #8a8a8a;padding:.3rem .7rem;margin:.7rem 0;background:#fafafa}
-article.error{border-color:#b00020}article.warning{border-color:#a15c00}article.info{border-color:#1f5fa8}
+article.e{border-color:#b00020}article.w{border-color:#a15c00}article.i{border-color:#1f5fa8}
 dt{font-weight:bold;margin-top:.6rem}dd{margin:0 0 0 1rem}
 a{color:#0b4fa3}
 @media (max-width:40rem){body{padding:.5rem;font-size:14px}}
