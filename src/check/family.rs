@@ -378,7 +378,17 @@ pub fn check_text_at(
     checker: &Checker,
     replacement: Option<Replacement>,
 ) -> Option<(Vec<FileReport>, Option<crate::diagnostic::Span>)> {
-    let loaded = load::load(name, bytes);
+    check_loaded_at(load::load(name, bytes), path, checker, replacement)
+}
+
+/// [`check_text_at`] for a document already loaded.
+pub fn check_loaded_at(
+    loaded: Loaded,
+    path: &Path,
+    checker: &Checker,
+    replacement: Option<Replacement>,
+) -> Option<(Vec<FileReport>, Option<crate::diagnostic::Span>)> {
+    let name = loaded.source.name.clone();
     match extends::with_parents(loaded, path, replacement) {
         Ok(Extended {
             loaded,
@@ -390,7 +400,7 @@ pub fn check_text_at(
             let mut reports = layout.split(report);
             for parent in reports.iter_mut().skip(1) {
                 for d in &mut parent.diagnostics {
-                    d.inherited_by = vec![name.to_string()];
+                    d.inherited_by = vec![name.clone()];
                 }
             }
             Some((reports, Some(extends_at)))

@@ -294,19 +294,11 @@ pub fn check_bytes(
 ) -> (Option<FileReport>, Vec<String>) {
     let loaded = load::load(name, bytes);
     let unchecked = loaded.unchecked.clone();
-    // A tenant that extends others, named alone (as a hook names a changed file): its own
-    // report, judged with what it inherits; the inherited files are reported with it.
+    // A tenant that extends others is judged with what it inherits; this is its own report.
     let path = crate::escape::to_path(name);
-    match load::extends::with_parents(loaded, &path, None) {
-        Ok(extended) => {
-            let report = check_loaded(extended.loaded, checker);
-            (
-                report.map(|r| extended.layout.split(r).swap_remove(0)),
-                unchecked,
-            )
-        }
-        Err(loaded) => (check_loaded(*loaded, checker), unchecked),
-    }
+    let checked = family::check_loaded_at(loaded, &path, checker, None);
+    let report = checked.and_then(|(reports, _)| reports.into_iter().next());
+    (report, unchecked)
 }
 
 fn unreadable(name: String, reason: String) -> FileReport {

@@ -54,14 +54,18 @@ impl Layout {
     /// whether that file is the first (the tenant's own).
     pub fn place(&self, offset: u32) -> (&SourceFile, u32, bool) {
         let at = offset as usize;
-        let index = self
-            .files
-            .iter()
-            .rposition(|(_, base)| *base <= at)
-            .unwrap_or(0);
+        let index = self.index_of(at);
         let (source, base) = &self.files[index];
         let local = u32::try_from(at - base.min(&at)).unwrap_or(u32::MAX);
         (source, local, index == 0)
+    }
+
+    /// Which file an offset of the combined document falls in.
+    fn index_of(&self, at: usize) -> usize {
+        self.files
+            .iter()
+            .rposition(|(_, base)| *base <= at)
+            .unwrap_or(0)
     }
 
     /// The files, in the order they are laid out.
@@ -71,9 +75,7 @@ impl Layout {
 
     /// The member file an offset of the combined document falls in, and its 1-based line there.
     pub fn locate(&self, offset: u32) -> Option<(&str, usize)> {
-        let at = offset as usize;
-        let (source, base) = self.files.iter().rev().find(|(_, base)| *base <= at)?;
-        let local = u32::try_from(at - base).unwrap_or(u32::MAX);
+        let (source, local, _) = self.place(offset);
         Some((&source.name, source.line_col(local).line))
     }
 
@@ -89,12 +91,7 @@ impl Layout {
             })
             .collect();
         for mut d in report.diagnostics {
-            let at = d.span.start as usize;
-            let index = self
-                .files
-                .iter()
-                .rposition(|(_, base)| *base <= at)
-                .unwrap_or(0);
+            let index = self.index_of(d.span.start as usize);
             let (source, base) = &self.files[index];
             let end = base + source.text.len();
             let back = |s: Span| {
