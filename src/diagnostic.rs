@@ -87,7 +87,8 @@ pub struct Diagnostic {
     /// Text shown at the span in the human output.
     pub label: Option<String>,
     pub related: Vec<Related>,
-    pub help: Option<String>,
+    /// Shared: a rule's help is the same for each of its findings.
+    pub help: Option<Arc<str>>,
     /// Where in the tenant document the problem is (`authorizationPolicy.allowInvitesFrom`).
     pub path: Option<String>,
     /// Baseline controls the finding answers to under the active profile (`cisa MS.AAD.8.1v1`).
@@ -159,7 +160,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Arc<str>>) -> Self {
         self.help = Some(help.into());
         self
     }

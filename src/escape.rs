@@ -284,8 +284,10 @@ pub fn report(file: &mut FileReport) {
         if let Some(label) = d.label.as_mut() {
             fix(label);
         }
-        if let Some(help) = d.help.as_mut() {
-            fix(help);
+        if let Some(help) = d.help.as_mut()
+            && let Some(cleaned) = clean(help, &secrets)
+        {
+            *help = cleaned.into();
         }
         for related in &mut d.related {
             fix(&mut related.label);

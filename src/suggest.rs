@@ -1,5 +1,8 @@
 //! "Did you mean": the closest known name to a misspelled one.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = word.to_lowercase();
@@ -18,6 +21,32 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             .filter(|c| lower.len() >= 4 && c.to_lowercase().starts_with(&lower))
             .min_by_key(|c| c.len())
             .copied()
+    })
+}
+
+/// [`closest`] among a fixed list of names (a section's keys), remembered per thread: a
+/// generated or exported estate repeats the same unknown keys in every file, and each answer
+/// costs an edit distance to every name in the list.
+pub fn closest_known(word: &str, names: &'static [&'static str]) -> Option<&'static str> {
+    type Answers = HashMap<(usize, usize), HashMap<Box<str>, Option<&'static str>>>;
+    thread_local! {
+        static ANSWERS: RefCell<Answers> = RefCell::new(HashMap::new());
+    }
+    // A list is known by where it lives: the names are constants, so the address is stable.
+    let list = (names.as_ptr() as usize, names.len());
+    ANSWERS.with(|answers| {
+        let mut answers = answers.borrow_mut();
+        let known = answers.entry(list).or_default();
+        if let Some(answer) = known.get(word) {
+            return *answer;
+        }
+        // Bounded: a file of random keys must not grow the memory of a long run.
+        if known.len() >= 4096 {
+            known.clear();
+        }
+        let answer = closest(word, names.iter().copied());
+        known.insert(Box::from(word), answer);
+        answer
     })
 }
 
@@ -54,6 +83,14 @@ mod tests {
             Some("allowedToCreateApps")
         );
         assert_eq!(closest("banana", keys), None);
+        static KEYS: [&str; 2] = ["allowedToReadOtherUsers", "allowedToCreateApps"];
+        for _ in 0..2 {
+            assert_eq!(
+                closest_known("allowedToCreateApp", &KEYS),
+                Some("allowedToCreateApps")
+            );
+            assert_eq!(closest_known("banana", &KEYS), None);
+        }
         assert_eq!(closest("anyone", ["none", "everyone"]), None);
         assert_eq!(
             closest("Global Admin", ["Global Reader", "Global Administrator"]),

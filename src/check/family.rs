@@ -150,8 +150,7 @@ fn read_extending(
                 return None;
             }
             let bytes = read::read(&candidate.path, read::Kind::Tenant).ok()?;
-            let (text, _) = load::decode::decode(&bytes).ok()?;
-            if !extends::may_extend(&text) {
+            if !extends::may_extend_bytes(&bytes) {
                 return None;
             }
             let loaded = load::load(&name(candidate), &bytes);

@@ -40,6 +40,15 @@ pub fn may_extend(text: &str) -> bool {
     text.contains("extends")
 }
 
+/// [`may_extend`] from a file's bytes, decoding only UTF-16: in UTF-16 every ASCII character has
+/// a zero byte, which UTF-8 text never holds, so a file without one is searched as it is.
+pub fn may_extend_bytes(bytes: &[u8]) -> bool {
+    if memchr::memchr(0, bytes).is_none() {
+        return memchr::memmem::find(bytes, b"extends").is_some();
+    }
+    super::decode::decode(bytes).is_ok_and(|(text, _)| may_extend(&text))
+}
+
 /// A text to read instead of a file on disk: a fix being checked before it is written.
 #[derive(Debug, Clone, Copy)]
 pub struct Replacement<'a> {

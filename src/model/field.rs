@@ -166,7 +166,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn unknown_key(&mut self, entry: &Entry, known: &[&str]) {
+    pub fn unknown_key(&mut self, entry: &Entry, known: &'static [&'static str]) {
         let key = entry.key.as_str().unwrap_or_default();
         let place = self.path();
         let message = if place.is_empty() {
@@ -181,7 +181,7 @@ impl<'a> Ctx<'a> {
             } else {
                 format!("{place}.{key}")
             });
-        diagnostic = match suggest::closest(key, known.iter().copied()) {
+        diagnostic = match suggest::closest_known(key, known) {
             Some(near) => diagnostic.with_help(format!(
                 "did you mean `{near}`? An unknown key is ignored, so the setting would keep Entra's default"
             )),

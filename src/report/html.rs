@@ -379,7 +379,7 @@ fn finding(
     )?;
     match &d.help {
         // The rule's entry under "Why each finding matters" holds this fix.
-        Some(help) if common.get(d.code.as_str()) == Some(&Some(help.as_str())) => {}
+        Some(help) if common.get(d.code.as_str()) == Some(&Some(&**help)) => {}
         Some(help) => writeln!(out, "<p><b>Fix:</b> {}</p>", inline(help))?,
         None => {}
     }

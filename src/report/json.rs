@@ -44,7 +44,7 @@ fn findings<'a>(file: &'a FileReport, meta: &'a Meta) -> impl Iterator<Item = Va
             "rule": d.code,
             "severity": d.severity.as_str(),
             "message": d.message,
-            "help": d.help,
+            "help": d.help.as_deref(),
             "file": crate::paths::display(&file.source.name),
             "start": {"line": start.line, "column": start.column},
             "end": {"line": end.line, "column": end.column},

@@ -428,7 +428,11 @@ impl Place<'_> {
         let rule = self.rule;
         let mut diagnostic = Diagnostic::new(&rule.name, rule.severity, span, message)
             .with_label(label)
-            .with_help(rule.file.help.trim().to_string())
+            .with_help(
+                rule.help
+                    .get_or_init(|| rule.file.help.trim().into())
+                    .clone(),
+            )
             .with_path(path);
         diagnostic.controls = rule
             .controls

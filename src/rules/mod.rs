@@ -64,6 +64,8 @@ pub struct Rule {
     /// What a finding on an undeclared setting adds to the message, per tenant kind (workforce,
     /// external): the same for every tenant, so it is written once.
     pub undeclared_note: [std::sync::OnceLock<String>; 2],
+    /// The help, trimmed, made on first use and shared by the findings.
+    pub help: std::sync::OnceLock<Arc<str>>,
 }
 
 /// A piece of a message template.
@@ -592,6 +594,7 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
             params_value: std::sync::OnceLock::new(),
             controls: std::sync::OnceLock::new(),
             undeclared_note: Default::default(),
+            help: std::sync::OnceLock::new(),
             loop_depth: loop_depth(&file.when.value) + u32::from(file.for_each.is_some()),
             file,
         }),
