@@ -70,6 +70,18 @@ pub fn roles() -> &'static [RoleDef] {
     &ROLES
 }
 
+/// The display names of the roles that can be assigned, for "did you mean".
+pub fn assignable_names() -> &'static [&'static str] {
+    static NAMES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+        roles()
+            .iter()
+            .filter(|r| r.assignable)
+            .map(|r| r.name.as_str())
+            .collect()
+    });
+    &NAMES
+}
+
 /// A role by template id or display name, case-insensitively.
 pub fn role(reference: &str) -> Option<&'static RoleDef> {
     let reference = reference.trim();

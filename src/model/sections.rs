@@ -482,11 +482,7 @@ impl FromNode for RoleRef {
                 def: None,
             });
         }
-        let names = catalog::roles()
-            .iter()
-            .filter(|r| r.assignable)
-            .map(|r| r.name.as_str());
-        let help = match super::suggest::closest(text, names) {
+        let help = match super::suggest::closest_known(text, catalog::assignable_names()) {
             Some(near) => {
                 format!("did you mean `{near}`? Roles are named by display name or template id")
             }
