@@ -219,8 +219,17 @@ fn line_break(bytes: &[u8], i: usize, c: char) -> bool {
 
 /// Keys whose values are credentials: Graph's password credentials (`secretText`) and key
 /// credentials (`key`), client and application secrets, and passwords.
+const SECRET_KEYS: &[&str] = &[
+    "secrettext",
+    "clientsecret",
+    "applicationsecret",
+    "certificatepassword",
+    "password",
+    "keyvalue",
+];
+
 static SECRET: LazyLock<regex::Regex> = LazyLock::new(|| {
-    let keys = "secrettext|clientsecret|applicationsecret|certificatepassword|password|keyvalue";
+    let keys = SECRET_KEYS.join("|");
     let pattern = format!(
         r#"(?i)(?:"(?:{keys}|key)"|'(?:{keys})'|\b(?:{keys})\b)[ \t]*[:=][ \t]*(?:"((?:[^"\\\r\n]|\\.)*)"|'((?:[^'\r\n]|'')*)'|([^\s,#}}\]'"][^\r\n,#}}\]]*))"#
     );
@@ -229,11 +238,7 @@ static SECRET: LazyLock<regex::Regex> = LazyLock::new(|| {
 
 /// Where secret values are in a file's text, in order.
 fn secret_spans(text: &str) -> Vec<std::ops::Range<usize>> {
-    if !text.as_bytes().windows(3).any(|w| {
-        w.eq_ignore_ascii_case(b"key")
-            || w.eq_ignore_ascii_case(b"ret")
-            || w.eq_ignore_ascii_case(b"ord")
-    }) {
+    if !may_name_secret(text) {
         return Vec::new();
     }
     SECRET
@@ -245,6 +250,27 @@ fn secret_spans(text: &str) -> Vec<std::ops::Range<usize>> {
         })
         .map(|m| m.start()..m.start() + m.as_str().trim_end().len())
         .collect()
+}
+
+/// Whether `text` spells a secret key as [`SECRET`] looks for it: one of the names between
+/// non-word characters (quotes included), or `"key"` quoted. Compiling the expression costs more
+/// than checking a whole tenant file, and most files name no secret, so it is compiled only for
+/// those that may. The test is ASCII and errs towards yes (a letter outside ASCII before a name
+/// counts as a boundary here but not to the expression). The expression ignores case as Unicode
+/// does, where the Kelvin sign is a `k` and the long s an `s`: a text with either may too.
+fn may_name_secret(text: &str) -> bool {
+    if text.contains(['\u{212A}', '\u{17F}']) {
+        return true;
+    }
+    let lower = text.as_bytes().to_ascii_lowercase();
+    let word = |i: Option<&u8>| i.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    let spelled = |name: &str| {
+        memchr::memmem::find_iter(&lower, name.as_bytes()).any(|start| {
+            let end = start + name.len();
+            !word(start.checked_sub(1).and_then(|i| lower.get(i))) && !word(lower.get(end))
+        })
+    };
+    memchr::memmem::find(&lower, b"\"key\"").is_some() || SECRET_KEYS.iter().any(|k| spelled(k))
 }
 
 /// The secret values in a file, for masking them wherever a message repeats one.
@@ -382,6 +408,42 @@ mod tests {
         let shown = path(Path::new(raw));
         assert_eq!(shown, "t\\xffa\\n::warning::x.yaml");
         assert_eq!(to_path(&shown).as_os_str(), raw);
+    }
+
+    #[test]
+    /// The pre-check never skips a text the expression finds a secret in.
+    fn the_secret_pre_check_says_yes_whenever_the_expression_matches() {
+        use proptest::prelude::*;
+        let pieces = prop::sample::select(vec![
+            "secretText",
+            "PASSWORD",
+            "password",
+            "Key",
+            "key",
+            "keyValue",
+            "clientSecret",
+            "\"",
+            "'",
+            ":",
+            " = ",
+            "x",
+            "_",
+            "\u{e9}",
+            "\u{212A}ey",
+            "\u{17F}ecrettext",
+            "\n",
+            "hunter2",
+        ]);
+        let texts = prop::collection::vec(pieces, 0..8).prop_map(|p| p.concat());
+        proptest!(|(text in texts)| {
+            if super::SECRET.is_match(&text) {
+                prop_assert!(super::may_name_secret(&text), "{text:?}");
+            }
+        });
+        assert!(!super::may_name_secret(
+            "passwordRuleSettings: {lockoutThreshold: 10}"
+        ));
+        assert!(!super::may_name_secret("keyCredentials: []\nmonkey: 1"));
     }
 
     #[test]
