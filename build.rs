@@ -39,6 +39,25 @@ fn main() {
     }
     table.push_str("]\n");
     std::fs::write(out.join("embedded.rs"), table).expect("write embedded.rs");
+    link_position_dependent();
+}
+
+/// On Linux with glibc the `entralint` executable is linked position-dependent. Its image holds
+/// some 65,000 absolute addresses (vtables, panic locations, tables of names); as a
+/// position-independent executable the loader rewrites each at every start, copying some 380
+/// pages, which costs more than a millisecond of a run that checks one file in a few. Libraries,
+/// heap and stack are still placed at random. `ENTRALINT_PIE=1` builds a position-independent
+/// executable instead.
+fn link_position_dependent() {
+    println!("cargo:rerun-if-env-changed=ENTRALINT_PIE");
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    if var("CARGO_CFG_TARGET_OS") == "linux"
+        && var("CARGO_CFG_TARGET_ENV") == "gnu"
+        && std::env::var_os("ENTRALINT_PIE").is_none()
+    {
+        // Given after rustc's own `-pie`, so it is the one the linker follows.
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
 }
 
 /// The document as JSON, when it is one YAML document that serde-saphyr reads.
