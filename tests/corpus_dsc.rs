@@ -141,6 +141,25 @@ fn microsoft365dsc_resource_examples() {
     .unwrap();
     assert!(no_load_errors(&leave), "{leave:?}");
 
+    // Four reviewers, one named with `$TenantId` (left out, and said so): the workflow has
+    // reviewers, and is weak only because `NotifyReviewers = $False`.
+    let name = "m365dsc_example_AADAdminConsentRequestPolicy_2-Update.ps1";
+    let consent = check(&rules, &dir, name).unwrap();
+    assert!(no_load_errors(&consent), "{consent:?}");
+    assert!(has(&consent, "unresolved-value", 36, 37), "{consent:?}");
+    let bytes = std::fs::read(dir.join(name)).unwrap();
+    let report = check_source(name, &bytes, false, Some(&rules)).unwrap();
+    let weak: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "admin-consent-workflow-weak")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        weak,
+        ["the admin consent workflow is on but reviewers are not notified"]
+    );
+
     // `SelfServiceSignUpEnabled = $true`: the guest self-service sign-up switch is on.
     let flows = check(
         &rules,

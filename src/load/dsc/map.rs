@@ -49,6 +49,8 @@ enum Kind {
     Cidrs,
     /// A string whose DSC spellings differ from the tenant format's: (DSC, tenant) pairs.
     Renamed(&'static [(&'static str, &'static str)]),
+    /// `MSFT_AADAdminConsentRequestPolicyReviewer` instances to Graph's reviewer queries.
+    Reviewers,
 }
 
 /// (DSC property names, tenant key under the section, kind). A dotted key nests one level.
@@ -175,9 +177,9 @@ const PASSWORD_RULE_SETTINGS: Table = &[
     ),
 ];
 
-/// `Reviewers` (CIM instances of queries) has no literal form to read; the switches do.
 const ADMIN_CONSENT_REQUEST_POLICY: Table = &[
     (&["IsEnabled"], "isEnabled", Kind::Scalar),
+    (&["Reviewers"], "reviewers", Kind::Reviewers),
     (&["NotifyReviewers"], "notifyReviewers", Kind::Scalar),
     (&["RemindersEnabled"], "remindersEnabled", Kind::Scalar),
     (
@@ -575,6 +577,7 @@ impl Mapper<'_> {
                     .collect();
                 Some(Node::new(item.span, Value::Seq(ranges)))
             }
+            Kind::Reviewers => Some(self.reviewers(item, path)),
             Kind::Hours => match &item.value {
                 PsValue::Str(text) => match whole_hours(text) {
                     Some(hours) => Some(Node::new(item.span, Value::Int(hours))),
@@ -595,6 +598,73 @@ impl Mapper<'_> {
                 _ => Some(node(item)),
             },
         }
+    }
+
+    /// Microsoft365DSC names each reviewer — a user by principal name, a group or a role by
+    /// display name — and looks the object up when it applies the configuration. Offline the
+    /// query Graph would hold is written with the name where Graph has the object's id; a
+    /// reviewer whose name only PowerShell can evaluate is reported and left out.
+    fn reviewers(&mut self, item: &Item, path: &str) -> Node {
+        let items = match &item.value {
+            PsValue::Array(items) => items.iter().collect(),
+            _ => vec![item],
+        };
+        let mut reviewers = Vec::new();
+        for reviewer in items {
+            let PsValue::Hash(props) = &reviewer.value else {
+                reviewers.push(node(reviewer));
+                continue;
+            };
+            let prop = |name: &str| props.iter().find(|p| p.name.eq_ignore_ascii_case(name));
+            let text = |p: Option<&Prop>| match p.map(|p| &p.value.value) {
+                Some(PsValue::Str(s)) => Some(s.clone()),
+                _ => None,
+            };
+            let Some(id) = prop("ReviewerId") else {
+                reviewers.push(node(reviewer));
+                continue;
+            };
+            if let PsValue::Unresolved(written) = &id.value.value {
+                let message = format!(
+                    "`ReviewerId` is `{written}`, which only PowerShell can evaluate; entralint reads literal values only, so this reviewer is left out of `{path}`"
+                );
+                self.diagnostics
+                    .push(unresolved(id.value.span, message).with_path(path.to_string()));
+                continue;
+            }
+            let name = text(Some(id)).unwrap_or_default();
+            let query = match text(prop("ReviewerType"))
+                .as_deref()
+                .map(str::to_ascii_lowercase)
+            {
+                Some(t) if t == "group" => {
+                    format!("/groups/{name}/transitiveMembers/microsoft.graph.user")
+                }
+                Some(t) if t == "role" => format!(
+                    "/roleManagement/directory/roleAssignments?$filter=roleDefinitionId eq '{name}'"
+                ),
+                _ => format!("/users/{name}"),
+            };
+            let mut entries = vec![
+                ("query", Node::new(id.value.span, Value::Str(query))),
+                (
+                    "queryType",
+                    Node::new(reviewer.span, Value::Str("MicrosoftGraph".into())),
+                ),
+            ];
+            if let Some(root) = prop("QueryRoot") {
+                entries.push(("queryRoot", node(&root.value)));
+            }
+            let entries = entries
+                .into_iter()
+                .map(|(key, value)| Entry {
+                    key: Node::new(reviewer.span, Value::Str(key.to_string())),
+                    value,
+                })
+                .collect();
+            reviewers.push(Node::new(reviewer.span, Value::Map(entries)));
+        }
+        Node::new(item.span, Value::Seq(reviewers))
     }
 
     fn push_item(&mut self, section: &str, key_span: Span, item: Node) {
