@@ -36,6 +36,7 @@ fn rule_docs_are_fresh() {
     };
     let table = docs::table(&rules);
     let fresh = format!("{}{start}{table}{}", &readme[..a], &readme[b..]);
+    let fresh = with_rule_count(&fresh, rules.rules.iter().filter(|r| r.builtin).count());
     if update {
         std::fs::write("README.md", &fresh).unwrap();
     } else if fresh != readme {
@@ -58,4 +59,12 @@ fn index(rules: &RuleSet) -> String {
     format!(
         "# Rules\n\nGenerated from the rule files under `rules/`; `entralint explain NAME` prints the same pages.\n\n{table}"
     )
+}
+
+/// The README's "The built-in catalog holds N rules" with the catalog's count.
+fn with_rule_count(readme: &str, count: usize) -> String {
+    let lead = "The built-in catalog holds ";
+    let at = readme.find(lead).expect("README.md states the rule count") + lead.len();
+    let digits = readme[at..].bytes().take_while(u8::is_ascii_digit).count();
+    format!("{}{count}{}", &readme[..at], &readme[at + digits..])
 }
