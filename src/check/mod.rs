@@ -20,9 +20,10 @@ use crate::config::Config;
 use crate::diagnostic::LOAD_CHECKS;
 use crate::diagnostic::{Diagnostic, FileReport, SourceFile, Span};
 use crate::discover::{self, Candidate, MissingPath, Skipped};
-use crate::load::{self, MAX_FILE_BYTES};
+use crate::load;
 use crate::model;
 use crate::read;
+use crate::read::MAX_TENANT_BYTES;
 use crate::rules::{RuleSet, eval};
 use crate::suppress;
 
@@ -343,7 +344,7 @@ fn starts_like_tenant(name: &str, path: &std::path::Path) -> bool {
 pub fn read_stdin() -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     std::io::stdin()
-        .take(MAX_FILE_BYTES + 1)
+        .take(MAX_TENANT_BYTES + 1)
         .read_to_end(&mut bytes)?;
     Ok(bytes)
 }

@@ -61,22 +61,19 @@ pub fn evaluate_on(
     let mut findings = Vec::new();
     let largest = largest_collection(&tenant);
     for rule in rules.enabled().filter(|r| r.applies_to(model.kind)) {
+        // The CEL interpreter cannot be stopped midway: a rule it runs is judged by its nesting.
+        let interpreted = rule.when.is_none() || engine == Engine::Interpreter;
         let cost = (largest.max(1) as f64).powi(rule.loop_depth as i32);
-        if cost > MAX_COST {
-            findings.push(
-                Diagnostic::new(
-                    "rule-too-costly",
-                    Severity::Warning,
-                    Span::default(),
-                    format!(
-                        "rule `{}` was not evaluated: over collections of {largest} items it would take about {cost:.0e} steps, more than entralint allows ({MAX_COST:.0e})",
-                        rule.name
-                    ),
-                )
-                .with_help("split the tenant file, or simplify the rule's nested comprehensions"),
-            );
+        if interpreted && cost > MAX_STEPS as f64 {
+            findings.push(too_costly(
+                rule,
+                format!("over collections of {largest} items it would take about {cost:.0e} steps"),
+            ));
             continue;
         }
+        tenant_run.frame.forget_memos();
+        tenant_run.frame.set_budget(MAX_STEPS);
+        let before = findings.len();
         let params = rule.params_value.get_or_init(|| {
             Val::map(
                 rule.params
@@ -97,13 +94,37 @@ pub fn evaluate_on(
             Ok(Matched::Tenant(false)) => {}
             Ok(Matched::Items(indexes)) => {
                 for index in indexes {
+                    if tenant_run.frame.exhausted() {
+                        break;
+                    }
                     findings.push(place.item(&mut tenant_run, index));
                 }
             }
             Err(error) => findings.push(rule_error(rule, error)),
         }
+        // Over its budget, a rule's results are void: it is reported, never silently dropped.
+        if tenant_run.frame.exhausted() {
+            findings.truncate(before);
+            findings.push(too_costly(
+                rule,
+                format!("it took more than {MAX_STEPS:.0e} steps on this tenant"),
+            ));
+        }
     }
     findings
+}
+
+fn too_costly(rule: &Rule, why: String) -> Diagnostic {
+    Diagnostic::new(
+        "rule-too-costly",
+        Severity::Warning,
+        Span::default(),
+        format!(
+            "rule `{}` was not evaluated: {why}, more than entralint allows ({MAX_STEPS:.0e})",
+            rule.name
+        ),
+    )
+    .with_help("split the tenant file, or simplify the rule's nested comprehensions")
 }
 
 enum Matched {
@@ -149,6 +170,9 @@ impl TenantRun<'_> {
             .unwrap_or(Val::Null);
         let mut matched = Vec::new();
         for (index, item) in items.as_list().iter().enumerate() {
+            if self.frame.charge(1).is_err() {
+                break;
+            }
             self.frame.set(ITEM, item.clone());
             let result = if index == 0 {
                 run::run(fast, &mut self.frame, &env)
@@ -211,7 +235,7 @@ impl TenantRun<'_> {
             let env = Env {
                 lookup: self.lookup,
             };
-            return match run::run(compiled, &mut self.frame, &env) {
+            return match run::run_kept(compiled, &mut self.frame, &env) {
                 Ok(value) => value.show(),
                 Err(e) => format!("<{}>", e.0),
             };
@@ -233,10 +257,11 @@ impl TenantRun<'_> {
     }
 }
 
-/// Most work one rule may do on one tenant, in collection items visited (estimated as the largest
-/// collection's size to the power of the rule's loop depth): a rule over a huge collection cannot
-/// run away.
-const MAX_COST: f64 = 1e8;
+/// Most work one rule may do on one tenant, in steps counted as it runs (loop iterations, items
+/// scanned or copied), its messages included: a rule that would run away on a huge tenant is
+/// stopped and reported. A rule only the CEL interpreter runs is judged beforehand instead, by
+/// the largest collection's size to the power of its loop depth.
+const MAX_STEPS: u64 = 100_000_000;
 
 /// The length of the tenant's longest list of objects.
 fn largest_collection(tenant: &Val) -> usize {
@@ -281,6 +306,25 @@ fn register(context: &mut Context, lookup: &Arc<Lookup<'static>>) {
         let ids: Vec<Val> = ids.iter().map(Val::from_cel).collect();
         cel::Value::List(Arc::new(l.expand(&ids).iter().map(Val::to_cel).collect()))
     });
+    let list =
+        |items: Vec<Val>| cel::Value::List(Arc::new(items.iter().map(Val::to_cel).collect()));
+    let l = lookup.clone();
+    let _ = context.add_function("assignmentsOf", move |id: Arc<String>| {
+        list(l.assignments_of(&id))
+    });
+    let l = lookup.clone();
+    let _ = context.add_function("assignmentsReaching", move |id: Arc<String>| {
+        list(l.assignments_reaching(&id))
+    });
+    let _ = context.add_function(
+        "firstIndex",
+        |items: Arc<Vec<cel::Value>>, wanted: cel::Value| -> i64 {
+            items
+                .iter()
+                .position(|item| *item == wanted)
+                .map_or(-1, |i| i as i64)
+        },
+    );
     let _ = context.add_function("role", |reference: Arc<String>| {
         lookup::role(&reference).to_cel()
     });

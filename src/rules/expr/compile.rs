@@ -166,6 +166,9 @@ pub enum Func {
     Expand,
     Role,
     GraphPermission,
+    FirstIndex,
+    AssignmentsOf,
+    AssignmentsReaching,
 }
 
 impl Func {
@@ -197,6 +200,9 @@ impl Func {
             ("expand", false, 1) => Func::Expand,
             ("role", false, 1) => Func::Role,
             ("graphPermission", false, 1) => Func::GraphPermission,
+            ("firstIndex", false, 2) => Func::FirstIndex,
+            ("assignmentsOf", false, 1) => Func::AssignmentsOf,
+            ("assignmentsReaching", false, 1) => Func::AssignmentsReaching,
             _ => return None,
         };
         Some(f)
@@ -225,6 +231,38 @@ impl Compiled {
             memos: hoisted.memos,
             per_run: hoisted.per_run,
         }
+    }
+}
+
+/// Gives a rule's programs disjoint memos so that they share one frame: the condition's first,
+/// then each placeholder's after those before it. A placeholder's loop-invariant values (a list
+/// made from the whole tenant) are then computed once per rule and tenant, not once per finding.
+pub fn share_frame<'a>(programs: impl Iterator<Item = &'a mut Compiled>) {
+    let mut base = 0;
+    for compiled in programs {
+        if base > 0 {
+            shift_memos(&mut compiled.expr, base);
+            compiled.per_run.iter_mut().for_each(|m| *m += base);
+            compiled.memos += base;
+        }
+        base = compiled.memos;
+    }
+}
+
+fn shift_memos(expr: &mut Expr, by: usize) {
+    match expr {
+        Expr::Memo(memo, body) => {
+            *memo += by;
+            shift_memos(body, by);
+        }
+        Expr::Loop(l) => {
+            l.resets.iter_mut().for_each(|m| *m += by);
+            for part in [&mut l.range, &mut l.init, &mut l.cond, &mut l.result] {
+                shift_memos(part, by);
+            }
+            l.step.exprs_mut().for_each(|e| shift_memos(e, by));
+        }
+        other => super::hoist::children(other, &mut |child| shift_memos(child, by)),
     }
 }
 
