@@ -396,7 +396,8 @@ fn check_loaded(loaded: load::Loaded, checker: &Checker) -> Option<FileReport> {
     if let (Some(model), Some(rules)) = (&model, rules) {
         // A setting whose declaration could not be read is already reported; judging the
         // default that stands in for it would only add noise at the same spot.
-        let unreadable: Vec<String> = diagnostics.iter().filter_map(|d| d.path.clone()).collect();
+        let unreadable: std::collections::HashSet<String> =
+            diagnostics.iter().filter_map(|d| d.path.clone()).collect();
         let findings = eval::evaluate(rules, model, &loaded.document);
         diagnostics.extend(
             findings

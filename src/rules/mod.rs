@@ -54,8 +54,8 @@ pub struct Rule {
     pub severity: Severity,
     pub params: BTreeMap<String, serde_json::Value>,
     pub enabled: bool,
-    /// How deeply the condition nests loops over collections (the rule's own `for` counts), for
-    /// the evaluation-cost guard.
+    /// How deeply the condition nests loops over collections (the rule's own `for` counts): the
+    /// cost guard's estimate for a rule the CEL interpreter runs, which cannot count its steps.
     pub loop_depth: u32,
     /// The parameters as rule values, made on first use (after the profile and configuration).
     pub params_value: std::sync::OnceLock<expr::Val>,

@@ -236,9 +236,12 @@ impl Compiled {
 
 /// Gives a rule's programs disjoint memos so that they share one frame: the condition's first,
 /// then each placeholder's after those before it. A placeholder's loop-invariant values (a list
-/// made from the whole tenant) are then computed once per rule and tenant, not once per finding.
+/// made from the whole tenant) are then computed once per rule and tenant, not once per finding;
+/// and one that reads only the tenant, the parameters and the time, written the same in the
+/// condition and a placeholder (`expand(tenant.roleAssignments.filter(…).map(…))`), is one memo.
 pub fn share_frame<'a>(programs: impl Iterator<Item = &'a mut Compiled>) {
     let mut base = 0;
+    let mut shared: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for compiled in programs {
         if base > 0 {
             shift_memos(&mut compiled.expr, base);
@@ -246,6 +249,31 @@ pub fn share_frame<'a>(programs: impl Iterator<Item = &'a mut Compiled>) {
             compiled.memos += base;
         }
         base = compiled.memos;
+        share_memos(&mut compiled.expr, &compiled.per_run, &mut shared);
+    }
+}
+
+/// Points each memo of `per_run` at the first memo of the rule with the same body.
+fn share_memos(
+    expr: &mut Expr,
+    per_run: &[usize],
+    shared: &mut std::collections::HashMap<String, usize>,
+) {
+    match expr {
+        Expr::Memo(memo, body) if per_run.contains(memo) => {
+            // The body's debug form spells it out whole: slots, fields, constants and calls.
+            let key = format!("{body:?}");
+            *memo = *shared.entry(key).or_insert(*memo);
+        }
+        Expr::Loop(l) => {
+            for part in [&mut l.range, &mut l.init, &mut l.cond, &mut l.result] {
+                share_memos(part, per_run, shared);
+            }
+            l.step
+                .exprs_mut()
+                .for_each(|e| share_memos(e, per_run, shared));
+        }
+        other => super::hoist::children(other, &mut |child| share_memos(child, per_run, shared)),
     }
 }
 

@@ -261,7 +261,8 @@ impl<'a> Lookup<'a> {
                 Cow::Owned(id) => add(Val::str(&id)),
             }
         }
-        out.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+        // Equal ids are the same text, so which of them sorting keeps first does not matter.
+        out.sort_unstable_by(|a, b| a.as_str().cmp(&b.as_str()));
         out.dedup_by(|a, b| a.as_str() == b.as_str());
         out
     }
