@@ -86,7 +86,9 @@ fn tenant(users: usize) -> (String, Planted) {
             planted.guest_owned_applications += 1;
             user(13 * (a % (users / 13)) + 6)
         } else {
-            user((a * 19 + 2) % users)
+            // A member, whichever user that is (guests are one in thirteen, never two in a row).
+            let i = (a * 19 + 2) % users;
+            user(if is_guest(i) { i + 1 } else { i })
         };
         let _ = writeln!(
             out,
