@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Times entralint on the examples and on each hostile fixture (plus a generated 50 MB file), and
-# prints wall time and peak memory for each. Run from the repository root: bash bench/load.sh
+# Times entralint on the examples and on each hostile fixture, plus two generated files: one of
+# 50 MB (670,000 users), which is under the 256 MB tenant cap and so is read and checked in full,
+# and one over the cap, which is refused without being read. Prints wall time and peak memory for
+# each. Run from the repository root: bash bench/load.sh
 set -euo pipefail
 cargo build --quiet --release
 bin=target/release/entralint
@@ -13,6 +15,9 @@ with open(sys.argv[1], "w") as f:
     f.write("tenant:\n  name: huge\nusers:\n")
     f.write(line * (50 * 1024 * 1024 // len(line) + 1))
 PY
+# Sparse: over the cap without taking the disk space.
+printf 'tenant:\n  name: over\n' > "$tmp/over.yaml"
+truncate -s 257M "$tmp/over.yaml"
 printf "%-48s %10s %12s %6s\n" input "wall (ms)" "peak (MB)" exit
 measure() {
   local label=$1; shift
@@ -30,4 +35,5 @@ for f in tests/fixtures/hostile/*; do
   case "$f" in *.md) continue ;; esac
   measure "$f" "$f"
 done
-measure "generated 50 MB file" "$tmp/huge.yaml"
+measure "generated 50 MB file (read)" "$tmp/huge.yaml"
+measure "generated 257 MB file (refused)" "$tmp/over.yaml"

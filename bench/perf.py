@@ -4,8 +4,9 @@ measurement alike): entralint against the granit-parser event floor on the gener
 corpus (the whole catalogue and the ten rules the peer linters implement), one file's wall time,
 and large single tenants (wall time and peak memory by number of users).
 
-    python3 bench/perf.py [--rounds N] [--files N] [--users 1000,5000,10000,20000]
+    python3 bench/perf.py [--rounds N] [--files N] [--users 1000,10000,50000,100000]
                           [--bin target/release/entralint] [--shared ../shared/bench]
+                          [--large-only]
 
 Builds nothing but the floor: run `cargo build --release` (or `--profile dist`) first. The corpus
 generator and the floor come from the shared harness (`--shared`, default ../shared/bench); without
@@ -97,7 +98,9 @@ def main():
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--files", type=int, default=10000)
     p.add_argument("--single", type=int, default=21, help="one-file runs a round")
-    p.add_argument("--users", default="1000,5000,10000,20000")
+    p.add_argument("--users", default="1000,10000,50000,100000")
+    p.add_argument("--large-only", action="store_true",
+                   help="only the large tenants: no corpus, no floor, no one-file runs")
     p.add_argument("--bin", default=str(ROOT / "target" / "release" / "entralint"))
     p.add_argument("--shared", default=str(ROOT.parent / "shared" / "bench"))
     p.add_argument("--work", default=str(ROOT / "target" / "bench"))
@@ -106,7 +109,7 @@ def main():
     work.mkdir(parents=True, exist_ok=True)
     if not binary.exists():
         sys.exit(f"{binary} is missing: cargo build --release first")
-    have_shared = (shared / "gen_corpus.py").exists()
+    have_shared = (shared / "gen_corpus.py").exists() and not a.large_only
     floor = build_floor(shared, work) if have_shared else None
     users = [int(u) for u in a.users.split(",") if u]
     tenants = {u: large(work, u) for u in users}
@@ -121,6 +124,9 @@ def main():
         check = [str(binary), "check", str(dir_), "--no-config", "--format", "short"]
         lanes["catalogue"] = check
         lanes["ten rules"] = check + ["--select", ",".join(TEN_RULES)]
+    elif a.large_only:
+        one = ROOT / "examples" / "tenant.yaml"
+        a.single = 0
     else:
         one = ROOT / "examples" / "tenant.yaml"
         print(f"note: {shared} is missing, so no corpus and no floor: only one file and large tenants")
@@ -157,15 +163,18 @@ def main():
             count = "" if name == "floor" else findings(binary, [str(dir_), *select])
             print(f"{name:<12} {med[name] * 1000:>10.0f} {ratio:>8} "
                   f"{max(peak[name]) / 1024:>10.1f} {count:>9}")
-    print(f"\none file ({one.name}): median {statistics.median(one_file) * 1000:.2f} ms wall "
-          f"of {len(one_file)} (min {min(one_file) * 1000:.2f}, max {max(one_file) * 1000:.2f})")
+    if one_file:
+        print(f"\none file ({one.name}): median {statistics.median(one_file) * 1000:.2f} ms wall "
+              f"of {len(one_file)} (min {min(one_file) * 1000:.2f}, max {max(one_file) * 1000:.2f})")
     if users:
         print("\nlarge tenants (one file, twice as many role assignments as users)")
-        print(f"{'users':>8} {'size (MB)':>10} {'wall (ms)':>10} {'ms / 1k users':>14} {'peak (MB)':>10}")
+        print(f"{'users':>8} {'size (MB)':>10} {'wall (ms)':>10} {'ms / 1k users':>14} "
+              f"{'peak (MB)':>10} {'findings':>9}")
         for u, path in tenants.items():
             name = f"{u} users"
             print(f"{u:>8} {path.stat().st_size / 1048576:>10.1f} {med[name] * 1000:>10.0f} "
-                  f"{med[name] * 1e6 / u:>14.2f} {max(peak[name]) / 1024:>10.1f}")
+                  f"{med[name] * 1e6 / u:>14.2f} {max(peak[name]) / 1024:>10.1f} "
+                  f"{findings(binary, [str(path)]):>9}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,11 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
+/// Largest tenant file entralint reads, whichever way it arrives (a path, standard input, an
+/// editor): a Graph export of a 100,000-user tenant is tens of megabytes, and checking one costs
+/// memory in proportion to its size, so the cap also bounds the memory a check takes.
+pub const MAX_TENANT_BYTES: u64 = 256 * 1024 * 1024;
+
 /// What a file is to entralint; each kind has its own size cap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -24,10 +29,11 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Tenant files are a few kilobytes; a baseline of a large estate holds many findings.
+    /// Configuration and rule files are a few kilobytes; a baseline of a large estate holds many
+    /// findings.
     pub fn cap(self) -> u64 {
         match self {
-            Kind::Tenant => 10 * 1024 * 1024,
+            Kind::Tenant => MAX_TENANT_BYTES,
             Kind::Config | Kind::Rule => 1024 * 1024,
             Kind::Baseline => 64 * 1024 * 1024,
         }

@@ -119,21 +119,19 @@ fn an_empty_file_is_reported_as_not_a_tenant_document() {
 }
 
 #[test]
-fn a_fifty_megabyte_file_gets_a_size_diagnostic() {
+fn a_file_over_the_cap_gets_a_size_diagnostic() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.yaml");
-    let mut text = String::from("tenant:\n  name: huge\nusers:\n");
-    while text.len() < 50 * 1024 * 1024 {
-        text.push_str(
-            "  - id: someone.with.a.long.name@contoso.onmicrosoft.com\n    userType: Member\n",
-        );
-    }
-    std::fs::write(&path, text).unwrap();
+    // Sparse: over the 256 MB cap without taking the disk space (it is never read).
+    let file = std::fs::File::create(&path).unwrap();
+    std::io::Write::write_all(&mut &file, b"tenant:\n  name: huge\n").unwrap();
+    file.set_len(entralint::read::MAX_TENANT_BYTES + 1).unwrap();
     let run = check(&path);
     assert_eq!(run.code, Some(1));
     assert!(
-        run.stdout
-            .contains("huge.yaml:1:1: error: the file is 50.0 MB"),
+        run.stdout.contains(
+            "huge.yaml:1:1: error: the file is 256.0 MB; entralint reads tenant files up to 256 MB"
+        ),
         "{}",
         run.stdout
     );

@@ -70,7 +70,7 @@ fn hostile_output() {
 
 #[test]
 fn file_too_large_output() {
-    let loaded = entralint::load::too_large("tenants/huge.yaml", 52_428_800);
+    let loaded = entralint::load::too_large("tenants/huge.yaml", 314_572_800);
     let outcome = Outcome {
         files: vec![entralint::diagnostic::FileReport {
             source: loaded.source,

@@ -216,7 +216,7 @@ pub fn run(request: &Request, sink: &mut dyn Sink) -> Result<Ended, MissingPath>
 /// A document held in memory, under the same size limit as files, and the Microsoft365DSC
 /// resources in it that entralint does not read.
 fn check_source(name: &str, bytes: &[u8], checker: &Checker) -> (Option<FileReport>, Vec<String>) {
-    if bytes.len() as u64 > load::MAX_FILE_BYTES {
+    if bytes.len() as u64 > crate::read::MAX_TENANT_BYTES {
         let loaded = load::too_large(name, bytes.len() as u64);
         let report = FileReport {
             source: loaded.source,

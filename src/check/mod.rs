@@ -20,9 +20,10 @@ use crate::config::Config;
 use crate::diagnostic::LOAD_CHECKS;
 use crate::diagnostic::{Diagnostic, FileReport, SourceFile, Span};
 use crate::discover::{self, Candidate, MissingPath, Skipped};
-use crate::load::{self, MAX_FILE_BYTES};
+use crate::load;
 use crate::model;
 use crate::read;
+use crate::read::MAX_TENANT_BYTES;
 use crate::rules::{RuleSet, eval};
 use crate::suppress;
 
@@ -343,7 +344,7 @@ fn starts_like_tenant(name: &str, path: &std::path::Path) -> bool {
 pub fn read_stdin() -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     std::io::stdin()
-        .take(MAX_FILE_BYTES + 1)
+        .take(MAX_TENANT_BYTES + 1)
         .read_to_end(&mut bytes)?;
     Ok(bytes)
 }
@@ -395,7 +396,8 @@ fn check_loaded(loaded: load::Loaded, checker: &Checker) -> Option<FileReport> {
     if let (Some(model), Some(rules)) = (&model, rules) {
         // A setting whose declaration could not be read is already reported; judging the
         // default that stands in for it would only add noise at the same spot.
-        let unreadable: Vec<String> = diagnostics.iter().filter_map(|d| d.path.clone()).collect();
+        let unreadable: std::collections::HashSet<String> =
+            diagnostics.iter().filter_map(|d| d.path.clone()).collect();
         let findings = eval::evaluate(rules, model, &loaded.document);
         diagnostics.extend(
             findings

@@ -19,9 +19,6 @@ use crate::diagnostic::{Diagnostic, SourceFile, Span};
 use decode::Encoding;
 use tree::Document;
 
-/// Largest file entralint reads; tenant files are a few kilobytes.
-pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
-
 /// The top-level keys that make a document a tenant document.
 pub fn tenant_keys() -> impl Iterator<Item = &'static str> {
     std::iter::once("tenant").chain(crate::catalogue::sections().iter().map(|s| s.key))
@@ -140,7 +137,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Loaded {
     }
 }
 
-/// The diagnostic for a file over [`MAX_FILE_BYTES`], reported without reading it.
+/// The diagnostic for a file over [`crate::read::MAX_TENANT_BYTES`], reported without reading it.
 pub fn too_large(name: &str, size: u64) -> Loaded {
     Loaded {
         source: SourceFile::new(name, String::new()),
@@ -153,7 +150,7 @@ pub fn too_large(name: &str, size: u64) -> Loaded {
                 format!(
                     "the file is {:.1} MB; entralint reads tenant files up to {} MB",
                     size as f64 / 1_048_576.0,
-                    MAX_FILE_BYTES / 1_048_576
+                    crate::read::MAX_TENANT_BYTES / 1_048_576
                 ),
             )
             .with_help("split the tenant into smaller files, or exclude this one from the check"),

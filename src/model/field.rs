@@ -268,6 +268,22 @@ pub fn cel_str(text: &str) -> Val {
     Val::str(text)
 }
 
+/// A name that lives as long as the run (an enum's spelling, a catalogued role's name): every
+/// item that holds it shares one copy, rather than a large tenant making one per item.
+pub fn cel_static(text: &'static str) -> Val {
+    thread_local! {
+        static SHARED: std::cell::RefCell<foldhash::HashMap<(usize, usize), Val>> =
+            Default::default();
+    }
+    SHARED.with(|shared| {
+        shared
+            .borrow_mut()
+            .entry((text.as_ptr() as usize, text.len()))
+            .or_insert_with(|| Val::str(text))
+            .clone()
+    })
+}
+
 /// A mapping from the model's field names, sorted by key so that every rendering is stable.
 pub fn cel_map(fields: Vec<(&'static str, Val)>) -> Val {
     let mut fields: Vec<(Key, Val)> = fields
@@ -788,7 +804,7 @@ macro_rules! string_enum {
             const NEEDS_PATH: bool = false;
 
             fn to_cel(&self, _: &str, _: &$crate::model::field::CelCx) -> $crate::model::value::Val {
-                $crate::model::field::cel_str(self.as_str())
+                $crate::model::field::cel_static(self.as_str())
             }
         }
 

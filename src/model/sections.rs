@@ -4,8 +4,8 @@
 use super::TenantKind;
 use super::catalog::{self, RoleDef};
 use super::field::{
-    CelCx, Ctx, DateTime, DirBool, DirInt, FromNode, IsoDuration, List, TabList, ToCel, cel_str,
-    section, string_enum,
+    CelCx, Ctx, DateTime, DirBool, DirInt, FromNode, IsoDuration, List, TabList, ToCel, cel_static,
+    cel_str, section, string_enum,
 };
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::value::Val;
@@ -327,7 +327,7 @@ impl User {
 fn user_extra(user: &User, fields: &mut Vec<(&'static str, Val)>, cx: &CelCx) {
     for (key, value) in fields.iter_mut() {
         if *key == "audience" {
-            *value = cel_str(user.audience(cx.kind).as_str());
+            *value = cel_static(user.audience(cx.kind).as_str());
         }
     }
 }
@@ -418,7 +418,7 @@ section! {
 /// Adds what rules ask of an assignment's role: its name, privileged flags and tier.
 fn assignment_extra(assignment: &RoleAssignment, fields: &mut Vec<(&'static str, Val)>, _: &CelCx) {
     let role = assignment.role.as_ref().and_then(|r| r.value.def);
-    fields.push(("roleName", role.map_or(Val::Null, |r| cel_str(&r.name))));
+    fields.push(("roleName", role.map_or(Val::Null, |r| cel_static(&r.name))));
     fields.push(("privileged", Val::Bool(role.is_some_and(|r| r.privileged))));
     fields.push((
         "scubaHighlyPrivileged",
@@ -428,7 +428,10 @@ fn assignment_extra(assignment: &RoleAssignment, fields: &mut Vec<(&'static str,
         "tier",
         role.map_or(Val::Int(2), |r| Val::Int(i64::from(r.tier))),
     ));
-    fields.push(("reach", Val::str(role.map_or("none", |r| r.reach.as_str()))));
+    fields.push((
+        "reach",
+        cel_static(role.map_or("none", |r| r.reach.as_str())),
+    ));
 }
 
 /// A role named by display name or template id, resolved against the built-in catalog.

@@ -8,6 +8,7 @@ use std::cell::OnceCell;
 use std::sync::Arc;
 
 use cel::Context;
+use rayon::prelude::*;
 
 use super::expr::lookup::{self, Lookup};
 use super::expr::run::{self, Env, Frame};
@@ -46,64 +47,114 @@ pub fn evaluate_on(
     let root = document.root.as_ref();
     let lookup = Lookup::build(&tenant, root);
     let now = chrono::Utc::now().fixed_offset();
-    let mut frame = Frame::new(8);
-    frame.set(TENANT, tenant.clone());
-    frame.set(NOW, Val::Timestamp(now));
-    let mut tenant_run = TenantRun {
-        tenant: &tenant,
-        lookup: &lookup,
-        frame,
-        interpreter: OnceCell::new(),
-        now,
-        kind: model.kind,
-        engine,
+    let new_run = || {
+        let mut frame = Frame::new(8);
+        frame.set(TENANT, tenant.clone());
+        frame.set(NOW, Val::Timestamp(now));
+        TenantRun {
+            tenant: &tenant,
+            lookup: &lookup,
+            frame,
+            interpreter: OnceCell::new(),
+            now,
+            kind: model.kind,
+            engine,
+        }
     };
-    let mut findings = Vec::new();
     let largest = largest_collection(&tenant);
-    for rule in rules.enabled().filter(|r| r.applies_to(model.kind)) {
-        let cost = (largest.max(1) as f64).powi(rule.loop_depth as i32);
-        if cost > MAX_COST {
-            findings.push(
-                Diagnostic::new(
-                    "rule-too-costly",
-                    Severity::Warning,
-                    Span::default(),
-                    format!(
-                        "rule `{}` was not evaluated: over collections of {largest} items it would take about {cost:.0e} steps, more than entralint allows ({MAX_COST:.0e})",
-                        rule.name
-                    ),
-                )
-                .with_help("split the tenant file, or simplify the rule's nested comprehensions"),
-            );
-            continue;
-        }
-        let params = rule.params_value.get_or_init(|| {
-            Val::map(
-                rule.params
-                    .iter()
-                    .map(|(k, v)| {
-                        (
-                            super::expr::Key::Owned(Arc::from(k.as_str())),
-                            Val::from_json(v),
-                        )
-                    })
-                    .collect(),
-            )
-        });
-        tenant_run.frame.set(PARAMS, params.clone());
-        let place = Place { rule, rules, root };
-        match tenant_run.matches(rule) {
-            Ok(Matched::Tenant(true)) => findings.push(place.setting(&mut tenant_run)),
-            Ok(Matched::Tenant(false)) => {}
-            Ok(Matched::Items(indexes)) => {
-                for index in indexes {
-                    findings.push(place.item(&mut tenant_run, index));
+    let applicable: Vec<&Rule> = rules
+        .enabled()
+        .filter(|r| r.applies_to(model.kind))
+        .collect();
+    let place = |run: &mut TenantRun, rule: &Rule| evaluate_rule(run, rule, rules, root, largest);
+    if largest < PARALLEL_FROM {
+        let mut run = new_run();
+        return applicable
+            .iter()
+            .flat_map(|rule| place(&mut run, rule))
+            .collect();
+    }
+    // A large tenant's rules run side by side, each thread with a frame of its own, so that one
+    // file of 100,000 users is checked on every core; the findings keep the rules' order.
+    let per_rule: Vec<Vec<Diagnostic>> = applicable
+        .par_iter()
+        .with_max_len(1)
+        .map_init(new_run, |run, rule| place(run, rule))
+        .collect();
+    per_rule.into_iter().flatten().collect()
+}
+
+/// The size of a tenant's largest collection from which its rules run in parallel: below it, the
+/// threads are busy with other files, and a tenant's rules take less than starting them would.
+const PARALLEL_FROM: usize = 2_000;
+
+/// One rule's findings on the tenant: none when it does not hold, one `rule-error` when it
+/// fails, one `rule-too-costly` when it goes over its budget.
+fn evaluate_rule(
+    run: &mut TenantRun,
+    rule: &Rule,
+    rules: &RuleSet,
+    root: Option<&Node>,
+    largest: usize,
+) -> Vec<Diagnostic> {
+    // The CEL interpreter cannot be stopped midway: a rule it runs is judged by its nesting.
+    let interpreted = rule.when.is_none() || run.engine == Engine::Interpreter;
+    let cost = (largest.max(1) as f64).powi(rule.loop_depth as i32);
+    if interpreted && cost > MAX_STEPS as f64 {
+        let why =
+            format!("over collections of {largest} items it would take about {cost:.0e} steps");
+        return vec![too_costly(rule, why)];
+    }
+    run.frame.forget_memos();
+    run.frame.set_budget(MAX_STEPS);
+    let params = rule.params_value.get_or_init(|| {
+        Val::map(
+            rule.params
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        super::expr::Key::Owned(Arc::from(k.as_str())),
+                        Val::from_json(v),
+                    )
+                })
+                .collect(),
+        )
+    });
+    run.frame.set(PARAMS, params.clone());
+    let place = Place { rule, rules, root };
+    let mut findings = Vec::new();
+    match run.matches(rule) {
+        Ok(Matched::Tenant(true)) => findings.push(place.setting(run)),
+        Ok(Matched::Tenant(false)) => {}
+        Ok(Matched::Items(indexes)) => {
+            for index in indexes {
+                if run.frame.exhausted() {
+                    break;
                 }
+                findings.push(place.item(run, index));
             }
-            Err(error) => findings.push(rule_error(rule, error)),
         }
+        Err(error) => findings.push(rule_error(rule, error)),
+    }
+    // Over its budget, a rule's results are void: it is reported, never silently dropped.
+    if run.frame.exhausted() {
+        let why = format!("it took more than {MAX_STEPS:.0e} steps on this tenant");
+        return vec![too_costly(rule, why)];
     }
     findings
+}
+
+fn too_costly(rule: &Rule, why: String) -> Diagnostic {
+    Diagnostic::new(
+        "rule-too-costly",
+        Severity::Warning,
+        Span::default(),
+        format!(
+            "rule `{}` was not evaluated: {why}, more than entralint allows ({MAX_STEPS:.0e})",
+            rule.name
+        ),
+    )
+    .with_help("split the tenant file, or simplify the rule's nested comprehensions")
 }
 
 enum Matched {
@@ -149,6 +200,9 @@ impl TenantRun<'_> {
             .unwrap_or(Val::Null);
         let mut matched = Vec::new();
         for (index, item) in items.as_list().iter().enumerate() {
+            if self.frame.charge(1).is_err() {
+                break;
+            }
             self.frame.set(ITEM, item.clone());
             let result = if index == 0 {
                 run::run(fast, &mut self.frame, &env)
@@ -211,7 +265,7 @@ impl TenantRun<'_> {
             let env = Env {
                 lookup: self.lookup,
             };
-            return match run::run(compiled, &mut self.frame, &env) {
+            return match run::run_kept(compiled, &mut self.frame, &env) {
                 Ok(value) => value.show(),
                 Err(e) => format!("<{}>", e.0),
             };
@@ -233,10 +287,11 @@ impl TenantRun<'_> {
     }
 }
 
-/// Most work one rule may do on one tenant, in collection items visited (estimated as the largest
-/// collection's size to the power of the rule's loop depth): a rule over a huge collection cannot
-/// run away.
-const MAX_COST: f64 = 1e8;
+/// Most work one rule may do on one tenant, in steps counted as it runs (loop iterations, items
+/// scanned or copied), its messages included: a rule that would run away on a huge tenant is
+/// stopped and reported. A rule only the CEL interpreter runs is judged beforehand instead, by
+/// the largest collection's size to the power of its loop depth.
+const MAX_STEPS: u64 = 100_000_000;
 
 /// The length of the tenant's longest list of objects.
 fn largest_collection(tenant: &Val) -> usize {
@@ -281,6 +336,25 @@ fn register(context: &mut Context, lookup: &Arc<Lookup<'static>>) {
         let ids: Vec<Val> = ids.iter().map(Val::from_cel).collect();
         cel::Value::List(Arc::new(l.expand(&ids).iter().map(Val::to_cel).collect()))
     });
+    let list =
+        |items: Vec<Val>| cel::Value::List(Arc::new(items.iter().map(Val::to_cel).collect()));
+    let l = lookup.clone();
+    let _ = context.add_function("assignmentsOf", move |id: Arc<String>| {
+        list(l.assignments_of(&id))
+    });
+    let l = lookup.clone();
+    let _ = context.add_function("assignmentsReaching", move |id: Arc<String>| {
+        list(l.assignments_reaching(&id))
+    });
+    let _ = context.add_function(
+        "firstIndex",
+        |items: Arc<Vec<cel::Value>>, wanted: cel::Value| -> i64 {
+            items
+                .iter()
+                .position(|item| *item == wanted)
+                .map_or(-1, |i| i as i64)
+        },
+    );
     let _ = context.add_function("role", |reference: Arc<String>| {
         lookup::role(&reference).to_cel()
     });

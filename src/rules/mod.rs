@@ -54,8 +54,8 @@ pub struct Rule {
     pub severity: Severity,
     pub params: BTreeMap<String, serde_json::Value>,
     pub enabled: bool,
-    /// How deeply the condition nests loops over collections (the rule's own `for` counts), for
-    /// the evaluation-cost guard.
+    /// How deeply the condition nests loops over collections (the rule's own `for` counts): the
+    /// cost guard's estimate for a rule the CEL interpreter runs, which cannot count its steps.
     pub loop_depth: u32,
     /// The parameters as rule values, made on first use (after the profile and configuration).
     pub params_value: std::sync::OnceLock<expr::Val>,
@@ -545,8 +545,8 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
         .map(Err)
         .ok_or(()),
     };
-    let message = compile_message(source(), &file.message, builtin, &allowed, &mut problems);
-    let at_template = match file.at.as_deref() {
+    let mut message = compile_message(source(), &file.message, builtin, &allowed, &mut problems);
+    let mut at_template = match file.at.as_deref() {
         Some(at) if at.contains('{') => split_template(at)
             .into_iter()
             .map(|piece| match piece {
@@ -564,7 +564,7 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
             c.key()
         ),
     };
-    let (fast, program) = match when {
+    let (mut fast, program) = match when {
         // The whole-tenant program is for the CEL interpreter, which built-in rules reach only
         // when checked against it: it is parsed on first use.
         Ok(Ok(fast)) => (Some(fast), Some(expr::Program::interpreted(&interpreted))),
@@ -579,6 +579,7 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
         }
         Err(()) => (None, None),
     };
+    shared_frame(&mut fast, &mut message, &mut at_template);
     match program {
         Some(program) if problems.is_empty() => Ok(Rule {
             severity: severity(file.severity),
@@ -600,6 +601,23 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
         }),
         _ => Err(fail(problems)),
     }
+}
+
+/// Lets a rule's condition and its templates' placeholders share one evaluation frame, each with
+/// memos of its own (see [`expr::compile::share_frame`]).
+fn shared_frame(
+    when: &mut Option<expr::Compiled>,
+    message: &mut [Piece],
+    at_template: &mut [Piece],
+) {
+    let placeholders = message
+        .iter_mut()
+        .chain(at_template.iter_mut())
+        .filter_map(|piece| match piece {
+            Piece::Expr(program) => program.fast.as_mut(),
+            Piece::Text(_) => None,
+        });
+    expr::compile::share_frame(when.iter_mut().chain(placeholders));
 }
 
 /// The rule file's fields, or where and why they could not be read.

@@ -26,7 +26,7 @@ use lsp_types::{
     TextDocumentSyncSaveOptions, Uri,
 };
 
-use crate::load::MAX_FILE_BYTES;
+use crate::read::MAX_TENANT_BYTES;
 use documents::{Contexts, Document, Documents, Encoding, LineIndex};
 use requests::Snapshot;
 use worker::{Job, Scheduler};
@@ -294,7 +294,7 @@ impl Server {
         let path = documents::uri_to_path(&uri);
         let name = documents::name_for(&uri, path.as_deref(), language);
         let size = text.len();
-        let too_large = size as u64 > MAX_FILE_BYTES;
+        let too_large = size as u64 > MAX_TENANT_BYTES;
         // A document larger than entralint reads is refused, and not kept in memory.
         let text: Option<Arc<str>> = (!too_large).then(|| Arc::from(text));
         let Ok(mut documents) = self.documents.lock() else {

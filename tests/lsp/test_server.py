@@ -182,17 +182,22 @@ async def test_bad_documents_are_answered(client: LanguageClient):
     found = await diagnostics_for(client, half)
     assert [d.code for d in found] == ["syntax-error"]
 
+    # A large honest document (50 MB, under the 256 MB cap, which is also the most one LSP
+    # message may carry) is checked like any other.
     large = "tenant:\n  name: big\n" + "# padding\n" * (50 * 1024 * 1024 // 10)
     big = open_tenant(client, "big.yaml", large)
     found = await diagnostics_for(client, big)
-    assert [d.code for d in found] == ["file-too-large"]
-    hover = await client.text_document_hover_async(
-        types.HoverParams(
-            text_document=types.TextDocumentIdentifier(uri=big),
-            position=types.Position(line=0, character=1),
-        )
-    )
-    assert hover is None
+    assert "file-too-large" not in [d.code for d in found]
+    assert any(d.code == "setting-relies-on-default" for d in found)
+
+    # Aliases that expand exponentially are refused, with the alias budget's own diagnostic.
+    bomb_text = "tenant:\n  name: bomb\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    for level in range(1, 9):
+        bomb_text += f"a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * 9) + "]\n"
+    bomb = open_tenant(client, "bomb.yaml", bomb_text)
+    found = await diagnostics_for(client, bomb)
+    assert [d.code for d in found] == ["too-many-nodes"]
+    assert "alias" in found[0].message
 
     # Closed at once: its diagnostics are cleared, and the server still answers.
     gone = open_tenant(client, "gone.yaml", TENANT)

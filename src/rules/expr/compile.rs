@@ -166,6 +166,9 @@ pub enum Func {
     Expand,
     Role,
     GraphPermission,
+    FirstIndex,
+    AssignmentsOf,
+    AssignmentsReaching,
 }
 
 impl Func {
@@ -197,6 +200,9 @@ impl Func {
             ("expand", false, 1) => Func::Expand,
             ("role", false, 1) => Func::Role,
             ("graphPermission", false, 1) => Func::GraphPermission,
+            ("firstIndex", false, 2) => Func::FirstIndex,
+            ("assignmentsOf", false, 1) => Func::AssignmentsOf,
+            ("assignmentsReaching", false, 1) => Func::AssignmentsReaching,
             _ => return None,
         };
         Some(f)
@@ -225,6 +231,66 @@ impl Compiled {
             memos: hoisted.memos,
             per_run: hoisted.per_run,
         }
+    }
+}
+
+/// Gives a rule's programs disjoint memos so that they share one frame: the condition's first,
+/// then each placeholder's after those before it. A placeholder's loop-invariant values (a list
+/// made from the whole tenant) are then computed once per rule and tenant, not once per finding;
+/// and one that reads only the tenant, the parameters and the time, written the same in the
+/// condition and a placeholder (`expand(tenant.roleAssignments.filter(…).map(…))`), is one memo.
+pub fn share_frame<'a>(programs: impl Iterator<Item = &'a mut Compiled>) {
+    let mut base = 0;
+    let mut shared: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for compiled in programs {
+        if base > 0 {
+            shift_memos(&mut compiled.expr, base);
+            compiled.per_run.iter_mut().for_each(|m| *m += base);
+            compiled.memos += base;
+        }
+        base = compiled.memos;
+        share_memos(&mut compiled.expr, &compiled.per_run, &mut shared);
+    }
+}
+
+/// Points each memo of `per_run` at the first memo of the rule with the same body.
+fn share_memos(
+    expr: &mut Expr,
+    per_run: &[usize],
+    shared: &mut std::collections::HashMap<String, usize>,
+) {
+    match expr {
+        Expr::Memo(memo, body) if per_run.contains(memo) => {
+            // The body's debug form spells it out whole: slots, fields, constants and calls.
+            let key = format!("{body:?}");
+            *memo = *shared.entry(key).or_insert(*memo);
+        }
+        Expr::Loop(l) => {
+            for part in [&mut l.range, &mut l.init, &mut l.cond, &mut l.result] {
+                share_memos(part, per_run, shared);
+            }
+            l.step
+                .exprs_mut()
+                .for_each(|e| share_memos(e, per_run, shared));
+        }
+        other => super::hoist::children(other, &mut |child| share_memos(child, per_run, shared)),
+    }
+}
+
+fn shift_memos(expr: &mut Expr, by: usize) {
+    match expr {
+        Expr::Memo(memo, body) => {
+            *memo += by;
+            shift_memos(body, by);
+        }
+        Expr::Loop(l) => {
+            l.resets.iter_mut().for_each(|m| *m += by);
+            for part in [&mut l.range, &mut l.init, &mut l.cond, &mut l.result] {
+                shift_memos(part, by);
+            }
+            l.step.exprs_mut().for_each(|e| shift_memos(e, by));
+        }
+        other => super::hoist::children(other, &mut |child| shift_memos(child, by)),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap as StdHashMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 // Ids are hashed many times a tenant and never come from an attacker who could aim collisions
 // at a run: the faster hasher is enough.
@@ -22,6 +22,21 @@ pub struct Lookup<'a> {
     root: Option<&'a Node>,
     /// The declared setting paths, for a lookup that outlives the document (the interpreter's).
     declared_paths: Option<HashSet<String>>,
+    /// The tenant's role assignments, and the indexes over them, built the first time a rule asks.
+    assignments: Val,
+    indexes: Indexes,
+}
+
+/// Indexes built once per tenant, on first use, so that a rule run per item finds what concerns
+/// the item without scanning the tenant's lists.
+#[derive(Default)]
+struct Indexes {
+    /// Role assignments by principal, case folded as `lowerAscii()` does: positions in order.
+    by_principal: OnceLock<HashMap<String, Vec<u32>>>,
+    /// Role assignments by each principal they reach, groups expanded as `expand` does.
+    reaching: OnceLock<HashMap<String, Vec<u32>>>,
+    /// The groups that hold each principal directly.
+    groups_holding: OnceLock<HashMap<String, Vec<String>>>,
 }
 
 /// A declared principal: what its collection makes it, its item, and the item with that `kind`
@@ -103,6 +118,8 @@ impl<'a> Lookup<'a> {
             break_glass,
             root,
             declared_paths: None,
+            assignments: tenant.get("roleAssignments").cloned().unwrap_or(Val::Null),
+            indexes: Indexes::default(),
         }
     }
 
@@ -118,7 +135,56 @@ impl<'a> Lookup<'a> {
             break_glass: self.break_glass.clone(),
             root: None,
             declared_paths: Some(self.declared_paths.clone().unwrap_or(paths)),
+            assignments: self.assignments.clone(),
+            indexes: Indexes::default(),
         }
+    }
+
+    /// The role assignments whose principal is `id` (compared as `lowerAscii()` does), in order.
+    pub fn assignments_of(&self, id: &str) -> Vec<Val> {
+        let index = self.indexes.by_principal.get_or_init(|| {
+            let mut index: HashMap<String, Vec<u32>> = HashMap::new();
+            for (i, assignment) in self.assignments.as_list().iter().enumerate() {
+                if let Some(principal) = assignment.get("principal").and_then(Val::as_str) {
+                    index
+                        .entry(principal.to_ascii_lowercase())
+                        .or_default()
+                        .push(i as u32);
+                }
+            }
+            index
+        });
+        self.picked(index.get(&*ascii_fold(id)))
+    }
+
+    /// The role assignments that reach `id`: those whose principal, groups expanded as `expand`
+    /// does, includes it (so not a group's own id), in order.
+    pub fn assignments_reaching(&self, id: &str) -> Vec<Val> {
+        let index = self.indexes.reaching.get_or_init(|| {
+            let mut index: HashMap<String, Vec<u32>> = HashMap::new();
+            for (i, assignment) in self.assignments.as_list().iter().enumerate() {
+                let Some(principal) = assignment.get("principal") else {
+                    continue;
+                };
+                for reached in self.expand(std::slice::from_ref(principal)) {
+                    if let Some(reached) = reached.as_str() {
+                        index.entry(reached.to_string()).or_default().push(i as u32);
+                    }
+                }
+            }
+            index
+        });
+        self.picked(index.get(&*fold(id)))
+    }
+
+    /// The role assignments at `positions`.
+    fn picked(&self, positions: Option<&Vec<u32>>) -> Vec<Val> {
+        let all = self.assignments.as_list();
+        positions
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| all.get(i as usize).cloned())
+            .collect()
     }
 
     pub fn principal(&self, id: &str) -> Val {
@@ -148,16 +214,29 @@ impl<'a> Lookup<'a> {
 
     /// Every group that holds `id`, directly or through nested groups.
     pub fn groups_of(&self, id: &str) -> Vec<String> {
-        let mut found: Vec<String> = Vec::new();
-        let mut pending = vec![id.to_lowercase()];
-        while let Some(next) = pending.pop() {
+        let holding = self.indexes.groups_holding.get_or_init(|| {
+            let mut holding: HashMap<String, Vec<String>> = HashMap::new();
             for (group, members) in &self.members {
-                if members.contains(&next) && !found.contains(group) {
-                    found.push(group.clone());
-                    pending.push(group.clone());
+                for member in members {
+                    let groups = holding.entry(member.clone()).or_default();
+                    if !groups.contains(group) {
+                        groups.push(group.clone());
+                    }
+                }
+            }
+            holding
+        });
+        let mut found: HashSet<&str> = HashSet::new();
+        let start = id.to_lowercase();
+        let mut pending = vec![start.as_str()];
+        while let Some(next) = pending.pop() {
+            for group in holding.get(next).into_iter().flatten() {
+                if found.insert(group) {
+                    pending.push(group);
                 }
             }
         }
+        let mut found: Vec<String> = found.into_iter().map(str::to_string).collect();
         found.sort();
         found
     }
@@ -166,11 +245,8 @@ impl<'a> Lookup<'a> {
     /// in order. An id that is not a group and already lower case is the caller's value, shared.
     pub fn expand(&self, ids: &[Val]) -> Vec<Val> {
         let mut out: Vec<Val> = Vec::new();
-        let mut add = |id: Val| {
-            if !out.iter().any(|o| o.as_str() == id.as_str()) {
-                out.push(id);
-            }
-        };
+        // Duplicates are dropped after sorting, where they sit side by side.
+        let mut add = |id: Val| out.push(id);
         for original in ids {
             let Some(text) = original.as_str() else {
                 continue;
@@ -185,22 +261,25 @@ impl<'a> Lookup<'a> {
                 Cow::Owned(id) => add(Val::str(&id)),
             }
         }
-        out.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+        // Equal ids are the same text, so which of them sorting keeps first does not matter.
+        out.sort_unstable_by(|a, b| a.as_str().cmp(&b.as_str()));
+        out.dedup_by(|a, b| a.as_str() == b.as_str());
         out
     }
 
     /// Every member of a group, through nested groups.
     pub fn members_of(&self, group: &str) -> Vec<String> {
-        let mut found: Vec<String> = Vec::new();
-        let mut pending = vec![group.to_lowercase()];
+        let mut found: HashSet<&str> = HashSet::new();
+        let start = group.to_lowercase();
+        let mut pending = vec![start.as_str()];
         while let Some(next) = pending.pop() {
-            for member in self.members.get(&next).into_iter().flatten() {
-                if !found.contains(member) {
-                    found.push(member.clone());
-                    pending.push(member.clone());
+            for member in self.members.get(next).into_iter().flatten() {
+                if found.insert(member) {
+                    pending.push(member);
                 }
             }
         }
+        let mut found: Vec<String> = found.into_iter().map(str::to_string).collect();
         found.sort();
         found
     }
@@ -227,6 +306,15 @@ impl<'a> Lookup<'a> {
 fn fold(id: &str) -> Cow<'_, str> {
     if id.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
         Cow::Owned(id.to_lowercase())
+    } else {
+        Cow::Borrowed(id)
+    }
+}
+
+/// An id as `lowerAscii()` folds it, copied only when it has upper-case letters.
+fn ascii_fold(id: &str) -> Cow<'_, str> {
+    if id.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(id.to_ascii_lowercase())
     } else {
         Cow::Borrowed(id)
     }

@@ -6,6 +6,7 @@
 
 pub mod compile;
 pub mod hoist;
+pub mod index;
 pub mod lookup;
 pub mod parse;
 pub mod run;

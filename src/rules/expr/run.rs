@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use super::compile::{BinOp, Compiled, Expr, Field, Func, Loop, Step};
+use super::index::ListIndex;
 use super::lookup::Lookup;
 use super::{Key, Val};
 
@@ -27,9 +28,16 @@ pub struct Frame {
     pub slots: Vec<R>,
     /// Values of loop-invariant sub-expressions, once computed.
     memos: Vec<Option<R>>,
+    /// Hash indexes over the memoised lists that `in` and `firstIndex` search, by memo; each is
+    /// forgotten with its memo.
+    indexes: Vec<Option<ListIndex>>,
     /// The last `principal(id)` looked up: conditions ask for the same id several times in a
     /// row (`principal(id) != null && principal(id).kind == 'user'`). A frame serves one tenant.
     last_principal: Option<(Arc<str>, Val)>,
+    /// Work done since the budget was set: loop iterations, and items scanned or copied.
+    steps: u64,
+    budget: u64,
+    exhausted: bool,
 }
 
 impl Frame {
@@ -37,7 +45,46 @@ impl Frame {
         Frame {
             slots: vec![Ok(Val::Null); size],
             memos: Vec::new(),
+            indexes: Vec::new(),
             last_principal: None,
+            steps: 0,
+            budget: u64::MAX,
+            exhausted: false,
+        }
+    }
+
+    /// Starts counting work afresh, allowing `steps` before evaluation stops.
+    pub fn set_budget(&mut self, steps: u64) {
+        self.steps = 0;
+        self.budget = steps;
+        self.exhausted = false;
+    }
+
+    /// Whether evaluation ran out of its budget since it was set: every result since is void.
+    pub fn exhausted(&self) -> bool {
+        self.exhausted
+    }
+
+    /// Counts `steps` of work; an error once over the budget (and every time after).
+    pub fn charge(&mut self, steps: usize) -> Result<(), Error> {
+        self.steps = self.steps.saturating_add(steps as u64);
+        if self.steps > self.budget {
+            self.exhausted = true;
+            return err("the rule's evaluation went over its step budget");
+        }
+        Ok(())
+    }
+
+    /// Forgets every memo: the programs of the next rule number theirs from zero again.
+    pub fn forget_memos(&mut self) {
+        self.memos.iter_mut().for_each(|m| *m = None);
+        self.indexes.iter_mut().for_each(|i| *i = None);
+    }
+
+    fn forget(&mut self, memo: usize) {
+        self.memos[memo] = None;
+        if let Some(index) = self.indexes.get_mut(memo) {
+            *index = None;
         }
     }
 
@@ -62,7 +109,7 @@ pub fn run(compiled: &Compiled, frame: &mut Frame, env: &Env) -> R {
         frame.memos.resize(compiled.memos, None);
     }
     for memo in &compiled.per_run {
-        frame.memos[*memo] = None;
+        frame.forget(*memo);
     }
     eval(&compiled.expr, frame, env)
 }
@@ -70,6 +117,17 @@ pub fn run(compiled: &Compiled, frame: &mut Frame, env: &Env) -> R {
 /// Evaluates a compiled expression for the next item of a collection, after [`run`] for the
 /// first: only `item` and `value` may have changed since, so what reads neither is kept.
 pub fn run_next(compiled: &Compiled, frame: &mut Frame, env: &Env) -> R {
+    eval(&compiled.expr, frame, env)
+}
+
+/// Evaluates a compiled expression keeping every memo it finds computed: a message placeholder
+/// of a rule whose programs share the frame (see [`super::compile::share_frame`]), which
+/// [`Frame::forget_memos`] cleared when the rule began.
+pub fn run_kept(compiled: &Compiled, frame: &mut Frame, env: &Env) -> R {
+    frame.grow(compiled.slots);
+    if frame.memos.len() < compiled.memos {
+        frame.memos.resize(compiled.memos, None);
+    }
     eval(&compiled.expr, frame, env)
 }
 
@@ -175,10 +233,18 @@ fn eval(expr: &Expr, frame: &mut Frame, env: &Env) -> R {
         Expr::Binary(op, a, b) => {
             // Comparing two fields (`b.role == item.role`) needs no copy of either.
             if let (Some(left), Some(right)) = (place(a, frame), place(b, frame)) {
-                return binary(*op, left?, right?);
+                let (left, right) = (left?, right?);
+                let cost = cost(*op, left, right);
+                let result = binary(*op, left, right);
+                frame.charge(cost)?;
+                return result;
             }
             let left = eval(a, frame, env)?;
             let right = eval(b, frame, env)?;
+            if let (BinOp::In, Expr::Memo(memo, _), Val::List(items)) = (op, &**b, &right) {
+                return Ok(Val::Bool(first_of(*memo, items, &left, frame)?.is_some()));
+            }
+            frame.charge(cost(*op, &left, &right))?;
             binary(*op, &left, &right)
         }
         Expr::List(items) => {
@@ -200,6 +266,40 @@ fn eval(expr: &Expr, frame: &mut Frame, env: &Env) -> R {
             value
         }
     }
+}
+
+/// Items an operator scans or copies.
+fn cost(op: BinOp, a: &Val, b: &Val) -> usize {
+    match (op, a, b) {
+        (BinOp::In, _, Val::List(items)) => items.len(),
+        (BinOp::Add, Val::List(x), Val::List(y)) => x.len() + y.len(),
+        _ => 0,
+    }
+}
+
+/// The first position of `needle` in a memoised list: a short list is scanned, a longer one
+/// hashed once (the index lives as long as the memo).
+fn first_of(
+    memo: usize,
+    items: &[Val],
+    needle: &Val,
+    frame: &mut Frame,
+) -> Result<Option<usize>, Error> {
+    if items.len() < 16 {
+        frame.charge(items.len())?;
+        return Ok(items.iter().position(|item| equal(item, needle)));
+    }
+    if frame.indexes.len() <= memo {
+        frame.indexes.resize_with(memo + 1, || None);
+    }
+    if frame.indexes[memo].is_none() {
+        frame.charge(items.len())?;
+        frame.indexes[memo] = Some(ListIndex::build(items));
+    }
+    frame.charge(1)?;
+    Ok(frame.indexes[memo]
+        .as_ref()
+        .and_then(|index| index.first(items, needle)))
 }
 
 /// `has(operand.key)`.
@@ -295,7 +395,7 @@ fn comprehension(l: &Loop, frame: &mut Frame, env: &Env) -> R {
         other => return err(format!("cannot iterate over a {}", other.type_name())),
     };
     for memo in &l.resets {
-        frame.memos[*memo] = None;
+        frame.forget(*memo);
     }
     frame.slots[l.accu] = eval(&l.init, frame, env);
     match &l.step {
@@ -304,6 +404,7 @@ fn comprehension(l: &Loop, frame: &mut Frame, env: &Env) -> R {
         _ => {}
     }
     for item in items.iter() {
+        frame.charge(1)?;
         frame.slots[l.var] = Ok(item.clone());
         if truth(&eval(&l.cond, frame, env)) == Some(false) {
             break;
@@ -355,6 +456,7 @@ fn any_or_all(
         if truth(&frame.slots[l.accu]) == Some(decided) {
             break;
         }
+        frame.charge(1)?;
         frame.slots[l.var] = Ok(item.clone());
         let right = eval(pred, frame, env);
         let left = std::mem::replace(&mut frame.slots[l.accu], Ok(Val::Null));
@@ -530,6 +632,16 @@ fn no_overload(op: &str, a: &Val, b: &Val) -> R {
 }
 
 fn call(func: Func, args: &[Expr], frame: &mut Frame, env: &Env) -> R {
+    if let (Func::FirstIndex, [list @ Expr::Memo(memo, _), needle]) = (func, args) {
+        let items = eval(list, frame, env)?;
+        let needle = eval(needle, frame, env)?;
+        let Val::List(items) = &items else {
+            return err(format!("firstIndex() of a {}", items.type_name()));
+        };
+        return Ok(Val::Int(
+            first_of(*memo, items, &needle, frame)?.map_or(-1, |i| i as i64),
+        ));
+    }
     // Functions take one to three arguments: they are held on the stack, not in a new Vec per
     // call (conditions call `lowerAscii` and friends inside loops).
     let mut held: [Val; 3] = [Val::Null, Val::Null, Val::Null];
@@ -583,8 +695,14 @@ fn apply(func: Func, values: &[Val], frame: &mut Frame, lookup: &Lookup) -> R {
         Func::LowerAscii => Ok(Val::str(&text(0)?.to_ascii_lowercase())),
         Func::UpperAscii => Ok(Val::str(&text(0)?.to_ascii_uppercase())),
         Func::Trim => Ok(Val::str(text(0)?.trim())),
-        Func::Join => join(values, if values.len() == 2 { text(1)? } else { "" }),
-        Func::Slice => slice(values),
+        Func::Join => {
+            frame.charge(values[0].as_list().len())?;
+            join(values, if values.len() == 2 { text(1)? } else { "" })
+        }
+        Func::Slice => {
+            frame.charge(values[0].as_list().len())?;
+            slice(values)
+        }
         Func::String | Func::Int | Func::Timestamp | Func::Duration => convert(func, &values[0]),
         Func::Min | Func::Max => extreme(func, values),
         Func::Days => match &values[0] {
@@ -592,11 +710,26 @@ fn apply(func: Func, values: &[Val], frame: &mut Frame, lookup: &Lookup) -> R {
             other => err(format!("days() of a {}", other.type_name())),
         },
         Func::Principal => principal(values, frame, lookup),
-        Func::Members => Ok(strings(lookup.members_of(text(0)?))),
-        Func::GroupsOf => Ok(strings(lookup.groups_of(text(0)?))),
+        Func::Members => charged(strings(lookup.members_of(text(0)?)), frame),
+        Func::GroupsOf => charged(strings(lookup.groups_of(text(0)?)), frame),
         Func::IsBreakGlass => Ok(Val::Bool(lookup.is_break_glass(text(0)?))),
         Func::Declared => Ok(Val::Bool(lookup.declared(text(0)?))),
-        Func::Expand => Ok(Val::list(lookup.expand(values[0].as_list()))),
+        Func::Expand => {
+            frame.charge(values[0].as_list().len())?;
+            charged(Val::list(lookup.expand(values[0].as_list())), frame)
+        }
+        Func::AssignmentsOf => charged(Val::list(lookup.assignments_of(text(0)?)), frame),
+        Func::AssignmentsReaching => {
+            charged(Val::list(lookup.assignments_reaching(text(0)?)), frame)
+        }
+        Func::FirstIndex => {
+            let Val::List(items) = &values[0] else {
+                return err(format!("firstIndex() of a {}", values[0].type_name()));
+            };
+            frame.charge(items.len())?;
+            let found = items.iter().position(|item| equal(item, &values[1]));
+            Ok(Val::Int(found.map_or(-1, |i| i as i64)))
+        }
         Func::Role => Ok(super::lookup::role(text(0)?)),
         Func::GraphPermission => Ok(super::lookup::graph_permission(text(0)?)),
     }
@@ -733,6 +866,12 @@ fn principal(values: &[Val], frame: &mut Frame, lookup: &Lookup) -> R {
     let found = lookup.principal(id);
     frame.last_principal = Some((id.clone(), found.clone()));
     Ok(found)
+}
+
+/// A list a function made, its length counted as work.
+fn charged(list: Val, frame: &mut Frame) -> R {
+    frame.charge(list.as_list().len())?;
+    Ok(list)
 }
 
 fn strings(items: Vec<String>) -> Val {
