@@ -2,6 +2,7 @@
 //! sections and the same Graph keys: a reader and the model cannot drift apart.
 
 use entralint::catalogue;
+use entralint::model::methods;
 use entralint::model::sections::{
     AdminConsentRequestPolicy, Application, AuthorizationPolicy, ConsentPolicySettings,
     DefaultUserRolePermissions, Group, GroupSettings, PasswordRuleSettings, Reviewer,
@@ -49,6 +50,41 @@ fn graph_keys_match_the_model_types() {
         ("groupSettings", None, GroupSettings::KEYS),
         ("consentPolicySettings", None, ConsentPolicySettings::KEYS),
         ("passwordRuleSettings", None, PasswordRuleSettings::KEYS),
+        (
+            "authenticationMethodsPolicy",
+            None,
+            methods::AuthenticationMethodsPolicy::KEYS,
+        ),
+        (
+            "authenticationMethodsPolicy",
+            Some("authenticationMethodConfigurations"),
+            methods::AuthenticationMethodConfiguration::KEYS,
+        ),
+        (
+            "authenticationMethodsPolicy",
+            Some("authenticationMethodConfigurations.includeTargets"),
+            methods::MethodTarget::KEYS,
+        ),
+        (
+            "authenticationMethodsPolicy",
+            Some("authenticationMethodConfigurations.featureSettings"),
+            methods::AuthenticatorFeatureSettings::KEYS,
+        ),
+        (
+            "authenticationMethodsPolicy",
+            Some("registrationEnforcement.authenticationMethodsRegistrationCampaign"),
+            methods::RegistrationCampaign::KEYS,
+        ),
+        (
+            "authenticationMethodsPolicy",
+            Some("systemCredentialPreferences"),
+            methods::SystemCredentialPreferences::KEYS,
+        ),
+        (
+            "authenticationMethodsPolicy",
+            Some("reportSuspiciousActivitySettings"),
+            methods::ReportSuspiciousActivitySettings::KEYS,
+        ),
         (
             "adminConsentRequestPolicy",
             None,

@@ -220,6 +220,53 @@ fn microsoft365dsc_resource_examples() {
         "{defaults:?}"
     );
 
+    // The authentication methods resources: each block is one method of one policy.
+    let policy = check(
+        &rules,
+        &dir,
+        "m365dsc_example_AADAuthenticationMethodPolicy_2-Update.ps1",
+    )
+    .unwrap();
+    assert!(no_load_errors(&policy), "{policy:?}");
+    assert_has_all(
+        &policy,
+        &[("authentication-methods-migration-incomplete", 30, 39)],
+    );
+    // `SnoozeDurationInDays = (Get-Random …)` is reported, and not declared.
+    assert!(has(&policy, "unresolved-value", 34, 44), "{policy:?}");
+    let methods: &[(&str, &str, usize, usize)] = &[
+        (
+            "m365dsc_example_AADAuthenticationMethodPolicyAuthenticator_2-Update.ps1",
+            "authenticator-location-not-shown",
+            43,
+            29,
+        ),
+        (
+            "m365dsc_example_AADAuthenticationMethodPolicyFido2_2-Update.ps1",
+            "fido2-attestation-not-enforced",
+            48,
+            48,
+        ),
+        (
+            "m365dsc_example_AADAuthenticationMethodPolicySms_2-Update.ps1",
+            "sms-method-enabled",
+            44,
+            36,
+        ),
+        (
+            "m365dsc_example_AADAuthenticationMethodPolicyTemporary_2-Update.ps1",
+            "temporary-access-pass-reusable",
+            46,
+            40,
+        ),
+    ];
+    for &(name, rule, line, column) in methods {
+        let found = check(&rules, &dir, name).unwrap();
+        assert!(no_load_errors(&found), "{name}: {found:?}");
+        assert!(has(&found, rule, line, column), "{name}: {found:?}");
+        assert!(lacks(&found, "unresolved-value"), "{name}: {found:?}");
+    }
+
     // Configurations whose resources have no counterpart in the tenant format are still Entra
     // configurations: Entra's defaults apply to everything they leave out, and are judged.
     for name in [

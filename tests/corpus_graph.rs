@@ -165,6 +165,47 @@ fn graph_samples() {
     assert_clean_load(&f);
     assert_has(&f, "guest-self-service-signup-enabled", 7);
 
+    // The authentication methods policy: SMS on (and usable for sign-in), email codes on; every
+    // method configuration, with its `@odata.type` and the older per-target Authenticator states,
+    // reads without a load problem.
+    let f = findings(
+        &dir,
+        "graph-docs_v1.0_authenticationMethodsPolicy-get_response.json",
+        &rules,
+    );
+    assert_clean_load(&f);
+    assert_has(&f, "sms-method-enabled", 61);
+    assert_has(&f, "sms-sign-in-enabled", 62);
+    assert_has(&f, "email-otp-enabled", 91);
+    // Fido2 and the Temporary Access Pass are disabled there, so their settings are not judged.
+    for rule in [
+        "fido2-attestation-not-enforced",
+        "temporary-access-pass-reusable",
+        "authenticator-app-name-not-shown",
+    ] {
+        assert!(!f.iter().any(|(r, _)| r == rule), "{rule}: {f:?}");
+    }
+
+    // ScubaGear's provider export carries the policy beside its method configurations.
+    let f = findings(
+        &dir,
+        "scubagear_ProviderSettingsExport_aad-excerpt.json",
+        &rules,
+    );
+    assert_clean_load(&f);
+    assert_has(&f, "authentication-methods-migration-incomplete", 279);
+    assert_has(&f, "registration-campaign-disabled", 283);
+    // Sms is disabled, Authenticator shows its context to all users and allows no codes.
+    for rule in [
+        "sms-method-enabled",
+        "authenticator-app-name-not-shown",
+        "authenticator-location-not-shown",
+        "authenticator-otp-allowed",
+        "temporary-access-pass-reusable",
+    ] {
+        assert!(!f.iter().any(|(r, _)| r == rule), "{rule}: {f:?}");
+    }
+
     // The default property set of GET /users has no userType or accountEnabled: said once.
     let f = findings(&dir, "graph-docs_v1.0_users-list_response.json", &rules);
     assert_has(&f, "graph-property-missing", 3);

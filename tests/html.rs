@@ -40,7 +40,10 @@ fn file_text_is_escaped() {
 }
 
 #[test]
-fn a_hundred_tenants_left_to_defaults_stay_under_two_megabytes() {
+fn a_hundred_tenants_left_to_defaults_stay_under_two_and_a_half_megabytes() {
+    // Each tenant left to defaults has five findings on the authentication methods policy (SMS and
+    // email codes on, Authenticator's context and suspicious-activity reporting left to Microsoft)
+    // and twenty-one more controls in the matrix than with the password rules (1.9 MB then).
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string("examples/defaults-workforce.yaml").unwrap();
     for i in 0..100 {
@@ -48,7 +51,7 @@ fn a_hundred_tenants_left_to_defaults_stay_under_two_megabytes() {
     }
     let page = html(&[dir.path().to_str().unwrap()]);
     assert_eq!(page.matches("<section class=\"tenant\"").count(), 100);
-    assert!(page.len() < 2_000_000, "{} bytes", page.len());
+    assert!(page.len() < 2_500_000, "{} bytes", page.len());
 }
 
 #[test]

@@ -93,7 +93,13 @@ fn every_setting_is_declared_with_a_comment() {
         for key in keys {
             let mut node = Some(root_node);
             for segment in key.split('.') {
-                node = node.and_then(|n| n.get(segment));
+                // Method configurations are a list named by `id`, as the model reads them.
+                node = node.and_then(|n| match &n.value {
+                    entralint::tree::Value::Seq(items) => items
+                        .iter()
+                        .find(|item| item.get("id").and_then(|id| id.as_str()) == Some(segment)),
+                    _ => n.get(segment),
+                });
             }
             assert!(node.is_some(), "{kind}: `{key}` is not declared");
             let last = key.rsplit('.').next().unwrap();

@@ -2,7 +2,7 @@
 
 use entralint::diagnostic::Diagnostic;
 use entralint::load;
-use entralint::model::{self, Model, TenantKind, access, defaults, sections::*};
+use entralint::model::{self, Model, TenantKind, access, defaults, methods, sections::*};
 
 fn model(text: &str) -> (Option<Model>, Vec<Diagnostic>) {
     let loaded = load::load("t.yaml", text.as_bytes());
@@ -149,6 +149,22 @@ fn customers_are_derived_in_external_tenants() {
     );
 }
 
+const METHODS_SMS: &str = "authenticationMethodsPolicy.authenticationMethodConfigurations.Sms";
+const METHODS_VOICE: &str = "authenticationMethodsPolicy.authenticationMethodConfigurations.Voice";
+const METHODS_EMAIL: &str = "authenticationMethodsPolicy.authenticationMethodConfigurations.Email";
+const METHODS_SOFTWARE_OATH: &str =
+    "authenticationMethodsPolicy.authenticationMethodConfigurations.SoftwareOath";
+const METHODS_X509: &str =
+    "authenticationMethodsPolicy.authenticationMethodConfigurations.X509Certificate";
+const METHODS_HARDWARE_OATH: &str =
+    "authenticationMethodsPolicy.authenticationMethodConfigurations.HardwareOath";
+const METHODS_QR: &str = "authenticationMethodsPolicy.authenticationMethodConfigurations.QRCodePin";
+const METHODS_AUTHENTICATOR: &str =
+    "authenticationMethodsPolicy.authenticationMethodConfigurations.MicrosoftAuthenticator";
+const METHODS_FIDO2: &str = "authenticationMethodsPolicy.authenticationMethodConfigurations.Fido2";
+const METHODS_TAP: &str =
+    "authenticationMethodsPolicy.authenticationMethodConfigurations.TemporaryAccessPass";
+
 /// Every key the model reads is documented, and every setting has a default.
 #[test]
 fn the_format_doc_and_the_defaults_cover_every_key() {
@@ -164,6 +180,74 @@ fn the_format_doc_and_the_defaults_cover_every_key() {
         ("groupSettings", GroupSettings::KEYS),
         ("consentPolicySettings", ConsentPolicySettings::KEYS),
         ("passwordRuleSettings", PasswordRuleSettings::KEYS),
+        ("authenticationMethodsPolicy", &["policyMigrationState"]),
+        ("", methods::AuthenticationMethodsPolicy::KEYS),
+        (
+            "authenticationMethodsPolicy.registrationEnforcement.authenticationMethodsRegistrationCampaign",
+            &["state"],
+        ),
+        ("", methods::RegistrationCampaign::KEYS),
+        (
+            "authenticationMethodsPolicy.systemCredentialPreferences",
+            &["state"],
+        ),
+        ("", methods::SystemCredentialPreferences::KEYS),
+        (
+            "authenticationMethodsPolicy.reportSuspiciousActivitySettings",
+            &["state"],
+        ),
+        (
+            "authenticationMethodsPolicy.reportSuspiciousActivitySettings.includeTarget",
+            &["id"],
+        ),
+        ("", methods::ReportSuspiciousActivitySettings::KEYS),
+        ("", methods::AuthenticationMethodConfiguration::KEYS),
+        ("", methods::MethodTarget::KEYS),
+        ("", methods::AuthenticatorFeatureSettings::KEYS),
+        ("", methods::KeyRestrictions::KEYS),
+        (METHODS_SMS, &["state"]),
+        (METHODS_VOICE, &["state"]),
+        (METHODS_EMAIL, &["state"]),
+        (METHODS_SOFTWARE_OATH, &["state"]),
+        (METHODS_X509, &["state"]),
+        (METHODS_HARDWARE_OATH, &["state"]),
+        (METHODS_QR, &["state"]),
+        (METHODS_AUTHENTICATOR, &["state", "isSoftwareOathEnabled"]),
+        (
+            METHODS_FIDO2,
+            &[
+                "state",
+                "isAttestationEnforced",
+                "isSelfServiceRegistrationAllowed",
+            ],
+        ),
+        (
+            METHODS_TAP,
+            &[
+                "state",
+                "isUsableOnce",
+                "defaultLifetimeInMinutes",
+                "minimumLifetimeInMinutes",
+                "maximumLifetimeInMinutes",
+                "defaultLength",
+            ],
+        ),
+        (
+            "authenticationMethodsPolicy.authenticationMethodConfigurations.MicrosoftAuthenticator.featureSettings.numberMatchingRequiredState",
+            &["state"],
+        ),
+        (
+            "authenticationMethodsPolicy.authenticationMethodConfigurations.MicrosoftAuthenticator.featureSettings.displayAppInformationRequiredState",
+            &["state"],
+        ),
+        (
+            "authenticationMethodsPolicy.authenticationMethodConfigurations.MicrosoftAuthenticator.featureSettings.displayLocationInformationRequiredState",
+            &["state"],
+        ),
+        (
+            "authenticationMethodsPolicy.authenticationMethodConfigurations.MicrosoftAuthenticator.featureSettings.companionAppAllowedState",
+            &["state"],
+        ),
         ("adminConsentRequestPolicy", AdminConsentRequestPolicy::KEYS),
         ("portalSettings", PortalSettings::KEYS),
         ("externalCollaboration", ExternalCollaboration::KEYS),

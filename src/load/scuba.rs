@@ -15,6 +15,7 @@ const SECTIONS: &[&str] = &[
     "privileged_service_principals",
     "privileged_roles",
     "conditional_access_policies",
+    "authentication_method",
 ];
 
 /// Whether `root` is a ScubaGear provider export with at least one AAD section.
@@ -69,6 +70,15 @@ pub fn gather(root: &Node, sections: &mut Sections) {
                     sections.add(Kind::ConditionalAccessPolicy, policy, None);
                 }
             }
+            "authentication_method" => {
+                if let Some(policy) = one_or_many(&value).first() {
+                    sections.add(
+                        Kind::AuthenticationMethodsPolicy,
+                        &methods_policy(policy),
+                        None,
+                    );
+                }
+            }
             "privileged_roles" => {
                 sections.note_list(Kind::RoleAssignment { eligible: false }, e.key.span);
                 for role in one_or_many(&value) {
@@ -102,6 +112,27 @@ fn privileged_user(id: &Node, user: &Node) -> Node {
         ));
     }
     map(user.span, entries)
+}
+
+/// The authentication methods policy from ScubaGear's pair: the policy object, and its method
+/// configurations listed beside it (`authentication_method_feature_settings`).
+fn methods_policy(exported: &Node) -> Node {
+    let policy = exported.get("authentication_method_policy");
+    let mut entries: Vec<Entry> = policy
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| e.key.as_str() != Some("authenticationMethodConfigurations"))
+        .cloned()
+        .collect();
+    if let Some(methods) = exported.entry("authentication_method_feature_settings") {
+        entries.push(entry(
+            "authenticationMethodConfigurations",
+            methods.key.span,
+            methods.value.clone(),
+        ));
+    }
+    map(policy.map_or(exported.span, |p| p.span), entries)
 }
 
 /// An array's items, or the object itself when a version wrote one element without its array.

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod coverage;
 pub mod defaults;
 pub mod field;
+pub mod methods;
 pub mod schema;
 pub mod sections;
 pub use crate::suggest;

@@ -19,6 +19,7 @@ section! {
         "groupSettings" => group_settings: GroupSettings,
         "consentPolicySettings" => consent_policy_settings: ConsentPolicySettings,
         "passwordRuleSettings" => password_rule_settings: PasswordRuleSettings,
+        "authenticationMethodsPolicy" => authentication_methods_policy: super::methods::AuthenticationMethodsPolicy,
         "adminConsentRequestPolicy" => admin_consent_request_policy: AdminConsentRequestPolicy,
         "portalSettings" => portal_settings: PortalSettings,
         "externalCollaboration" => external_collaboration: ExternalCollaboration,

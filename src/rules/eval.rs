@@ -613,6 +613,28 @@ fn locate_exact(root: Option<&Node>, path: &str) -> Located {
                 }
             }
         }
+        // A list of objects named by `id` (the authentication method configurations): the item
+        // whose id is the key, compared without regard to case as the model reads it.
+        if let Some(Yaml::Seq(items)) = node.map(|n| &n.value) {
+            let named = items.iter().find(|item| {
+                item.get("id")
+                    .and_then(Node::as_str)
+                    .is_some_and(|id| id.eq_ignore_ascii_case(key))
+            });
+            let Some(item) = named else {
+                return Located::Missing {
+                    span: section,
+                    missing: key.to_string(),
+                };
+            };
+            section = item
+                .as_map()
+                .and_then(|entries| entries.first())
+                .map_or(section, |first| first.key.span);
+            target = item.span;
+            node = Some(item);
+            continue;
+        }
         match node.and_then(|n| n.entry(key)) {
             Some(entry) if entry.value.value != Yaml::Null => {
                 section = entry.key.span;

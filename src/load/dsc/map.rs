@@ -11,6 +11,8 @@ use super::parse::{Item, Prop, PsValue, Resource, find};
 // The sign-in resources (Conditional Access and the rest) are mapped in their own file.
 #[path = "map_ca.rs"]
 mod ca;
+#[path = "map_methods.rs"]
+mod methods;
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::tree::{Entry, Node, Value};
 
@@ -18,6 +20,16 @@ use crate::tree::{Entry, Node, Value};
 pub const RESOURCES: &[&str] = &[
     "AADAdminConsentRequestPolicy",
     "AADAuthenticationFlowPolicy",
+    "AADAuthenticationMethodPolicy",
+    "AADAuthenticationMethodPolicyAuthenticator",
+    "AADAuthenticationMethodPolicyEmail",
+    "AADAuthenticationMethodPolicyFido2",
+    "AADAuthenticationMethodPolicyHardware",
+    "AADAuthenticationMethodPolicySms",
+    "AADAuthenticationMethodPolicySoftware",
+    "AADAuthenticationMethodPolicyTemporary",
+    "AADAuthenticationMethodPolicyVoice",
+    "AADAuthenticationMethodPolicyX509",
     "AADAuthorizationPolicy",
     "AADGroupsSettings",
     "AADPasswordRuleSettings",
@@ -356,7 +368,7 @@ impl Mapper<'_> {
         if !self.present(resource) {
             return;
         }
-        if self.sign_in(known, resource) {
+        if self.sign_in(known, resource) || self.methods(known, resource) {
             return;
         }
         match *known {

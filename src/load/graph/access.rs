@@ -65,3 +65,13 @@ fn shaped(node: &Node, path: &str, keys: &dyn Fn(&str) -> Option<&'static [&'sta
         _ => node.clone(),
     }
 }
+
+/// One method configuration of the authentication methods policy, read on its own (a
+/// Microsoft365DSC block per method).
+pub fn method_configuration(node: &Node) -> Node {
+    shaped(
+        node,
+        "authenticationMethodConfigurations",
+        &keys_in("authenticationMethodsPolicy"),
+    )
+}

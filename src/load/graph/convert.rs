@@ -27,6 +27,7 @@ pub enum Kind {
     AuthorizationPolicy,
     AdminConsentRequestPolicy,
     AuthenticationFlowsPolicy,
+    AuthenticationMethodsPolicy,
     DirectorySetting,
     /// A role assignment; `eligible` for PIM eligibility instances.
     RoleAssignment {
@@ -60,6 +61,7 @@ pub fn kind_from_context(context: &str) -> Option<Kind> {
         "authorizationPolicy" => Kind::AuthorizationPolicy,
         "adminConsentRequestPolicy" => Kind::AdminConsentRequestPolicy,
         "authenticationFlowsPolicy" => Kind::AuthenticationFlowsPolicy,
+        "authenticationMethodsPolicy" => Kind::AuthenticationMethodsPolicy,
         "applications" => Kind::Application,
         "groupSettings" | "settings" => Kind::DirectorySetting,
         "roleAssignments" | "roleAssignmentScheduleInstances" => {
@@ -103,6 +105,11 @@ pub fn kind_from_shape(entity: &Node) -> Option<Kind> {
     if has("conditions") && (has("grantControls") || has("sessionControls") || has("state")) {
         return Some(Kind::ConditionalAccessPolicy);
     }
+    if entity.get("id").and_then(Node::as_str) == Some("authenticationMethodsPolicy")
+        || has("authenticationMethodConfigurations")
+    {
+        return Some(Kind::AuthenticationMethodsPolicy);
+    }
     if has("selfServiceSignUp") {
         return Some(Kind::AuthenticationFlowsPolicy);
     }
@@ -129,6 +136,7 @@ fn kind_from_type(odata_type: &str) -> Option<Kind> {
         "microsoft.graph.application" => Kind::Application,
         "microsoft.graph.adminConsentRequestPolicy" => Kind::AdminConsentRequestPolicy,
         "microsoft.graph.authenticationFlowsPolicy" => Kind::AuthenticationFlowsPolicy,
+        "microsoft.graph.authenticationMethodsPolicy" => Kind::AuthenticationMethodsPolicy,
         "microsoft.graph.authorizationPolicy" => Kind::AuthorizationPolicy,
         "microsoft.graph.groupSetting" | "microsoft.graph.directorySetting" => {
             Kind::DirectorySetting
@@ -217,6 +225,11 @@ impl Sections {
                 let key_span = entity.get("id").map_or(entity.span, |n| n.span);
                 let node = super::access::catalogued(entity, "authenticationFlowsPolicy");
                 self.set_single("authenticationFlowsPolicy", key_span, node);
+            }
+            Kind::AuthenticationMethodsPolicy => {
+                let key_span = entity.get("id").map_or(entity.span, |n| n.span);
+                let node = super::access::catalogued(entity, "authenticationMethodsPolicy");
+                self.set_single("authenticationMethodsPolicy", key_span, node);
             }
             Kind::ConditionalAccessPolicy => self
                 .conditional_access_policies

@@ -1,0 +1,163 @@
+//! The authentication methods policy (`authenticationMethodsPolicy`): read from every input format,
+//! its bad values reported at the value, its rules' controls sourced.
+
+use assert_cmd::Command;
+use entralint::rules::{RuleSet, Selection};
+
+const RULES: &str = "sms-method-enabled,sms-sign-in-enabled,voice-method-enabled,email-otp-enabled,authenticator-app-name-not-shown,authenticator-location-not-shown,authenticator-number-matching-disabled,authenticator-otp-allowed,fido2-attestation-not-enforced,temporary-access-pass-reusable,temporary-access-pass-lifetime-too-long,authentication-methods-migration-incomplete,registration-campaign-disabled,system-preferred-mfa-disabled,suspicious-activity-reporting-off";
+
+/// `file:line:col: severity: message [rule]` lines of `entralint check --format short`, reduced to
+/// `line:col rule`, for the methods rules (when `select`) and load problems.
+fn short(path: &str, select: bool) -> Vec<String> {
+    let mut cmd = Command::cargo_bin("entralint").unwrap();
+    cmd.args(["check", path, "--format", "short"]);
+    if select {
+        cmd.args(["--select", RULES]);
+    }
+    let output = cmd.output().unwrap();
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix(path)?.strip_prefix(':')?;
+            let mut parts = rest.splitn(3, ':');
+            let (l, c) = (parts.next()?, parts.next()?);
+            let rule = rest.split(" [").nth(1)?.split(']').next()?;
+            Some(format!("{l}:{c} {rule}"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_graph_response_is_read_with_its_annotations() {
+    // Sms and Email are disabled, Authenticator shows its context; the external method (a GUID
+    // id) is passed over rather than reported.
+    let found = short("tests/fixtures/methods/graph-policy.json", true);
+    assert_eq!(
+        found,
+        [
+            "5:44 system-preferred-mfa-disabled",
+            "9:104 voice-method-enabled",
+            "15:32 authenticator-otp-allowed",
+        ]
+    );
+    let all = short("tests/fixtures/methods/graph-policy.json", false);
+    for code in ["unknown-key", "invalid-value", "wrong-type", "missing-key"] {
+        assert!(!all.iter().any(|f| f.ends_with(code)), "{code}: {all:?}");
+    }
+}
+
+#[test]
+fn bad_values_are_reported_at_the_value() {
+    let found = short("tests/fixtures/methods/bad-values.yaml", false);
+    for expected in [
+        "2:25 invalid-value",
+        "4:11 invalid-value",
+        "7:14 invalid-value",
+        "10:11 duplicate-key",
+    ] {
+        assert!(found.iter().any(|f| f == expected), "{expected}: {found:?}");
+    }
+    // `Enabled` reads as `enabled`: the first Email configuration is the one judged.
+    assert!(
+        found.iter().any(|f| f == "9:14 email-otp-enabled"),
+        "{found:?}"
+    );
+    let output = Command::cargo_bin("entralint")
+        .unwrap()
+        .args([
+            "check",
+            "tests/fixtures/methods/bad-values.yaml",
+            "--format",
+            "short",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("`Fido3` is not a valid value for `id`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`on` is not a valid value for `state`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_scubagear_export_carries_the_policy_and_its_methods() {
+    let found = short("tests/fixtures/methods/scuba-export.json", true);
+    assert!(
+        found.contains(&"6:75 temporary-access-pass-reusable".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"6:110 temporary-access-pass-lifetime-too-long".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"10:33 authentication-methods-migration-incomplete".to_string()),
+        "{found:?}"
+    );
+    // Sms is disabled there, and used for sign-in by nobody.
+    assert!(!found.iter().any(|f| f.contains("sms-")), "{found:?}");
+}
+
+#[test]
+fn microsoft365dsc_blocks_make_one_policy() {
+    // The policy block and four method blocks: only the Authenticator's one-time codes are left.
+    let path = "tests/fixtures/methods/M365TenantConfig.ps1";
+    assert_eq!(short(path, true), ["35:37 authenticator-otp-allowed"]);
+    let all = short(path, false);
+    assert!(
+        !all.iter().any(|f| f.ends_with("unresolved-value")),
+        "{all:?}"
+    );
+    let out = std::env::temp_dir().join(format!("entralint-methods-{}.yaml", std::process::id()));
+    Command::cargo_bin("entralint")
+        .unwrap()
+        .args(["import", path, "--force", "--output"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    std::fs::remove_file(&out).ok();
+    assert!(
+        text.contains("policyMigrationState: \"migrationComplete\""),
+        "{text}"
+    );
+    assert!(text.contains("id: \"MicrosoftAuthenticator\""), "{text}");
+    assert!(
+        text.contains("displayLocationInformationRequiredState:"),
+        "{text}"
+    );
+}
+
+/// Every control a methods rule cites is listed, with its source, in
+/// rules/data/method-controls.yaml.
+#[test]
+fn cited_controls_have_a_recorded_source() {
+    let sources = std::fs::read_to_string("rules/data/method-controls.yaml").unwrap();
+    let rules = RuleSet::load(&Selection::default()).unwrap();
+    let mut cited = 0;
+    for rule in &rules.rules {
+        if !rule.origin.contains("rules/methods/") {
+            continue;
+        }
+        let references = &rule.file.references;
+        for id in ["cisa", "cis-m365", "cis-azure", "eidsca", "zero-trust"]
+            .iter()
+            .flat_map(|family| references.controls(family))
+        {
+            cited += 1;
+            assert!(
+                sources.contains(&format!("id: {id}\n"))
+                    || sources.contains(&format!("id: \"{id}\"\n")),
+                "{}: {id} has no recorded source",
+                rule.name
+            );
+        }
+    }
+    assert!(cited >= 20, "{cited}");
+}
