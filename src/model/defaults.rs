@@ -15,12 +15,20 @@ pub struct DefaultEntry {
     pub key: String,
     pub workforce: serde_json::Value,
     pub source: String,
+    /// Whether the sources state the workforce value; when they do not, the value is the one the
+    /// sources suggest, and findings on it say it is assumed.
+    #[serde(default = "documented")]
+    pub known: bool,
     pub external: serde_json::Value,
     pub external_source: String,
     pub external_known: bool,
     /// The setting belongs to a feature external tenants do not have: it has no effect there.
     #[serde(default)]
     pub workforce_only: bool,
+}
+
+fn documented() -> bool {
+    true
 }
 
 impl DefaultEntry {
@@ -137,6 +145,18 @@ mod tests {
                 .value(TenantKind::Workforce),
             "everyone"
         );
+    }
+
+    #[test]
+    /// A value the sources do not state is marked assumed, so findings on it say so.
+    fn undocumented_workforce_values_are_marked_assumed() {
+        let mut assumed = 0;
+        for entry in super::DEFAULTS.values() {
+            let undocumented = entry.source.starts_with("not documented");
+            assert_eq!(entry.known, !undocumented, "{}", entry.key);
+            assumed += usize::from(undocumented);
+        }
+        assert!(assumed > 0);
     }
 
     #[test]

@@ -429,6 +429,10 @@ impl Place<'_> {
                                 show_json(default.value(run.kind))
                             )
                         }
+                        Some(default) if !default.known => format!(
+                            " (`{at}` is not declared; Entra's default for {kind} tenants is not documented, and this value is assumed: {})",
+                            show_json(default.value(run.kind))
+                        ),
                         Some(default) => format!(
                             " (`{at}` is not declared, so Entra's default for {kind} tenants applies: {})",
                             show_json(default.value(run.kind))
