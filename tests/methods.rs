@@ -2,30 +2,14 @@
 //! its bad values reported at the value, its rules' controls sourced.
 
 use assert_cmd::Command;
-use entralint::rules::{RuleSet, Selection};
+
+#[path = "common/section.rs"]
+mod section;
 
 const RULES: &str = "sms-method-enabled,sms-sign-in-enabled,voice-method-enabled,email-otp-enabled,authenticator-app-name-not-shown,authenticator-location-not-shown,authenticator-number-matching-disabled,authenticator-otp-allowed,fido2-attestation-not-enforced,temporary-access-pass-reusable,temporary-access-pass-lifetime-too-long,authentication-methods-migration-incomplete,registration-campaign-disabled,system-preferred-mfa-disabled,suspicious-activity-reporting-off";
 
-/// `file:line:col: severity: message [rule]` lines of `entralint check --format short`, reduced to
-/// `line:col rule`, for the methods rules (when `select`) and load problems.
 fn short(path: &str, select: bool) -> Vec<String> {
-    let mut cmd = Command::cargo_bin("entralint").unwrap();
-    cmd.args(["check", path, "--format", "short"]);
-    if select {
-        cmd.args(["--select", RULES]);
-    }
-    let output = cmd.output().unwrap();
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .filter_map(|line| {
-            let rest = line.strip_prefix(path)?.strip_prefix(':')?;
-            let mut parts = rest.splitn(3, ':');
-            let (l, c) = (parts.next()?, parts.next()?);
-            let rule = rest.split(" [").nth(1)?.split(']').next()?;
-            Some(format!("{l}:{c} {rule}"))
-        })
-        .collect()
+    section::short(path, RULES, select)
 }
 
 #[test]
@@ -138,26 +122,5 @@ fn microsoft365dsc_blocks_make_one_policy() {
 /// rules/data/method-controls.yaml.
 #[test]
 fn cited_controls_have_a_recorded_source() {
-    let sources = std::fs::read_to_string("rules/data/method-controls.yaml").unwrap();
-    let rules = RuleSet::load(&Selection::default()).unwrap();
-    let mut cited = 0;
-    for rule in &rules.rules {
-        if !rule.origin.contains("rules/methods/") {
-            continue;
-        }
-        let references = &rule.file.references;
-        for id in ["cisa", "cis-m365", "cis-azure", "eidsca", "zero-trust"]
-            .iter()
-            .flat_map(|family| references.controls(family))
-        {
-            cited += 1;
-            assert!(
-                sources.contains(&format!("id: {id}\n"))
-                    || sources.contains(&format!("id: \"{id}\"\n")),
-                "{}: {id} has no recorded source",
-                rule.name
-            );
-        }
-    }
-    assert!(cited >= 20, "{cited}");
+    section::assert_cited_controls_sourced("rules/methods/", "rules/data/method-controls.yaml", 20);
 }

@@ -2,30 +2,14 @@
 //! format, its bad values reported at the value, its rules' controls sourced.
 
 use assert_cmd::Command;
-use entralint::rules::{RuleSet, Selection};
+
+#[path = "common/section.rs"]
+mod section;
 
 const RULES: &str = "custom-banned-passwords-not-enforced,custom-banned-password-list-empty,on-premises-password-protection-disabled,on-premises-password-protection-audit-only,smart-lockout-threshold-too-high,smart-lockout-duration-too-short";
 
-/// `file:line:col: severity: message [rule]` lines of `entralint check --format short`, reduced to
-/// `line:col rule`, for the password rules and load problems.
 fn short(path: &str, select: bool) -> Vec<String> {
-    let mut cmd = Command::cargo_bin("entralint").unwrap();
-    cmd.args(["check", path, "--format", "short"]);
-    if select {
-        cmd.args(["--select", RULES]);
-    }
-    let output = cmd.output().unwrap();
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .filter_map(|line| {
-            let rest = line.strip_prefix(path)?.strip_prefix(':')?;
-            let mut parts = rest.splitn(3, ':');
-            let (l, c) = (parts.next()?, parts.next()?);
-            let rule = rest.split(" [").nth(1)?.split(']').next()?;
-            Some(format!("{l}:{c} {rule}"))
-        })
-        .collect()
+    section::short(path, RULES, select)
 }
 
 #[test]
@@ -117,26 +101,9 @@ fn a_microsoft365dsc_block_is_read() {
 /// rules/data/password-controls.yaml.
 #[test]
 fn cited_controls_have_a_recorded_source() {
-    let sources = std::fs::read_to_string("rules/data/password-controls.yaml").unwrap();
-    let rules = RuleSet::load(&Selection::default()).unwrap();
-    let mut cited = 0;
-    for rule in &rules.rules {
-        if !rule.origin.contains("rules/passwords/") {
-            continue;
-        }
-        let references = &rule.file.references;
-        for id in ["cisa", "cis-m365", "cis-azure", "eidsca", "zero-trust"]
-            .iter()
-            .flat_map(|family| references.controls(family))
-        {
-            cited += 1;
-            assert!(
-                sources.contains(&format!("id: {id}\n"))
-                    || sources.contains(&format!("id: \"{id}\"\n")),
-                "{}: {id} has no recorded source",
-                rule.name
-            );
-        }
-    }
-    assert!(cited >= 9, "{cited}");
+    section::assert_cited_controls_sourced(
+        "rules/passwords/",
+        "rules/data/password-controls.yaml",
+        9,
+    );
 }
