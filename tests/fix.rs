@@ -337,7 +337,7 @@ fn fix_writes_the_file_keeps_permissions_and_a_second_run_fixes_nothing() {
         .unwrap();
     let stderr = String::from_utf8(first.stderr).unwrap();
     assert!(
-        stderr.contains("fixed 15 settings in 1 file; 22 findings remain"),
+        stderr.contains("fixed 15 settings in 1 file; 24 findings remain"),
         "{stderr}"
     );
     assert!(stderr.contains("1 fix not applied: unsafe"), "{stderr}");

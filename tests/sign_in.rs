@@ -506,3 +506,152 @@ fn cited_controls_have_a_recorded_source() {
         14,
     );
 }
+
+/// One enabled policy for all users and all resources, with the given extra lines.
+fn one_policy(extra: &str) -> String {
+    format!(
+        "conditionalAccessPolicies:\n  - displayName: P\n    state: enabled\n    conditions:\n      users: {{includeUsers: [All]}}\n      applications: {{includeApplications: [All]}}\n{extra}"
+    )
+}
+
+fn covered(text: &str, requirement: Requirement, population: Population) -> bool {
+    coverage::evaluate(&model(text).tenant)
+        .verdict(requirement, population)
+        .unwrap()
+        .covered
+}
+
+#[test]
+fn a_password_change_after_mfa_remediates_high_user_risk_but_does_not_block_it() {
+    let change = one_policy(
+        "      userRiskLevels: [high]\n    grantControls: {operator: AND, builtInControls: [mfa, passwordChange]}\n",
+    );
+    assert!(covered(
+        &change,
+        Requirement::RemediateHighUserRisk,
+        Population::AllUsers
+    ));
+    assert!(!covered(
+        &change,
+        Requirement::BlockHighUserRisk,
+        Population::AllUsers
+    ));
+    // Either control alone (operator OR) lets the user through with one of them.
+    let either = change.replace("operator: AND", "operator: OR");
+    assert!(!covered(
+        &either,
+        Requirement::RemediateHighUserRisk,
+        Population::AllUsers
+    ));
+}
+
+#[test]
+fn sign_in_risk_needs_high_and_medium_in_one_policy() {
+    let high = one_policy(
+        "      signInRiskLevels: [high]\n    grantControls: {operator: OR, builtInControls: [mfa]}\n",
+    );
+    assert!(!covered(
+        &high,
+        Requirement::ChallengeSignInRisk,
+        Population::AllUsers
+    ));
+    let both = high.replace("[high]", "[high, medium]");
+    assert!(covered(
+        &both,
+        Requirement::ChallengeSignInRisk,
+        Population::AllUsers
+    ));
+    assert!(!covered(
+        &both,
+        Requirement::BlockSignInRisk,
+        Population::AllUsers
+    ));
+    let blocked = both.replace("[mfa]", "[block]");
+    assert!(covered(
+        &blocked,
+        Requirement::BlockSignInRisk,
+        Population::AllUsers
+    ));
+}
+
+#[test]
+fn sign_in_frequencies_are_read_in_hours_and_days() {
+    let session = |frequency: &str| {
+        one_policy(&format!(
+            "    sessionControls:\n      signInFrequency: {frequency}\n      persistentBrowser: {{isEnabled: true, mode: never}}\n"
+        ))
+    };
+    let week = session("{isEnabled: true, value: 7, type: days, frequencyInterval: timeBased}");
+    assert!(covered(
+        &week,
+        Requirement::LimitSessions,
+        Population::AllUsers
+    ));
+    assert!(!covered(
+        &week,
+        Requirement::LimitAdminSessions,
+        Population::Admins
+    ));
+    let eight_days = session("{isEnabled: true, value: 8, type: days}");
+    assert!(!covered(
+        &eight_days,
+        Requirement::LimitSessions,
+        Population::AllUsers
+    ));
+    let four_hours = session("{isEnabled: true, value: 4, type: hours}");
+    assert!(covered(
+        &four_hours,
+        Requirement::LimitAdminSessions,
+        Population::Admins
+    ));
+    let every_time = session("{isEnabled: true, frequencyInterval: everyTime}");
+    assert!(covered(
+        &every_time,
+        Requirement::LimitAdminSessions,
+        Population::Admins
+    ));
+    let off = session("{isEnabled: false, value: 1, type: hours}");
+    assert!(!covered(
+        &off,
+        Requirement::LimitSessions,
+        Population::AllUsers
+    ));
+    // A persistent browser session keeps administrators signed in whatever the frequency.
+    let persistent = four_hours.replace("mode: never", "mode: always");
+    assert!(!covered(
+        &persistent,
+        Requirement::LimitAdminSessions,
+        Population::Admins
+    ));
+}
+
+#[test]
+fn the_cis_profile_accepts_a_password_change_and_asks_medium_sign_in_risk_to_be_blocked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.yaml");
+    let text = one_policy(
+        "      userRiskLevels: [high]\n    grantControls: {operator: AND, builtInControls: [mfa, passwordChange]}\n",
+    ) + "  - displayName: Q\n    state: enabled\n    conditions:\n      users: {includeUsers: [All]}\n      applications: {includeApplications: [All]}\n      signInRiskLevels: [high]\n    grantControls: {operator: OR, builtInControls: [block]}\n";
+    std::fs::write(&path, text).unwrap();
+    let rules_of = |profile: &str| {
+        let out = Command::cargo_bin("entralint")
+            .unwrap()
+            .args(["check", "--format", "json", "--profile", profile])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let cisa = rules_of("cisa");
+    assert!(cisa.iter().any(|r| r == "high-user-risk-not-blocked"));
+    assert!(!cisa.iter().any(|r| r == "high-sign-in-risk-not-blocked"));
+    let cis = rules_of("cis-m365");
+    assert!(!cis.iter().any(|r| r == "high-user-risk-not-blocked"));
+    assert!(cis.iter().any(|r| r == "high-sign-in-risk-not-blocked"));
+}

@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::access::{
     BuiltInControl, ClientAppType, ConditionalAccessPolicy, Conditions, GrantOperator,
-    PHISHING_RESISTANT_METHODS, PolicyState, RiskLevel, StrengthRef, UserConditions, same_name,
+    PHISHING_RESISTANT_METHODS, PolicyState, RiskLevel, SessionControls, SignInFrequency,
+    StrengthRef, UserConditions, same_name,
 };
 use super::catalog::{self, RoleDef};
 use super::field::{List, Spanned, cel_map, cel_str};
@@ -39,6 +40,20 @@ pub enum Requirement {
     ManagedDevice,
     /// A compliant or hybrid-joined device to register security information.
     ManagedDeviceRegistration,
+    /// Block authentication transfer (signing a phone in from a desktop's QR code).
+    BlockAuthTransfer,
+    /// At high user risk, a block, a password change after MFA, or risk remediation.
+    RemediateHighUserRisk,
+    /// At high and medium sign-in risk, MFA or a block.
+    ChallengeSignInRisk,
+    /// At high and medium sign-in risk, a block.
+    BlockSignInRisk,
+    /// Sign-in again within four hours, in browser sessions that never persist.
+    LimitAdminSessions,
+    /// Sign-in again within seven days.
+    LimitSessions,
+    /// MFA at every Microsoft Intune enrollment.
+    ReauthIntuneEnrollment,
 }
 
 impl Requirement {
@@ -51,6 +66,13 @@ impl Requirement {
         Requirement::BlockHighSignInRisk,
         Requirement::ManagedDevice,
         Requirement::ManagedDeviceRegistration,
+        Requirement::BlockAuthTransfer,
+        Requirement::RemediateHighUserRisk,
+        Requirement::ChallengeSignInRisk,
+        Requirement::BlockSignInRisk,
+        Requirement::LimitAdminSessions,
+        Requirement::LimitSessions,
+        Requirement::ReauthIntuneEnrollment,
     ];
 
     /// The key rules read it under: `tenant.coverage.<key>`.
@@ -64,6 +86,13 @@ impl Requirement {
             Requirement::BlockHighSignInRisk => "blockHighSignInRisk",
             Requirement::ManagedDevice => "managedDevice",
             Requirement::ManagedDeviceRegistration => "managedDeviceRegistration",
+            Requirement::BlockAuthTransfer => "blockAuthTransfer",
+            Requirement::RemediateHighUserRisk => "remediateHighUserRisk",
+            Requirement::ChallengeSignInRisk => "challengeSignInRisk",
+            Requirement::BlockSignInRisk => "blockSignInRisk",
+            Requirement::LimitAdminSessions => "limitAdminSessions",
+            Requirement::LimitSessions => "limitSessions",
+            Requirement::ReauthIntuneEnrollment => "reauthIntuneEnrollment",
         }
     }
 
@@ -80,6 +109,19 @@ impl Requirement {
             Requirement::ManagedDevice => "requires a compliant or hybrid-joined device",
             Requirement::ManagedDeviceRegistration => {
                 "requires a managed device to register security information"
+            }
+            Requirement::BlockAuthTransfer => "blocks authentication transfer",
+            Requirement::RemediateHighUserRisk => {
+                "answers high user risk with a block or a password change"
+            }
+            Requirement::ChallengeSignInRisk => "answers high and medium sign-in risk with MFA",
+            Requirement::BlockSignInRisk => "blocks high and medium sign-in risk",
+            Requirement::LimitAdminSessions => {
+                "asks for sign-in again within 4 hours in sessions that never persist"
+            }
+            Requirement::LimitSessions => "asks for sign-in again within 7 days",
+            Requirement::ReauthIntuneEnrollment => {
+                "requires MFA every time a device enrolls in Intune"
             }
         }
     }
@@ -231,10 +273,24 @@ const JUDGED: &[(Requirement, &[Population])] = &[
         Requirement::ManagedDeviceRegistration,
         &[Population::AllUsers],
     ),
+    (Requirement::BlockAuthTransfer, &[Population::AllUsers]),
+    (Requirement::RemediateHighUserRisk, &[Population::AllUsers]),
+    (Requirement::ChallengeSignInRisk, &[Population::AllUsers]),
+    (Requirement::BlockSignInRisk, &[Population::AllUsers]),
+    (Requirement::LimitAdminSessions, &[Population::Admins]),
+    (Requirement::LimitSessions, &[Population::AllUsers]),
+    (Requirement::ReauthIntuneEnrollment, &[Population::AllUsers]),
 ];
 
 /// The user action of registering security information.
 const REGISTER_SECURITY_INFO: &str = "urn:user:registersecurityinfo";
+
+/// Microsoft Intune Enrollment's application id.
+const INTUNE_ENROLLMENT: &str = "d4ebce55-015a-49b5-a083-c84d1797ae8c";
+
+/// The longest sign-in frequencies the session requirements accept, in hours.
+const ADMIN_SESSION_HOURS: i64 = 4;
+const USER_SESSION_HOURS: i64 = 7 * 24;
 
 /// Works out the coverage of a tenant.
 pub fn evaluate(tenant: &Tenant) -> Coverage {
@@ -535,7 +591,9 @@ impl<'a> Judged<'a> {
             Requirement::Mfa => self.demands_mfa(),
             Requirement::PhishingResistant => self.demands_phishing_resistant(strengths),
             Requirement::BlockLegacy => self.blocks_legacy(),
-            Requirement::BlockDeviceCode => self.blocks_device_code(),
+            Requirement::BlockDeviceCode => {
+                self.blocks_transfer("deviceCodeFlow", "the device code flow")
+            }
             Requirement::BlockHighUserRisk => {
                 self.blocks_high_risk(conditions.and_then(|c| c.user_risk_levels.as_ref()))
             }
@@ -544,6 +602,15 @@ impl<'a> Judged<'a> {
             }
             Requirement::ManagedDevice => self.demands_managed_device(),
             Requirement::ManagedDeviceRegistration => self.demands_managed_registration(),
+            Requirement::BlockAuthTransfer => {
+                self.blocks_transfer("authenticationTransfer", "authentication transfer")
+            }
+            Requirement::RemediateHighUserRisk => self.remediates_user_risk(),
+            Requirement::ChallengeSignInRisk => self.answers_sign_in_risk(false),
+            Requirement::BlockSignInRisk => self.answers_sign_in_risk(true),
+            Requirement::LimitAdminSessions => self.limits_sessions(ADMIN_SESSION_HOURS, true),
+            Requirement::LimitSessions => self.limits_sessions(USER_SESSION_HOURS, false),
+            Requirement::ReauthIntuneEnrollment => self.reauthenticates_intune_enrollment(),
         }
     }
 
@@ -554,10 +621,7 @@ impl<'a> Judged<'a> {
         if !terms.user_actions.is_empty() {
             return Demand::Unrelated;
         }
-        let mfa = terms.strength.is_some()
-            || (terms.has(BuiltInControl::Mfa)
-                && (terms.operator_and || terms.controls.len() == 1));
-        if !mfa {
+        if !self.grants_only_with_mfa() {
             if terms.has(BuiltInControl::Mfa) {
                 return Demand::Not(
                     format!(
@@ -629,21 +693,186 @@ impl<'a> Judged<'a> {
         Demand::unless(self.narrowing())
     }
 
-    /// A block on the device code flow; the flow is the policy's condition, so nothing narrows it.
-    fn blocks_device_code(&self) -> Demand {
-        if !self.terms.transfer.iter().any(|t| t == "deviceCodeFlow") {
+    /// A block on a transfer method (the device code flow, authentication transfer); the flow
+    /// is the policy's condition, so nothing narrows it.
+    fn blocks_transfer(&self, method: &str, shown: &str) -> Demand {
+        if !self.terms.transfer.iter().any(|t| t == method) {
             return Demand::Unrelated;
         }
         if !self.terms.blocks() {
             return Demand::Not(
-                format!(
-                    "`{}` targets the device code flow but does not block it",
-                    self.name
-                ),
+                format!("`{}` targets {shown} but does not block it", self.name),
                 "grantControls.builtInControls",
             );
         }
         Demand::Yes
+    }
+
+    /// MFA by the built-in control alone (or with AND) or by an authentication strength.
+    fn grants_only_with_mfa(&self) -> bool {
+        let terms = &self.terms;
+        terms.strength.is_some()
+            || (terms.has(BuiltInControl::Mfa) && (terms.operator_and || terms.controls.len() == 1))
+    }
+
+    /// At high user risk: a block, risk remediation, or a password change together with MFA.
+    fn remediates_user_risk(&self) -> Demand {
+        let levels = self
+            .terms
+            .conditions
+            .and_then(|c| c.user_risk_levels.as_ref());
+        if !levels.is_some_and(|l| l.value.iter().any(|r| r.value == RiskLevel::High)) {
+            return Demand::Unrelated;
+        }
+        let terms = &self.terms;
+        let password_change = terms.has(BuiltInControl::PasswordChange)
+            && terms.operator_and
+            && (terms.has(BuiltInControl::Mfa) || terms.strength.is_some());
+        if !(terms.blocks() || terms.has(BuiltInControl::RiskRemediation) || password_change) {
+            return Demand::Not(
+                format!(
+                    "`{}` responds to high user risk without a block or a password change after MFA",
+                    self.name
+                ),
+                "grantControls",
+            );
+        }
+        Demand::unless(self.only_some_clients())
+    }
+
+    /// At both high and medium sign-in risk: MFA or a block (`block_only`: a block).
+    fn answers_sign_in_risk(&self, block_only: bool) -> Demand {
+        let levels: Vec<RiskLevel> = self
+            .terms
+            .conditions
+            .and_then(|c| c.sign_in_risk_levels.as_ref())
+            .map(|l| l.value.iter().map(|r| r.value).collect())
+            .unwrap_or_default();
+        let high = levels.contains(&RiskLevel::High);
+        let medium = levels.contains(&RiskLevel::Medium);
+        if !high && !medium {
+            return Demand::Unrelated;
+        }
+        if !(high && medium) {
+            let only = if high { "high" } else { "medium" };
+            return Demand::Not(
+                format!("`{}` responds only to {only} sign-in risk", self.name),
+                "conditions.signInRiskLevels",
+            );
+        }
+        let answered = self.terms.blocks() || (!block_only && self.grants_only_with_mfa());
+        if !answered {
+            let wanted = if block_only {
+                "a block"
+            } else {
+                "MFA or a block"
+            };
+            return Demand::Not(
+                format!(
+                    "`{}` responds to high and medium sign-in risk without {wanted}",
+                    self.name
+                ),
+                "grantControls",
+            );
+        }
+        Demand::unless(self.only_some_clients())
+    }
+
+    /// A sign-in frequency of at most `hours` (and, with `never_persist`, browser sessions that
+    /// never persist), for sign-ins of every kind rather than risky ones or a user action.
+    fn limits_sessions(&self, hours: i64, never_persist: bool) -> Demand {
+        let terms = &self.terms;
+        let Some(session) = terms.session else {
+            return Demand::Unrelated;
+        };
+        let frequency = session.sign_in_frequency.as_ref().map(|f| &f.value);
+        let persistence = session.persistent_browser.as_ref().map(|p| &p.value);
+        if frequency.is_none() && (!never_persist || persistence.is_none()) {
+            return Demand::Unrelated;
+        }
+        if !terms.user_actions.is_empty() {
+            return Demand::Unrelated;
+        }
+        if let Some(conditions) = terms.conditions {
+            let risky = |levels: &Option<Spanned<List<RiskLevel>>>| {
+                levels.as_ref().is_some_and(|l| !l.value.is_empty())
+            };
+            if risky(&conditions.sign_in_risk_levels) || risky(&conditions.user_risk_levels) {
+                return Demand::Unrelated;
+            }
+        }
+        match frequency.map(sign_in_interval) {
+            None | Some(Interval::Off) => {
+                return Demand::Not(
+                    format!("`{}` sets no sign-in frequency", self.name),
+                    "sessionControls.signInFrequency",
+                );
+            }
+            Some(Interval::Hours(h)) if h > hours => {
+                return Demand::Not(
+                    format!(
+                        "`{}` asks for sign-in again only every {}",
+                        self.name,
+                        show_hours(h)
+                    ),
+                    "sessionControls.signInFrequency",
+                );
+            }
+            Some(_) => {}
+        }
+        if never_persist {
+            let never = persistence.is_some_and(|p| {
+                p.is_enabled.as_ref().is_some_and(|e| e.value)
+                    && p.mode
+                        .as_ref()
+                        .is_some_and(|m| m.value.eq_ignore_ascii_case("never"))
+            });
+            if !never {
+                return Demand::Not(
+                    format!("`{}` lets browser sessions persist", self.name),
+                    "sessionControls.persistentBrowser",
+                );
+            }
+        }
+        Demand::unless(self.only_some_clients().or_else(|| self.narrowing()))
+    }
+
+    /// For Microsoft Intune Enrollment, named as a resource: MFA, and sign-in every time.
+    fn reauthenticates_intune_enrollment(&self) -> Demand {
+        let enrollment = self
+            .terms
+            .conditions
+            .and_then(|c| c.applications.as_ref())
+            .and_then(|a| a.value.include_applications.as_ref())
+            .is_some_and(|l| {
+                l.value
+                    .iter()
+                    .any(|a| a.value.eq_ignore_ascii_case(INTUNE_ENROLLMENT))
+            });
+        if !enrollment {
+            return Demand::Unrelated;
+        }
+        if !self.grants_only_with_mfa() {
+            return Demand::Not(
+                format!("`{}` protects Intune enrollment without MFA", self.name),
+                "grantControls",
+            );
+        }
+        let every_time = self
+            .terms
+            .session
+            .and_then(|s| s.sign_in_frequency.as_ref())
+            .is_some_and(|f| sign_in_interval(&f.value) == Interval::EveryTime);
+        if !every_time {
+            return Demand::Not(
+                format!(
+                    "`{}` does not ask for sign-in every time a device enrolls",
+                    self.name
+                ),
+                "sessionControls.signInFrequency",
+            );
+        }
+        Demand::unless(self.only_some_clients().or_else(|| self.narrowing()))
     }
 
     /// A block on high risk, given the policy's user or sign-in risk levels.
@@ -748,6 +977,7 @@ struct Terms<'a> {
     transfer: Vec<String>,
     /// The user actions the policy protects, in lower case.
     user_actions: Vec<String>,
+    session: Option<&'a SessionControls>,
 }
 
 impl<'a> Terms<'a> {
@@ -783,6 +1013,7 @@ impl<'a> Terms<'a> {
                         .collect()
                 })
                 .unwrap_or_default(),
+            session: policy.session_controls.as_ref().map(|s| &s.value),
         }
     }
 
@@ -801,6 +1032,50 @@ impl<'a> Terms<'a> {
     /// No `clientAppTypes`, or `all`: Graph reads both as every client.
     fn all_clients(&self) -> bool {
         self.client_types.is_empty() || self.client_types.contains(&ClientAppType::All)
+    }
+}
+
+/// How often a sign-in frequency asks users to sign in again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Interval {
+    Off,
+    EveryTime,
+    Hours(i64),
+}
+
+/// Graph's `signInFrequency`: `frequencyInterval: everyTime`, or `value` in `type` (hours or
+/// days) when `isEnabled`. A value without a unit is read as days, the longer.
+fn sign_in_interval(frequency: &SignInFrequency) -> Interval {
+    if frequency.is_enabled.as_ref().is_some_and(|e| !e.value) {
+        return Interval::Off;
+    }
+    if frequency
+        .frequency_interval
+        .as_ref()
+        .is_some_and(|i| i.value.eq_ignore_ascii_case("everyTime"))
+    {
+        return Interval::EveryTime;
+    }
+    let Some(value) = frequency.value.as_ref().map(|v| v.value) else {
+        return Interval::Off;
+    };
+    let hours = frequency
+        .kind
+        .as_ref()
+        .is_some_and(|k| k.value.eq_ignore_ascii_case("hours"));
+    Interval::Hours(if hours {
+        value
+    } else {
+        value.saturating_mul(24)
+    })
+}
+
+fn show_hours(hours: i64) -> String {
+    match hours {
+        h if h % 24 == 0 && h >= 48 => format!("{} days", h / 24),
+        24 => "day".to_string(),
+        1 => "hour".to_string(),
+        h => format!("{h} hours"),
     }
 }
 
@@ -1225,8 +1500,11 @@ fn candidates<'j, 'a>(
                 PolicyState::Disabled => Some((format!("`{}` is disabled", j.name), "state")),
             },
         };
-        // A user action is the resource itself: no cloud app is expected.
-        let apps_matter = requirement != Requirement::ManagedDeviceRegistration;
+        // A user action, or Intune enrollment, is the resource itself: no cloud app is expected.
+        let apps_matter = !matches!(
+            requirement,
+            Requirement::ManagedDeviceRegistration | Requirement::ReauthIntuneEnrollment
+        );
         let why_not = why_not.or_else(|| {
             j.apps_gap
                 .clone()
