@@ -40,10 +40,12 @@ fn file_text_is_escaped() {
 }
 
 #[test]
-fn a_hundred_tenants_left_to_defaults_stay_under_two_and_a_half_megabytes() {
+fn a_hundred_tenants_left_to_defaults_stay_under_three_megabytes() {
     // Each tenant left to defaults has five findings on the authentication methods policy (SMS and
     // email codes on, Authenticator's context and suspicious-activity reporting left to Microsoft)
-    // and twenty-one more controls in the matrix than with the password rules (1.9 MB then).
+    // and twenty-one more controls in the matrix than with the password rules (1.9 MB then), and
+    // five on the device registration policy with five more controls (2.24 MB before them, 2.68
+    // MB with them).
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string("examples/defaults-workforce.yaml").unwrap();
     for i in 0..100 {
@@ -51,7 +53,7 @@ fn a_hundred_tenants_left_to_defaults_stay_under_two_and_a_half_megabytes() {
     }
     let page = html(&[dir.path().to_str().unwrap()]);
     assert_eq!(page.matches("<section class=\"tenant\"").count(), 100);
-    assert!(page.len() < 2_500_000, "{} bytes", page.len());
+    assert!(page.len() < 3_000_000, "{} bytes", page.len());
 }
 
 #[test]
