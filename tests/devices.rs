@@ -59,7 +59,7 @@ fn bad_values_are_reported_at_the_value() {
     assert_eq!(output.status.code(), Some(1));
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
-        text.contains("`userDeviceQuota` must be an integer"),
+        text.contains("`userDeviceQuota` must be a whole number of devices"),
         "{text}"
     );
     assert!(
@@ -69,6 +69,17 @@ fn bad_values_are_reported_at_the_value() {
     assert!(
         text.contains("`some` is not a valid value for `registeringUsers`"),
         "{text}"
+    );
+}
+
+#[test]
+fn a_negative_quota_is_reported_at_the_value() {
+    let found = short("tests/fixtures/devices/negative-quota.yaml", true);
+    assert!(found.iter().any(|f| f == "3:20 invalid-value"), "{found:?}");
+    // The default standing in for the bad value is not judged.
+    assert!(
+        !found.iter().any(|f| f.ends_with("device-quota-too-high")),
+        "{found:?}"
     );
 }
 

@@ -16,7 +16,7 @@ use crate::tree::{Node, Value};
 section! {
     /// `GET /policies/deviceRegistrationPolicy` (beta).
     pub struct DeviceRegistrationPolicy {
-        "userDeviceQuota" => user_device_quota: i64,
+        "userDeviceQuota" => user_device_quota: DeviceQuota,
         "multiFactorAuthConfiguration" => multi_factor_auth_configuration: String,
         "azureADJoin" => azure_ad_join: AzureAdJoinPolicy,
         "azureADRegistration" => azure_ad_registration: AzureAdRegistrationPolicy,
@@ -56,6 +56,57 @@ section! {
     /// Windows LAPS: Entra stores and rotates the joined devices' local administrator password.
     pub struct LocalAdminPasswordSettings {
         "isEnabled" => is_enabled: bool,
+    }
+}
+
+/// `userDeviceQuota`: how many devices a user may join or register; never negative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeviceQuota(pub i64);
+
+impl FromNode for DeviceQuota {
+    fn from_node(node: &Node, cx: &mut Ctx) -> Option<Self> {
+        match node.value {
+            Value::Int(n) if n >= 0 => Some(DeviceQuota(n)),
+            Value::Int(_) => {
+                cx.report(
+                    Diagnostic::error(
+                        "invalid-value",
+                        node.span,
+                        "`userDeviceQuota` cannot be negative",
+                    )
+                    .with_label("a negative number")
+                    .with_help("write the number of devices a user may have, such as 10"),
+                );
+                None
+            }
+            _ => {
+                cx.wrong_type(node, "a whole number of devices");
+                None
+            }
+        }
+    }
+}
+
+impl ToCel for DeviceQuota {
+    const NEEDS_PATH: bool = false;
+
+    fn to_cel(&self, _: &str, _: &CelCx) -> Val {
+        Val::Int(self.0)
+    }
+}
+
+impl schemars::JsonSchema for DeviceQuota {
+    fn schema_name() -> Cow<'static, str> {
+        "DeviceQuota".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let value = serde_json::json!({
+            "description": "The number of devices a user may join or register (Entra caps it at 100).",
+            "type": "integer",
+            "minimum": 0
+        });
+        schemars::Schema::try_from(value).unwrap_or_default()
     }
 }
 
