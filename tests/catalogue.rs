@@ -2,12 +2,12 @@
 //! sections and the same Graph keys: a reader and the model cannot drift apart.
 
 use entralint::catalogue;
-use entralint::model::methods;
 use entralint::model::sections::{
     AdminConsentRequestPolicy, Application, AuthorizationPolicy, ConsentPolicySettings,
     DefaultUserRolePermissions, Group, GroupSettings, PasswordRuleSettings, Reviewer,
     ServicePrincipal, Tenant, User,
 };
+use entralint::model::{devices, methods};
 
 #[test]
 fn the_catalogue_lists_every_section_of_the_tenant_format() {
@@ -84,6 +84,31 @@ fn graph_keys_match_the_model_types() {
             "authenticationMethodsPolicy",
             Some("reportSuspiciousActivitySettings"),
             methods::ReportSuspiciousActivitySettings::KEYS,
+        ),
+        (
+            "deviceRegistrationPolicy",
+            None,
+            devices::DeviceRegistrationPolicy::KEYS,
+        ),
+        (
+            "deviceRegistrationPolicy",
+            Some("azureADJoin"),
+            devices::AzureAdJoinPolicy::KEYS,
+        ),
+        (
+            "deviceRegistrationPolicy",
+            Some("azureADJoin.localAdmins"),
+            devices::LocalAdminSettings::KEYS,
+        ),
+        (
+            "deviceRegistrationPolicy",
+            Some("azureADRegistration"),
+            devices::AzureAdRegistrationPolicy::KEYS,
+        ),
+        (
+            "deviceRegistrationPolicy",
+            Some("localAdminPassword"),
+            devices::LocalAdminPasswordSettings::KEYS,
         ),
         (
             "adminConsentRequestPolicy",

@@ -337,7 +337,7 @@ fn fix_writes_the_file_keeps_permissions_and_a_second_run_fixes_nothing() {
         .unwrap();
     let stderr = String::from_utf8(first.stderr).unwrap();
     assert!(
-        stderr.contains("fixed 15 settings in 1 file; 24 findings remain"),
+        stderr.contains("fixed 19 settings in 1 file; 25 findings remain"),
         "{stderr}"
     );
     assert!(stderr.contains("1 fix not applied: unsafe"), "{stderr}");
@@ -454,6 +454,8 @@ static SETTINGS: LazyLock<Vec<(Vec<String>, serde_json::Value, serde_json::Value
                 // Smart lockout: a threshold above 10, a duration below 60 seconds.
                 serde_json::Value::Number(n) if n.as_i64() == Some(10) => serde_json::json!(50),
                 serde_json::Value::Number(n) if n.as_i64() == Some(60) => serde_json::json!(30),
+                // Device registration memberships: all users instead of none.
+                serde_json::Value::String(s) if s == "none" => serde_json::json!("all"),
                 serde_json::Value::String(s) if s == "adminsAndGuestInviters" => {
                     serde_json::json!("everyone")
                 }

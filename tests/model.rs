@@ -2,7 +2,7 @@
 
 use entralint::diagnostic::Diagnostic;
 use entralint::load;
-use entralint::model::{self, Model, TenantKind, access, defaults, methods, sections::*};
+use entralint::model::{self, Model, TenantKind, access, defaults, devices, methods, sections::*};
 
 fn model(text: &str) -> (Option<Model>, Vec<Diagnostic>) {
     let loaded = load::load("t.yaml", text.as_bytes());
@@ -247,6 +247,19 @@ fn the_format_doc_and_the_defaults_cover_every_key() {
         (
             "authenticationMethodsPolicy.authenticationMethodConfigurations.MicrosoftAuthenticator.featureSettings.companionAppAllowedState",
             &["state"],
+        ),
+        ("deviceRegistrationPolicy", &["userDeviceQuota"]),
+        ("", devices::DeviceRegistrationPolicy::KEYS),
+        ("deviceRegistrationPolicy.azureADJoin", &["allowedToJoin"]),
+        ("", devices::AzureAdJoinPolicy::KEYS),
+        (
+            "deviceRegistrationPolicy.azureADJoin.localAdmins",
+            devices::LocalAdminSettings::KEYS,
+        ),
+        ("", devices::AzureAdRegistrationPolicy::KEYS),
+        (
+            "deviceRegistrationPolicy.localAdminPassword",
+            devices::LocalAdminPasswordSettings::KEYS,
         ),
         ("adminConsentRequestPolicy", AdminConsentRequestPolicy::KEYS),
         ("portalSettings", PortalSettings::KEYS),

@@ -6,6 +6,7 @@ mod access_check;
 pub mod catalog;
 pub mod coverage;
 pub mod defaults;
+pub mod devices;
 pub mod field;
 pub mod methods;
 pub mod schema;

@@ -20,6 +20,7 @@ section! {
         "consentPolicySettings" => consent_policy_settings: ConsentPolicySettings,
         "passwordRuleSettings" => password_rule_settings: PasswordRuleSettings,
         "authenticationMethodsPolicy" => authentication_methods_policy: super::methods::AuthenticationMethodsPolicy,
+        "deviceRegistrationPolicy" => device_registration_policy: super::devices::DeviceRegistrationPolicy,
         "adminConsentRequestPolicy" => admin_consent_request_policy: AdminConsentRequestPolicy,
         "portalSettings" => portal_settings: PortalSettings,
         "externalCollaboration" => external_collaboration: ExternalCollaboration,

@@ -11,6 +11,8 @@ use super::parse::{Item, Prop, PsValue, Resource, find};
 // The sign-in resources (Conditional Access and the rest) are mapped in their own file.
 #[path = "map_ca.rs"]
 mod ca;
+#[path = "map_devices.rs"]
+mod devices;
 #[path = "map_methods.rs"]
 mod methods;
 use crate::diagnostic::{Diagnostic, Severity, Span};
@@ -31,6 +33,7 @@ pub const RESOURCES: &[&str] = &[
     "AADAuthenticationMethodPolicyVoice",
     "AADAuthenticationMethodPolicyX509",
     "AADAuthorizationPolicy",
+    "AADDeviceRegistrationPolicy",
     "AADGroupsSettings",
     "AADPasswordRuleSettings",
     "AADRoleAssignmentScheduleRequest",
@@ -368,7 +371,10 @@ impl Mapper<'_> {
         if !self.present(resource) {
             return;
         }
-        if self.sign_in(known, resource) || self.methods(known, resource) {
+        if self.sign_in(known, resource)
+            || self.methods(known, resource)
+            || self.devices(known, resource)
+        {
             return;
         }
         match *known {
@@ -462,6 +468,11 @@ impl Mapper<'_> {
 
     fn singleton(&mut self, resource: &Resource, section: &str, table: Table) {
         let map = self.table(resource, section, table);
+        self.place_singleton(resource, section, map);
+    }
+
+    /// A single-instance resource's section at the root; a second block replaces the first.
+    fn place_singleton(&mut self, resource: &Resource, section: &str, map: Node) {
         let key = Node::new(resource.header, Value::Str(section.to_string()));
         if let Some((_, first)) = self.singletons.iter().find(|(s, _)| s == section) {
             self.diagnostics.push(

@@ -28,6 +28,7 @@ pub enum Kind {
     AdminConsentRequestPolicy,
     AuthenticationFlowsPolicy,
     AuthenticationMethodsPolicy,
+    DeviceRegistrationPolicy,
     DirectorySetting,
     /// A role assignment; `eligible` for PIM eligibility instances.
     RoleAssignment {
@@ -62,6 +63,7 @@ pub fn kind_from_context(context: &str) -> Option<Kind> {
         "adminConsentRequestPolicy" => Kind::AdminConsentRequestPolicy,
         "authenticationFlowsPolicy" => Kind::AuthenticationFlowsPolicy,
         "authenticationMethodsPolicy" => Kind::AuthenticationMethodsPolicy,
+        "deviceRegistrationPolicy" => Kind::DeviceRegistrationPolicy,
         "applications" => Kind::Application,
         "groupSettings" | "settings" => Kind::DirectorySetting,
         "roleAssignments" | "roleAssignmentScheduleInstances" => {
@@ -110,6 +112,12 @@ pub fn kind_from_shape(entity: &Node) -> Option<Kind> {
     {
         return Some(Kind::AuthenticationMethodsPolicy);
     }
+    if entity.get("id").and_then(Node::as_str) == Some("deviceRegistrationPolicy")
+        || has("userDeviceQuota")
+        || has("azureADJoin")
+    {
+        return Some(Kind::DeviceRegistrationPolicy);
+    }
     if has("selfServiceSignUp") {
         return Some(Kind::AuthenticationFlowsPolicy);
     }
@@ -137,6 +145,7 @@ fn kind_from_type(odata_type: &str) -> Option<Kind> {
         "microsoft.graph.adminConsentRequestPolicy" => Kind::AdminConsentRequestPolicy,
         "microsoft.graph.authenticationFlowsPolicy" => Kind::AuthenticationFlowsPolicy,
         "microsoft.graph.authenticationMethodsPolicy" => Kind::AuthenticationMethodsPolicy,
+        "microsoft.graph.deviceRegistrationPolicy" => Kind::DeviceRegistrationPolicy,
         "microsoft.graph.authorizationPolicy" => Kind::AuthorizationPolicy,
         "microsoft.graph.groupSetting" | "microsoft.graph.directorySetting" => {
             Kind::DirectorySetting
@@ -230,6 +239,11 @@ impl Sections {
                 let key_span = entity.get("id").map_or(entity.span, |n| n.span);
                 let node = super::access::catalogued(entity, "authenticationMethodsPolicy");
                 self.set_single("authenticationMethodsPolicy", key_span, node);
+            }
+            Kind::DeviceRegistrationPolicy => {
+                let key_span = entity.get("id").map_or(entity.span, |n| n.span);
+                let node = super::access::catalogued(entity, "deviceRegistrationPolicy");
+                self.set_single("deviceRegistrationPolicy", key_span, node);
             }
             Kind::ConditionalAccessPolicy => self
                 .conditional_access_policies
