@@ -2,12 +2,12 @@
 //! sections and the same Graph keys: a reader and the model cannot drift apart.
 
 use entralint::catalogue;
-use entralint::model::methods;
 use entralint::model::sections::{
     AdminConsentRequestPolicy, Application, AuthorizationPolicy, ConsentPolicySettings,
     DefaultUserRolePermissions, Group, GroupSettings, PasswordRuleSettings, Reviewer,
     ServicePrincipal, Tenant, User,
 };
+use entralint::model::{cross_tenant, methods};
 
 #[test]
 fn the_catalogue_lists_every_section_of_the_tenant_format() {
@@ -84,6 +84,61 @@ fn graph_keys_match_the_model_types() {
             "authenticationMethodsPolicy",
             Some("reportSuspiciousActivitySettings"),
             methods::ReportSuspiciousActivitySettings::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            None,
+            cross_tenant::CrossTenantAccess::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("default"),
+            cross_tenant::DefaultConfiguration::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("partners"),
+            cross_tenant::PartnerConfiguration::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("partners.b2bDirectConnectInbound"),
+            cross_tenant::B2bSetting::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("default.b2bCollaborationOutbound.applications"),
+            cross_tenant::TargetConfiguration::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("default.b2bCollaborationInbound.usersAndGroups.targets"),
+            cross_tenant::Target::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("partners.inboundTrust"),
+            cross_tenant::InboundTrust::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("default.automaticUserConsentSettings"),
+            cross_tenant::AutomaticUserConsentSettings::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("default.tenantRestrictions"),
+            cross_tenant::TenantRestrictions::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("partners.tenantRestrictions.devices"),
+            cross_tenant::DevicesFilter::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("default.invitationRedemptionIdentityProviderConfiguration"),
+            cross_tenant::IdentityProviderConfiguration::KEYS,
         ),
         (
             "adminConsentRequestPolicy",

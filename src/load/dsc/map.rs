@@ -11,6 +11,8 @@ use super::parse::{Item, Prop, PsValue, Resource, find};
 // The sign-in resources (Conditional Access and the rest) are mapped in their own file.
 #[path = "map_ca.rs"]
 mod ca;
+#[path = "map_cross_tenant.rs"]
+mod cross_tenant;
 #[path = "map_methods.rs"]
 mod methods;
 use crate::diagnostic::{Diagnostic, Severity, Span};
@@ -40,6 +42,9 @@ pub const RESOURCES: &[&str] = &[
     "AADExternalIdentityPolicy",
     "AADTenantDetails",
     "AADConditionalAccessPolicy",
+    "AADCrossTenantAccessPolicy",
+    "AADCrossTenantAccessPolicyConfigurationDefault",
+    "AADCrossTenantAccessPolicyConfigurationPartner",
     "AADNamedLocationPolicy",
     "AADAuthenticationStrengthPolicy",
 ];
@@ -368,7 +373,10 @@ impl Mapper<'_> {
         if !self.present(resource) {
             return;
         }
-        if self.sign_in(known, resource) || self.methods(known, resource) {
+        if self.sign_in(known, resource)
+            || self.methods(known, resource)
+            || self.cross_tenant(known, resource)
+        {
             return;
         }
         match *known {
