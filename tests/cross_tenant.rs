@@ -57,7 +57,7 @@ fn graph_partners_are_read_and_named_in_messages() {
     );
     let text = check_text(path);
     assert!(
-        text.contains("users of tenant 123f4846-ba00-4fd7-ba43-dac1f8f63013 are added"),
+        text.contains("users of tenant 123f4846-ba00-4fd7-ba43-dac1f8f63013 become guests here"),
         "{text}"
     );
 }
