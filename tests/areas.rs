@@ -26,17 +26,12 @@ fn every_rule_fires_on_its_area_example() {
             .next()
             .unwrap()
             .to_string();
-        let area = if path
-            .file_stem()
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .starts_with("app-credentials")
-        {
-            "app-credentials".to_string()
-        } else {
-            area
-        };
+        // Areas whose own name has a hyphen.
+        let stem = path.file_stem().unwrap().to_str().unwrap();
+        let area = ["app-credentials", "cross-tenant"]
+            .into_iter()
+            .find(|a| stem.starts_with(a))
+            .map_or(area, str::to_string);
         let report = check_source(
             &path.display().to_string(),
             &std::fs::read(path).unwrap(),

@@ -7,7 +7,7 @@ use entralint::model::sections::{
     DefaultUserRolePermissions, Group, GroupSettings, PasswordRuleSettings, Reviewer,
     ServicePrincipal, Tenant, User,
 };
-use entralint::model::{devices, methods};
+use entralint::model::{cross_tenant, devices, methods};
 
 #[test]
 fn the_catalogue_lists_every_section_of_the_tenant_format() {
@@ -109,6 +109,61 @@ fn graph_keys_match_the_model_types() {
             "deviceRegistrationPolicy",
             Some("localAdminPassword"),
             devices::LocalAdminPasswordSettings::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            None,
+            cross_tenant::CrossTenantAccess::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("default"),
+            cross_tenant::DefaultConfiguration::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("partners"),
+            cross_tenant::PartnerConfiguration::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("partners.b2bDirectConnectInbound"),
+            cross_tenant::B2bSetting::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("default.b2bCollaborationOutbound.applications"),
+            cross_tenant::TargetConfiguration::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("default.b2bCollaborationInbound.usersAndGroups.targets"),
+            cross_tenant::Target::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("partners.inboundTrust"),
+            cross_tenant::InboundTrust::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("default.automaticUserConsentSettings"),
+            cross_tenant::AutomaticUserConsentSettings::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("default.tenantRestrictions"),
+            cross_tenant::TenantRestrictions::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("partners.tenantRestrictions.devices"),
+            cross_tenant::DevicesFilter::KEYS,
+        ),
+        (
+            "crossTenantAccess",
+            Some("default.invitationRedemptionIdentityProviderConfiguration"),
+            cross_tenant::IdentityProviderConfiguration::KEYS,
         ),
         (
             "adminConsentRequestPolicy",

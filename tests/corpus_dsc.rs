@@ -267,8 +267,36 @@ fn microsoft365dsc_resource_examples() {
         assert!(lacks(&found, "unresolved-value"), "{name}: {found:?}");
     }
 
-    // Configurations whose resources have no counterpart in the tenant format are still Entra
-    // configurations: Entra's defaults apply to everything they leave out, and are judged.
+    // The cross-tenant access resources: the default configuration is Microsoft's own, and the
+    // partner redeems invitations without the consent prompt.
+    let default = check(
+        &rules,
+        &dir,
+        "m365dsc_example_AADCrossTenantAccessPolicyConfigurationDefault_2-Update.ps1",
+    )
+    .unwrap();
+    assert!(no_load_errors(&default), "{default:?}");
+    assert!(
+        default
+            .iter()
+            .all(|(r, ..)| !r.starts_with("cross-tenant-")),
+        "{default:?}"
+    );
+    let partner = check(
+        &rules,
+        &dir,
+        "m365dsc_example_AADCrossTenantAccessPolicyConfigurationPartner_1-Create.ps1",
+    )
+    .unwrap();
+    assert!(no_load_errors(&partner), "{partner:?}");
+    assert_has_all(
+        &partner,
+        &[("cross-tenant-automatic-redemption-on", 29, 44)],
+    );
+
+    // Configurations that declare little are still Entra configurations: Entra's defaults apply to
+    // everything they leave out, and are judged (the cross-tenant policy's cloud endpoints are
+    // read; tenant details have no counterpart in the tenant format).
     for name in [
         "m365dsc_example_AADCrossTenantAccessPolicy_2-Update.ps1",
         "m365dsc_example_AADTenantDetails_2-Update.ps1",

@@ -206,6 +206,28 @@ fn graph_samples() {
         assert!(!f.iter().any(|(r, _)| r == rule), "{rule}: {f:?}");
     }
 
+    // Cross-tenant access: the policy (its one object under `value`), the default configuration
+    // (Microsoft's own: nothing to report) and a partner list (B2B direct connect opened for one
+    // partner, which is how Microsoft has it opened) all read without a load problem.
+    let cross_tenant = [
+        "cross-tenant-mfa-trusted-by-default",
+        "cross-tenant-device-claims-trusted-by-default",
+        "cross-tenant-automatic-redemption-on",
+        "cross-tenant-direct-connect-inbound-open-by-default",
+        "cross-tenant-direct-connect-outbound-open-by-default",
+    ];
+    for name in [
+        "graph-docs_v1.0_crossTenantAccessPolicy-get_response.json",
+        "graph-docs_v1.0_crossTenantAccessPolicyConfigurationDefault-get_response.json",
+        "graph-docs_v1.0_crossTenantAccessPolicyConfigurationPartner-list_response.json",
+    ] {
+        let f = findings(&dir, name, &rules);
+        assert_clean_load(&f);
+        for rule in cross_tenant {
+            assert!(!f.iter().any(|(r, _)| r == rule), "{name}: {rule}: {f:?}");
+        }
+    }
+
     // The default property set of GET /users has no userType or accountEnabled: said once.
     let f = findings(&dir, "graph-docs_v1.0_users-list_response.json", &rules);
     assert_has(&f, "graph-property-missing", 3);

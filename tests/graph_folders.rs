@@ -167,6 +167,17 @@ fn an_entra_exporter_tree_is_one_tenant() {
         ),
         "{out}"
     );
+    // Partner configurations have no `id`: the exporter writes them under Partners/Partners/.
+    assert!(
+        has(
+            &out,
+            &format!(
+                "{root}Policies/CrossTenantAccessPolicy/Partners/Partners/Partners.json:6:56:"
+            ),
+            "cross-tenant-automatic-redemption-on"
+        ),
+        "{out}"
+    );
     // Defaults point at the export root's header.
     assert!(
         has(

@@ -2,7 +2,9 @@
 
 use entralint::diagnostic::Diagnostic;
 use entralint::load;
-use entralint::model::{self, Model, TenantKind, access, defaults, devices, methods, sections::*};
+use entralint::model::{
+    self, Model, TenantKind, access, cross_tenant, defaults, devices, methods, sections::*,
+};
 
 fn model(text: &str) -> (Option<Model>, Vec<Diagnostic>) {
     let loaded = load::load("t.yaml", text.as_bytes());
@@ -165,6 +167,21 @@ const METHODS_FIDO2: &str = "authenticationMethodsPolicy.authenticationMethodCon
 const METHODS_TAP: &str =
     "authenticationMethodsPolicy.authenticationMethodConfigurations.TemporaryAccessPass";
 
+const CTA_COLLABORATION_IN_USERS: &str =
+    "crossTenantAccess.default.b2bCollaborationInbound.usersAndGroups";
+const CTA_COLLABORATION_IN_APPS: &str =
+    "crossTenantAccess.default.b2bCollaborationInbound.applications";
+const CTA_COLLABORATION_OUT_USERS: &str =
+    "crossTenantAccess.default.b2bCollaborationOutbound.usersAndGroups";
+const CTA_COLLABORATION_OUT_APPS: &str =
+    "crossTenantAccess.default.b2bCollaborationOutbound.applications";
+const CTA_DIRECT_IN_USERS: &str =
+    "crossTenantAccess.default.b2bDirectConnectInbound.usersAndGroups";
+const CTA_DIRECT_IN_APPS: &str = "crossTenantAccess.default.b2bDirectConnectInbound.applications";
+const CTA_DIRECT_OUT_USERS: &str =
+    "crossTenantAccess.default.b2bDirectConnectOutbound.usersAndGroups";
+const CTA_DIRECT_OUT_APPS: &str = "crossTenantAccess.default.b2bDirectConnectOutbound.applications";
+
 /// Every key the model reads is documented, and every setting has a default.
 #[test]
 fn the_format_doc_and_the_defaults_cover_every_key() {
@@ -261,6 +278,31 @@ fn the_format_doc_and_the_defaults_cover_every_key() {
             "deviceRegistrationPolicy.localAdminPassword",
             devices::LocalAdminPasswordSettings::KEYS,
         ),
+        ("", cross_tenant::CrossTenantAccess::KEYS),
+        ("", cross_tenant::DefaultConfiguration::KEYS),
+        ("", cross_tenant::PartnerConfiguration::KEYS),
+        ("", cross_tenant::B2bSetting::KEYS),
+        ("", cross_tenant::TargetConfiguration::KEYS),
+        ("", cross_tenant::Target::KEYS),
+        ("", cross_tenant::TenantRestrictions::KEYS),
+        ("", cross_tenant::DevicesFilter::KEYS),
+        ("", cross_tenant::IdentityProviderConfiguration::KEYS),
+        (
+            "crossTenantAccess.default.inboundTrust",
+            cross_tenant::InboundTrust::KEYS,
+        ),
+        (
+            "crossTenantAccess.default.automaticUserConsentSettings",
+            cross_tenant::AutomaticUserConsentSettings::KEYS,
+        ),
+        (CTA_COLLABORATION_IN_USERS, &["accessType"]),
+        (CTA_COLLABORATION_IN_APPS, &["accessType"]),
+        (CTA_COLLABORATION_OUT_USERS, &["accessType"]),
+        (CTA_COLLABORATION_OUT_APPS, &["accessType"]),
+        (CTA_DIRECT_IN_USERS, &["accessType"]),
+        (CTA_DIRECT_IN_APPS, &["accessType"]),
+        (CTA_DIRECT_OUT_USERS, &["accessType"]),
+        (CTA_DIRECT_OUT_APPS, &["accessType"]),
         ("adminConsentRequestPolicy", AdminConsentRequestPolicy::KEYS),
         ("portalSettings", PortalSettings::KEYS),
         ("externalCollaboration", ExternalCollaboration::KEYS),

@@ -5,6 +5,7 @@ pub mod access;
 mod access_check;
 pub mod catalog;
 pub mod coverage;
+pub mod cross_tenant;
 pub mod defaults;
 pub mod devices;
 pub mod field;

@@ -24,6 +24,7 @@ section! {
         "adminConsentRequestPolicy" => admin_consent_request_policy: AdminConsentRequestPolicy,
         "portalSettings" => portal_settings: PortalSettings,
         "externalCollaboration" => external_collaboration: ExternalCollaboration,
+        "crossTenantAccess" => cross_tenant_access: super::cross_tenant::CrossTenantAccess,
         "authenticationFlowsPolicy" => authentication_flows_policy: AuthenticationFlowsPolicy,
         "appManagementPolicy" => app_management_policy: AppManagementPolicy,
         "customerSettings" => customer_settings: CustomerSettings,

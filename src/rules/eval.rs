@@ -617,11 +617,13 @@ fn locate_exact(root: Option<&Node>, path: &str) -> Located {
                 }
             }
         }
-        // A list of objects named by `id` (the authentication method configurations): the item
-        // whose id is the key, compared without regard to case as the model reads it.
+        // A list of objects named by `id` (the authentication method configurations) or by
+        // `tenantId` (cross-tenant partner configurations): the first item whose name is the key,
+        // compared without regard to case as the model reads it.
         if let Some(Yaml::Seq(items)) = node.map(|n| &n.value) {
             let named = items.iter().find(|item| {
                 item.get("id")
+                    .or_else(|| item.get("tenantId"))
                     .and_then(Node::as_str)
                     .is_some_and(|id| id.eq_ignore_ascii_case(key))
             });

@@ -11,6 +11,8 @@ use super::parse::{Item, Prop, PsValue, Resource, find};
 // The sign-in resources (Conditional Access and the rest) are mapped in their own file.
 #[path = "map_ca.rs"]
 mod ca;
+#[path = "map_cross_tenant.rs"]
+mod cross_tenant;
 #[path = "map_devices.rs"]
 mod devices;
 #[path = "map_methods.rs"]
@@ -43,6 +45,9 @@ pub const RESOURCES: &[&str] = &[
     "AADExternalIdentityPolicy",
     "AADTenantDetails",
     "AADConditionalAccessPolicy",
+    "AADCrossTenantAccessPolicy",
+    "AADCrossTenantAccessPolicyConfigurationDefault",
+    "AADCrossTenantAccessPolicyConfigurationPartner",
     "AADNamedLocationPolicy",
     "AADAuthenticationStrengthPolicy",
 ];
@@ -374,6 +379,7 @@ impl Mapper<'_> {
         if self.sign_in(known, resource)
             || self.methods(known, resource)
             || self.devices(known, resource)
+            || self.cross_tenant(known, resource)
         {
             return;
         }

@@ -73,7 +73,12 @@ impl Mapper<'_> {
 
     /// A block's properties that the format has (`known`, any case) as a mapping of literal
     /// values; a value only PowerShell can compute, at any depth, is reported and left out.
-    fn literal_block(&mut self, resource: &Resource, path: &str, known: &[&str]) -> Node {
+    pub(super) fn literal_block(
+        &mut self,
+        resource: &Resource,
+        path: &str,
+        known: &[&str],
+    ) -> Node {
         let entries = resource
             .props
             .iter()
@@ -91,7 +96,7 @@ impl Mapper<'_> {
         })
     }
 
-    fn literal(&mut self, item: &Item, name: &str, path: &str) -> Option<Node> {
+    pub(super) fn literal(&mut self, item: &Item, name: &str, path: &str) -> Option<Node> {
         let value = match &item.value {
             PsValue::Unresolved(text) => {
                 let message = format!(

@@ -115,6 +115,6 @@ mod tests {
             resource_kind("ConditionalAccessPolicies"),
             Some("AADConditionalAccessPolicy")
         );
-        assert_eq!(resource_kind("CrossTenantAccessPolicies"), None);
+        assert_eq!(resource_kind("GroupLifecyclePolicies"), None);
     }
 }

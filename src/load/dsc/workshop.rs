@@ -104,7 +104,7 @@ mod tests {
             resource_of("m365dscworkshop_Dev_AzureAd_cAADRoleSetting"),
             Some("AADRoleSetting")
         );
-        assert_eq!(resource_of("cAADCrossTenantAccessPolicy"), None);
+        assert_eq!(resource_of("cAADGroupLifecyclePolicy"), None);
         assert_eq!(resource_of("xcAADRoleSetting"), None);
         assert_eq!(resource_of("Configurations"), None);
     }

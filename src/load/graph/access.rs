@@ -75,3 +75,9 @@ pub fn method_configuration(node: &Node) -> Node {
         &keys_in("authenticationMethodsPolicy"),
     )
 }
+
+/// The default or a partner configuration of the cross-tenant access policy (`place`: `default`
+/// or `partners`), read on its own response.
+pub fn cross_tenant_configuration(node: &Node, place: &str) -> Node {
+    shaped(node, place, &keys_in("crossTenantAccess"))
+}

@@ -29,6 +29,10 @@ pub enum Kind {
     AuthenticationFlowsPolicy,
     AuthenticationMethodsPolicy,
     DeviceRegistrationPolicy,
+    /// `crossTenantAccessPolicy` itself, its `default` configuration, and a partner's.
+    CrossTenantAccessPolicy,
+    CrossTenantDefault,
+    CrossTenantPartner,
     DirectorySetting,
     /// A role assignment; `eligible` for PIM eligibility instances.
     RoleAssignment {
@@ -64,6 +68,9 @@ pub fn kind_from_context(context: &str) -> Option<Kind> {
         "authenticationFlowsPolicy" => Kind::AuthenticationFlowsPolicy,
         "authenticationMethodsPolicy" => Kind::AuthenticationMethodsPolicy,
         "deviceRegistrationPolicy" => Kind::DeviceRegistrationPolicy,
+        "crossTenantAccessPolicy" => Kind::CrossTenantAccessPolicy,
+        "default" if path.contains("crossTenantAccessPolicy") => Kind::CrossTenantDefault,
+        "partners" if path.contains("crossTenantAccessPolicy") => Kind::CrossTenantPartner,
         "applications" => Kind::Application,
         "groupSettings" | "settings" => Kind::DirectorySetting,
         "roleAssignments" | "roleAssignmentScheduleInstances" => {
@@ -121,6 +128,23 @@ pub fn kind_from_shape(entity: &Node) -> Option<Kind> {
     if has("selfServiceSignUp") {
         return Some(Kind::AuthenticationFlowsPolicy);
     }
+    let cross_tenant = [
+        "b2bCollaborationInbound",
+        "b2bCollaborationOutbound",
+        "b2bDirectConnectInbound",
+        "b2bDirectConnectOutbound",
+        "inboundTrust",
+        "automaticUserConsentSettings",
+    ];
+    if has("tenantId") && cross_tenant.iter().any(|k| has(k)) {
+        return Some(Kind::CrossTenantPartner);
+    }
+    if has("isServiceDefault") || cross_tenant.iter().any(|k| has(k)) {
+        return Some(Kind::CrossTenantDefault);
+    }
+    if has("allowedCloudEndpoints") {
+        return Some(Kind::CrossTenantAccessPolicy);
+    }
     if has("allowedCombinations") {
         return Some(Kind::AuthenticationStrengthPolicy);
     }
@@ -147,6 +171,9 @@ fn kind_from_type(odata_type: &str) -> Option<Kind> {
         "microsoft.graph.authenticationMethodsPolicy" => Kind::AuthenticationMethodsPolicy,
         "microsoft.graph.deviceRegistrationPolicy" => Kind::DeviceRegistrationPolicy,
         "microsoft.graph.authorizationPolicy" => Kind::AuthorizationPolicy,
+        "microsoft.graph.crossTenantAccessPolicy" => Kind::CrossTenantAccessPolicy,
+        "microsoft.graph.crossTenantAccessPolicyConfigurationDefault" => Kind::CrossTenantDefault,
+        "microsoft.graph.crossTenantAccessPolicyConfigurationPartner" => Kind::CrossTenantPartner,
         "microsoft.graph.groupSetting" | "microsoft.graph.directorySetting" => {
             Kind::DirectorySetting
         }
@@ -182,6 +209,9 @@ pub struct Sections {
     pub conditional_access_policies: Vec<Node>,
     pub named_locations: Vec<Node>,
     pub authentication_strength_policies: Vec<Node>,
+    /// `crossTenantAccess`, gathered from the policy, its default and its partners (which may
+    /// come from separate responses).
+    pub cross_tenant: CrossTenant,
     /// Where each list came from (its `value` key), for the list's key span.
     pub list_spans: Vec<(&'static str, Span)>,
 }
@@ -245,6 +275,9 @@ impl Sections {
                 let node = super::access::catalogued(entity, "deviceRegistrationPolicy");
                 self.set_single("deviceRegistrationPolicy", key_span, node);
             }
+            Kind::CrossTenantAccessPolicy => self.cross_tenant.policy(entity),
+            Kind::CrossTenantDefault => self.cross_tenant.default(entity),
+            Kind::CrossTenantPartner => self.cross_tenant.partner(entity),
             Kind::ConditionalAccessPolicy => self
                 .conditional_access_policies
                 .push(super::access::policy(entity)),
@@ -287,6 +320,10 @@ impl Sections {
             Kind::ConditionalAccessPolicy => "conditionalAccessPolicies",
             Kind::NamedLocation => "namedLocations",
             Kind::AuthenticationStrengthPolicy => "authenticationStrengthPolicies",
+            Kind::CrossTenantPartner => {
+                self.cross_tenant.partners_span.get_or_insert(span);
+                return;
+            }
             _ => return,
         };
         if !self.list_spans.iter().any(|(k, _)| *k == key) {
@@ -461,6 +498,9 @@ impl Sections {
         for (key, key_span, node) in self.singles {
             entries.push(entry(key, key_span, node));
         }
+        if let Some(cross_tenant) = self.cross_tenant.into_node() {
+            entries.push(cross_tenant);
+        }
         let list_span = |key: &str| {
             self.list_spans
                 .iter()
@@ -500,6 +540,7 @@ impl Sections {
 
     pub fn is_empty(&self) -> bool {
         self.singles.is_empty()
+            && self.cross_tenant.is_empty()
             && self.users.is_empty()
             && self.groups.is_empty()
             && self.service_principals.is_empty()
@@ -648,4 +689,87 @@ pub fn entry(key: &str, span: Span, value: Node) -> Entry {
 
 pub fn map(span: Span, entries: Vec<Entry>) -> Node {
     Node::new(span, Value::Map(entries))
+}
+
+/// `crossTenantAccess` from up to three Graph responses: the policy's own keys, `default`, and
+/// the `partners` list.
+#[derive(Debug, Default)]
+pub struct CrossTenant {
+    /// Where the section came from (the first object read), for its key.
+    span: Option<Span>,
+    entries: Vec<Entry>,
+    partners: Vec<Node>,
+    /// The partner list's `value` key, for the `partners` key.
+    pub partners_span: Option<Span>,
+}
+
+const CROSS_TENANT: &str = "crossTenantAccess";
+
+impl CrossTenant {
+    fn note(&mut self, entity: &Node) {
+        self.span.get_or_insert(entity.span);
+    }
+
+    fn policy(&mut self, entity: &Node) {
+        self.note(entity);
+        let node = super::access::catalogued(entity, CROSS_TENANT);
+        for e in node.as_map().unwrap_or_default() {
+            let key = e.key.as_str();
+            // A policy read with its configurations expanded keeps them in their own places.
+            if key == Some("partners") {
+                if let Value::Seq(items) = &e.value.value {
+                    self.partners_span.get_or_insert(e.key.span);
+                    self.partners.extend(items.iter().cloned());
+                }
+                continue;
+            }
+            if !self.entries.iter().any(|o| o.key.as_str() == key) {
+                self.entries.push(e.clone());
+            }
+        }
+    }
+
+    fn default(&mut self, entity: &Node) {
+        self.note(entity);
+        if self
+            .entries
+            .iter()
+            .any(|e| e.key.as_str() == Some("default"))
+        {
+            return;
+        }
+        let node = super::access::cross_tenant_configuration(entity, "default");
+        self.entries.push(entry("default", entity.span, node));
+    }
+
+    fn partner(&mut self, entity: &Node) {
+        self.note(entity);
+        self.partners
+            .push(super::access::cross_tenant_configuration(
+                entity, "partners",
+            ));
+    }
+
+    fn is_empty(&self) -> bool {
+        self.span.is_none() && self.partners_span.is_none()
+    }
+
+    fn into_node(mut self) -> Option<Entry> {
+        let span = self.span.or(self.partners_span)?;
+        if !self.partners.is_empty() || self.partners_span.is_some() {
+            let at = self.partners_span.unwrap_or(span);
+            let seq_span = self
+                .partners
+                .iter()
+                .map(|n| n.span)
+                .reduce(Span::join)
+                .unwrap_or(at);
+            self.entries.push(entry(
+                "partners",
+                at,
+                Node::new(seq_span, Value::Seq(self.partners)),
+            ));
+        }
+        Some(entry(CROSS_TENANT, span, map(span, self.entries)))
+    }
 }

@@ -242,6 +242,18 @@ pub fn place(path: &Path) -> (PathBuf, Hint) {
             &["Policies", "AdminConsentRequestPolicy"],
             Kind::AdminConsentRequestPolicy,
         ),
+        (
+            &["Policies", "CrossTenantAccessPolicy", "Default"],
+            Kind::CrossTenantDefault,
+        ),
+        (
+            &["Policies", "CrossTenantAccessPolicy", "Partners"],
+            Kind::CrossTenantPartner,
+        ),
+        (
+            &["Policies", "CrossTenantAccessPolicy"],
+            Kind::CrossTenantAccessPolicy,
+        ),
         (&["Applications"], Kind::Application),
         (&["GroupSettings"], Kind::DirectorySetting),
         (

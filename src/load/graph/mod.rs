@@ -164,6 +164,23 @@ fn gather(root: &Node, hint: &Hint, sections: &mut Sections) -> bool {
                     }
                     found
                 }
+                // A single object under `value` (as Graph's crossTenantAccessPolicy example
+                // shows it).
+                Some(object)
+                    if object.value.as_map().is_some()
+                        && context_kind
+                            .or(hint.kind)
+                            .or_else(|| convert::kind_from_shape(&object.value))
+                            .is_some() =>
+                {
+                    let kind = context_kind
+                        .or(hint.kind)
+                        .or_else(|| convert::kind_from_shape(&object.value));
+                    if let Some(kind) = kind {
+                        sections.add(kind, &object.value, owner_of);
+                    }
+                    true
+                }
                 _ => match context_kind
                     .or(hint.kind)
                     .or_else(|| convert::kind_from_shape(root))
