@@ -372,6 +372,7 @@ impl Group {
             diagnostics,
             native: false,
             unchecked: Vec::new(),
+            terraform: false,
         };
         (loaded, Layout::new(files))
     }
@@ -379,7 +380,7 @@ impl Group {
 
 /// A folder's header is read with the folder's responses, not merged with other tenant files:
 /// `extends` there would be silently ignored, so it is an error.
-fn header_extends(root: &Node) -> Option<Diagnostic> {
+pub(crate) fn header_extends(root: &Node) -> Option<Diagnostic> {
     let extends = root.get("tenant")?.get("extends")?;
     Some(
         Diagnostic::error(
@@ -395,7 +396,7 @@ fn header_extends(root: &Node) -> Option<Diagnostic> {
 
 /// Adds one file's sections to the tenant: lists are joined (a principal seen twice is one), and
 /// a single section declared by two files is reported on the second.
-fn merge(
+pub(crate) fn merge(
     root: &mut Vec<Entry>,
     node: Node,
     file: &str,
