@@ -271,4 +271,23 @@ fn hostile_terraform_does_not_panic() {
         let _ = check_source("main.tf", text.as_bytes(), true, Some(&RULES));
         let _ = check_source("main.tf.json", text.as_bytes(), true, Some(&RULES));
     }
+    // Locals that use each other ten times a level: sixteen levels would be 10^16 evaluations
+    // without the per-resource budget, which reports the value as not known instead.
+    let mut locals = String::from("locals {\n  l0 = \"x\"\n");
+    for level in 1..16 {
+        let below = vec![format!("local.l{}", level - 1); 10].join(", ");
+        locals.push_str(&format!("  l{level} = [{below}]\n"));
+    }
+    locals.push_str(
+        "}\nresource \"azuread_group\" \"g\" {\n  display_name = \"g\"\n  members = local.l15\n}\n",
+    );
+    let report = check_source("main.tf", locals.as_bytes(), true, Some(&RULES)).unwrap();
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "unresolved-value" && d.message.contains("more evaluation")),
+        "{:?}",
+        report.diagnostics
+    );
 }

@@ -44,7 +44,13 @@ pub struct Scope<'a> {
     pub expanded: &'a [String],
     pub each: Option<(Node, Node)>,
     pub count: Option<i64>,
+    /// Expressions left to evaluate for one resource: locals that refer to each other many times
+    /// over must not hang the run.
+    pub budget: std::cell::Cell<usize>,
 }
+
+/// Expressions evaluated for one resource at most, variables and locals included.
+pub const BUDGET: usize = 100_000;
 
 /// A value that is not known before apply: where it is written and what it says.
 pub struct Unknown {
@@ -150,6 +156,14 @@ impl Scope<'_> {
 
     fn hcl(&self, expr: &Expression, base: usize, depth: usize, out: &mut Vec<Diagnostic>) -> Eval {
         let span = span_of(expr.span(), base);
+        let left = self.budget.get();
+        if left == 0 {
+            return Err(unknown(
+                span,
+                "more evaluation than entralint spends on one resource",
+            ));
+        }
+        self.budget.set(left - 1);
         let node = |value| Node::new(span, value);
         match expr {
             Expression::Null(_) => Ok(node(Value::Null)),

@@ -138,6 +138,7 @@ fn instances(config: &hcl::Config, text: &str, diagnostics: &mut Vec<Diagnostic>
         expanded: &[],
         each: None,
         count: None,
+        budget: std::cell::Cell::new(eval::BUDGET),
     };
     let (planned, expanded) = expand(config, &plain, diagnostics);
     let mut identities = HashMap::new();
@@ -145,6 +146,7 @@ fn instances(config: &hcl::Config, text: &str, diagnostics: &mut Vec<Diagnostic>
         let block = &config.resources[*i];
         plain.each = each.clone();
         plain.count = *count;
+        plain.budget.set(eval::BUDGET);
         let mut ignored = Vec::new();
         let name = map_azuread::naming_attributes(block.kind)
             .iter()
@@ -166,6 +168,7 @@ fn instances(config: &hcl::Config, text: &str, diagnostics: &mut Vec<Diagnostic>
             expanded: &expanded,
             each,
             count,
+            budget: std::cell::Cell::new(eval::BUDGET),
         };
         let attrs = body(&scope, block.kind, block.body, block.span, "", diagnostics);
         result.push(Instance {
@@ -192,6 +195,7 @@ fn expand(
         if !is_entra(block.kind) {
             continue;
         }
+        plain.budget.set(eval::BUDGET);
         let address = format!("{}.{}", block.kind, block.name);
         if let Some(first) = seen.get(&address) {
             diagnostics.push(
