@@ -335,7 +335,7 @@ pub const LOAD_CHECKS: &[(&str, &str)] = &[
     ("unreadable-file", "The file could not be read"),
     (
         "unresolved-value",
-        "A Microsoft365DSC value that only PowerShell can evaluate (a variable, an expression)",
+        "A Microsoft365DSC or Terraform value known only when PowerShell or Terraform runs (a variable, an expression, a data source)",
     ),
     (
         "conflicting-sign-in-settings",

@@ -42,8 +42,8 @@ impl MissingPath {
 }
 
 /// Microsoft365DSC scripts and data files are among them; the loader tells a configuration from
-/// any other script by its content.
-const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "ps1", "psd1"];
+/// any other script by its content. Terraform files (`.tf`, `.tf.json`) are read by folder.
+const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "ps1", "psd1", "tf"];
 
 pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
     let mut found = Discovered::default();

@@ -93,6 +93,8 @@ pub struct Walked {
 enum Unit {
     File(Candidate),
     Tenant(load::graph::folder::Group),
+    /// A Terraform root module: the `.tf` files of one folder.
+    Module(load::terraform::module::Module),
     /// Tenants that extend files they share.
     Family(family::Family),
 }
@@ -110,14 +112,25 @@ pub fn check_each(
     discovered
         .candidates
         .retain(|c| c.explicit || checker.config.discovers(&c.path.display().to_string()));
-    // Graph responses found in folders are checked per tenant folder, not per file.
+    // Terraform files are checked per module (folder), Graph responses found in folders per
+    // tenant folder, not per file.
+    let mut modules = load::terraform::module::claim(&mut discovered.candidates);
+    for m in &mut modules {
+        discovered.candidates.append(&mut m.unreadable);
+    }
     let groups = load::graph::folder::claim(&mut discovered.candidates);
     let mut fleet = family::Fleet::default();
     let families = family::claim(&mut discovered.candidates, &display, &mut fleet);
-    let total = discovered.candidates.len() + groups.len() + families.len();
+    let total = discovered.candidates.len() + groups.len() + families.len() + modules.len();
     let folders = groups
         .iter()
         .map(|g| (crate::escape::path(&g.root), g.names()))
+        .chain(
+            modules
+                .iter()
+                .filter(|m| m.names().len() > 1)
+                .map(|m| (crate::escape::path(&m.root), m.names())),
+        )
         .collect();
     let mut units: Vec<(String, Unit)> = discovered
         .candidates
@@ -132,6 +145,12 @@ pub fn check_each(
             families
                 .into_iter()
                 .map(|f| (f.first_name().to_string(), Unit::Family(f))),
+        )
+        .chain(
+            modules
+                .into_iter()
+                .filter(|m| !m.names().is_empty())
+                .map(|m| (m.first_name().to_string(), Unit::Module(m))),
         )
         .collect();
     units.sort_by(|a, b| a.0.cmp(&b.0));
@@ -208,6 +227,15 @@ fn check_unit(name: String, unit: Unit, checker: &Checker) -> Checked {
             (name, false, reports, Vec::new())
         }
         Unit::Family(f) => (name, false, family::check(f, checker), Vec::new()),
+        Unit::Module(module) => {
+            let explicit = module.explicit;
+            let (loaded, members) = module.combine();
+            let mut reports = check_loaded(loaded, checker)
+                .map(|r| members.split(r))
+                .unwrap_or_default();
+            reports.sort_by(|a, b| a.source.name.cmp(&b.source.name));
+            (name, explicit, reports, Vec::new())
+        }
     }
 }
 

@@ -115,6 +115,7 @@ pub fn with_parents(
         diagnostics,
         native,
         unchecked,
+        terraform,
     } = child;
     let own = combined.lay(&source, document, diagnostics);
     let mut stack = vec![canonical(&at)];
@@ -131,6 +132,7 @@ pub fn with_parents(
         diagnostics: combined.diagnostics,
         native,
         unchecked,
+        terraform,
     };
     Ok(Extended {
         loaded,

@@ -10,6 +10,7 @@ pub mod keys;
 pub mod layout;
 pub mod open;
 pub mod scuba;
+pub mod terraform;
 pub use crate::tree;
 pub mod yaml;
 
@@ -41,12 +42,22 @@ pub struct Loaded {
     pub native: bool,
     /// Microsoft365DSC resources in the file that entralint does not read, by kind.
     pub unchecked: Vec<String>,
+    /// Whether the text is Terraform (a `.tf` file, or a module's files laid end to end).
+    pub terraform: bool,
 }
 
 impl Loaded {
     /// Whether this looks like a tenant document: a tenant key at the top level, or, when the
     /// file did not parse, a line that starts with one.
     pub fn is_tenant_document(&self) -> bool {
+        // A module is a tenant when it holds an Entra resource, or fails to read as Terraform.
+        if self.terraform {
+            return self.document.root.is_some()
+                || self
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.severity == crate::diagnostic::Severity::Error);
+        }
         // DSC loaders only report problems in files they recognised as their layout, and give a
         // root (empty when every resource is `Absent`) only to files holding Microsoft365DSC
         // resources.
@@ -92,6 +103,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Loaded {
                 diagnostics: Vec::new(),
                 native: false,
                 unchecked: Vec::new(),
+                terraform: false,
             };
         }
         Err(err) => {
@@ -108,9 +120,37 @@ pub fn load(name: &str, bytes: &[u8]) -> Loaded {
                 ],
                 native: dsc_format.is_none(),
                 unchecked: Vec::new(),
+                terraform: terraform::is_terraform(name),
             };
         }
     };
+    if terraform::is_terraform(name) {
+        let (document, diagnostics) = terraform::load(name, &text);
+        return Loaded {
+            source: SourceFile::new(name, text),
+            encoding,
+            document,
+            diagnostics,
+            native: false,
+            unchecked: Vec::new(),
+            terraform: true,
+        };
+    }
+    if dsc_format.is_none() && terraform::plan::is_plan(&text) {
+        let (root, diagnostics) = terraform::plan::read(&text);
+        return Loaded {
+            source: SourceFile::new(name, text),
+            encoding,
+            document: Document {
+                root,
+                comments: Vec::new(),
+            },
+            diagnostics,
+            native: false,
+            unchecked: Vec::new(),
+            terraform: true,
+        };
+    }
     if dsc_format.is_none()
         && let Some((document, diagnostics)) = graph::load(&text)
     {
@@ -121,6 +161,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Loaded {
             diagnostics,
             native: false,
             unchecked: Vec::new(),
+            terraform: false,
         };
     }
     let (parsed, unchecked) = match dsc_format {
@@ -134,6 +175,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Loaded {
         diagnostics: parsed.diagnostics,
         native: dsc_format.is_none(),
         unchecked,
+        terraform: false,
     }
 }
 
@@ -157,5 +199,6 @@ pub fn too_large(name: &str, size: u64) -> Loaded {
         ],
         native: false,
         unchecked: Vec::new(),
+        terraform: false,
     }
 }

@@ -118,8 +118,15 @@ fn open_folder(path: &Path) -> Result<Opened, OpenError> {
     for c in &mut candidates {
         c.explicit = false;
     }
+    let modules = load::terraform::module::claim(&mut candidates);
     let groups = folder::claim(&mut candidates);
     let mut singles = Vec::new();
+    for module in modules {
+        let (loaded, layout) = module.combine();
+        if loaded.is_tenant_document() {
+            singles.push(Opened { loaded, layout });
+        }
+    }
     for candidate in &candidates {
         let opened = open_file(&candidate.path)?;
         if opened.loaded.is_tenant_document() {

@@ -384,6 +384,7 @@ impl Group {
             diagnostics,
             native: false,
             unchecked: Vec::new(),
+            terraform: false,
         };
         (loaded, Layout::new(files))
     }
@@ -391,7 +392,7 @@ impl Group {
 
 /// A folder's header is read with the folder's responses, not merged with other tenant files:
 /// `extends` there would be silently ignored, so it is an error.
-fn header_extends(root: &Node) -> Option<Diagnostic> {
+pub(crate) fn header_extends(root: &Node) -> Option<Diagnostic> {
     let extends = root.get("tenant")?.get("extends")?;
     Some(
         Diagnostic::error(
@@ -407,7 +408,7 @@ fn header_extends(root: &Node) -> Option<Diagnostic> {
 
 /// Adds one file's sections to the tenant: lists are joined (a principal seen twice is one), and
 /// a single section declared by two files is reported on the second.
-fn merge(
+pub(crate) fn merge(
     root: &mut Vec<Entry>,
     node: Node,
     file: &str,
