@@ -18,3 +18,10 @@ resource "azuread_directory_role_eligibility_schedule_request" "helpdesk" {
   directory_scope_id = "/"
   justification      = "Helpdesk through PIM"
 }
+
+# The only users who may join devices to Entra (deviceRegistrationPolicy in policies.tf).
+resource "azuread_group" "device_joiners" {
+  display_name     = "Device joiners"
+  security_enabled = true
+  members          = [azuread_user.dave.object_id]
+}

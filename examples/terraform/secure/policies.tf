@@ -51,10 +51,29 @@ resource "msgraph_update_resource" "authentication_methods" {
           numberMatchingRequiredState             = { state = "enabled", includeTarget = { id = "all_users", targetType = "group" } }
           displayAppInformationRequiredState      = { state = "enabled", includeTarget = { id = "all_users", targetType = "group" } }
           displayLocationInformationRequiredState = { state = "enabled", includeTarget = { id = "all_users", targetType = "group" } }
+          companionAppAllowedState                = { state = "disabled", includeTarget = { id = "all_users", targetType = "group" } }
         }
       },
       { id = "Fido2", state = "enabled", isAttestationEnforced = true, isSelfServiceRegistrationAllowed = true },
       { id = "TemporaryAccessPass", state = "enabled", isUsableOnce = true, maximumLifetimeInMinutes = 480 },
     ]
+  }
+}
+
+resource "msgraph_update_resource" "device_registration" {
+  url = "policies/deviceRegistrationPolicy"
+  body = {
+    userDeviceQuota = 10
+    azureADJoin = {
+      allowedToJoin = {
+        "@odata.type" = "#microsoft.graph.enumeratedDeviceRegistrationMembership"
+        groups        = [azuread_group.device_joiners.object_id]
+      }
+      localAdmins = {
+        enableGlobalAdmins = false
+        registeringUsers   = { "@odata.type" = "#microsoft.graph.noDeviceRegistrationMembership" }
+      }
+    }
+    localAdminPassword = { isEnabled = true }
   }
 }
