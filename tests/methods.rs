@@ -131,3 +131,42 @@ fn cited_controls_have_a_recorded_source() {
         20,
     );
 }
+
+#[test]
+fn methods_saved_one_by_one_join_the_policy() {
+    // A folder with the policy and a method saved on its own (PowerShell's UTF-16 for one of
+    // them): the Fido2 response is judged as part of the policy, and a second copy of a method
+    // the policy lists is reported, not checked.
+    let dir = "tests/fixtures/methods/single-configurations";
+    let mut cmd = Command::cargo_bin("entralint").unwrap();
+    let output = cmd
+        .args(["check", dir, "--format", "short"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let found: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix(dir))
+        .map(|l| l.split(": ").next().unwrap())
+        .collect();
+    assert!(
+        found.contains(&"/fido2.json:7:28"),
+        "fido2-attestation-not-enforced: {stdout}"
+    );
+    assert!(
+        stdout.contains("sms-again.json:1:1: warning: the `sms` method is already declared"),
+        "{stdout}"
+    );
+    // The policy's own Sms configuration (disabled) and migration state are the ones judged.
+    assert!(!stdout.contains("[sms-method-enabled]"), "{stdout}");
+    assert!(
+        !stdout.contains("[authentication-methods-migration-incomplete]"),
+        "{stdout}"
+    );
+    // A method response alone is a tenant whose policy lists that one method.
+    let alone = short("tests/fixtures/methods/voice-alone.json", true);
+    assert!(
+        alone.iter().any(|f| f == "5:12 voice-method-enabled"),
+        "{alone:?}"
+    );
+}

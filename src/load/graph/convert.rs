@@ -28,6 +28,9 @@ pub enum Kind {
     AdminConsentRequestPolicy,
     AuthenticationFlowsPolicy,
     AuthenticationMethodsPolicy,
+    /// One method's configuration (`…/authenticationMethodConfigurations/{id}`), as CIPP, Maester
+    /// and PowerShell scripts save it: it joins the policy's `authenticationMethodConfigurations`.
+    MethodConfiguration,
     DeviceRegistrationPolicy,
     /// `crossTenantAccessPolicy` itself, its `default` configuration, and a partner's.
     CrossTenantAccessPolicy,
@@ -58,6 +61,9 @@ pub fn kind_from_context(context: &str) -> Option<Kind> {
     let path = path.split('(').next().unwrap_or(path);
     let path = path.trim_end_matches('/');
     let last = path.rsplit('/').next().unwrap_or(path);
+    if path.contains("authenticationMethodConfigurations") {
+        return Some(Kind::MethodConfiguration);
+    }
     Some(match last {
         "policies" if path.contains("conditionalAccess") => Kind::ConditionalAccessPolicy,
         "namedLocations" => Kind::NamedLocation,
@@ -94,6 +100,13 @@ pub fn kind_from_shape(entity: &Node) -> Option<Kind> {
         .and_then(kind_from_type)
     {
         return Some(kind);
+    }
+    if entity
+        .get("@odata.type")
+        .and_then(Node::as_str)
+        .is_some_and(|t| t.ends_with("AuthenticationMethodConfiguration"))
+    {
+        return Some(Kind::MethodConfiguration);
     }
     let has = |key: &str| entity.get(key).is_some();
     if entity.get("id").and_then(Node::as_str) == Some("authorizationPolicy")
@@ -209,6 +222,8 @@ pub struct Sections {
     pub conditional_access_policies: Vec<Node>,
     pub named_locations: Vec<Node>,
     pub authentication_strength_policies: Vec<Node>,
+    /// Method configurations read on their own, added to `authenticationMethodsPolicy`.
+    pub method_configurations: Vec<Node>,
     /// `crossTenantAccess`, gathered from the policy, its default and its partners (which may
     /// come from separate responses).
     pub cross_tenant: CrossTenant,
@@ -270,6 +285,7 @@ impl Sections {
                 let node = super::access::catalogued(entity, "authenticationMethodsPolicy");
                 self.set_single("authenticationMethodsPolicy", key_span, node);
             }
+            Kind::MethodConfiguration => self.method_configurations.push(entity.clone()),
             Kind::DeviceRegistrationPolicy => {
                 let key_span = entity.get("id").map_or(entity.span, |n| n.span);
                 let node = super::access::catalogued(entity, "deviceRegistrationPolicy");
@@ -492,8 +508,67 @@ impl Sections {
         }
     }
 
+    /// Adds the method configurations read on their own to the policy's list (creating the
+    /// policy when only they were read); a method the policy lists already keeps the policy's.
+    fn merge_method_configurations(&mut self) {
+        let configurations = std::mem::take(&mut self.method_configurations);
+        let Some(span) = configurations.iter().map(|n| n.span).reduce(Span::join) else {
+            return;
+        };
+        const LIST: &str = "authenticationMethodConfigurations";
+        let wrapped = map(
+            span,
+            vec![entry(
+                LIST,
+                span,
+                Node::new(span, Value::Seq(configurations)),
+            )],
+        );
+        let shaped = super::access::catalogued(&wrapped, "authenticationMethodsPolicy");
+        let Some(policy) = self
+            .singles
+            .iter_mut()
+            .find(|(k, ..)| *k == "authenticationMethodsPolicy")
+            .map(|(.., node)| node)
+        else {
+            self.singles
+                .push(("authenticationMethodsPolicy", span, shaped));
+            return;
+        };
+        let Some(Value::Seq(added)) = shaped.get(LIST).map(|l| l.value.clone()) else {
+            return;
+        };
+        let Value::Map(entries) = &mut policy.value else {
+            return;
+        };
+        let id = |n: &Node| {
+            n.get("id")
+                .and_then(Node::as_str)
+                .map(str::to_ascii_lowercase)
+        };
+        match entries.iter_mut().find(|e| e.key.as_str() == Some(LIST)) {
+            Some(Entry {
+                value:
+                    Node {
+                        value: Value::Seq(items),
+                        ..
+                    },
+                ..
+            }) => {
+                for item in added {
+                    if !items.iter().any(|i| id(i).is_some() && id(i) == id(&item)) {
+                        items.push(item);
+                    }
+                }
+            }
+            Some(_) => {}
+            None => entries.push(entry(LIST, span, Node::new(span, Value::Seq(added)))),
+        }
+    }
+
     /// The format-v1 document root.
-    pub fn into_root(self, span: Span) -> Node {
+    pub fn into_root(mut self, span: Span) -> Node {
+        self.merge_method_configurations();
         let mut entries = Vec::new();
         for (key, key_span, node) in self.singles {
             entries.push(entry(key, key_span, node));
@@ -540,6 +615,7 @@ impl Sections {
 
     pub fn is_empty(&self) -> bool {
         self.singles.is_empty()
+            && self.method_configurations.is_empty()
             && self.cross_tenant.is_empty()
             && self.users.is_empty()
             && self.groups.is_empty()

@@ -440,6 +440,12 @@ pub(crate) fn merge(
                         *items = list.items;
                     }
                 }
+                // A folder may hold the policy and some of its methods saved one by one.
+                (Value::Map(old_entries), Value::Map(new_entries))
+                    if key == "authenticationMethodsPolicy" =>
+                {
+                    join_methods_policy(old_entries, new_entries, &key, diagnostics);
+                }
                 _ => {
                     let first = owners
                         .iter()
@@ -456,6 +462,59 @@ pub(crate) fn merge(
                         .with_help("keep one response per setting in a tenant folder; a folder holding two tenants' exports should be split"),
                     );
                 }
+            },
+        }
+    }
+}
+
+/// Joins two files' `authenticationMethodsPolicy`: method configurations by `id` (the first
+/// file's copy of a method is the one checked), other keys where only one file sets them; a key
+/// both set is reported on the second.
+fn join_methods_policy(
+    old: &mut Vec<Entry>,
+    new: Vec<Entry>,
+    section: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    const LIST: &str = "authenticationMethodConfigurations";
+    let id = |n: &Node| {
+        n.get("id")
+            .and_then(Node::as_str)
+            .map(str::to_ascii_lowercase)
+    };
+    for entry in new {
+        let Some(key) = entry.key.as_str().map(str::to_string) else {
+            continue;
+        };
+        match old.iter_mut().find(|e| e.key.as_str() == Some(&key)) {
+            None => old.push(entry),
+            Some(existing) => match (&mut existing.value.value, entry.value.value) {
+                (Value::Seq(items), Value::Seq(added)) if key == LIST => {
+                    for item in added {
+                        if id(&item).is_some() && items.iter().any(|i| id(i) == id(&item)) {
+                            diagnostics.push(
+                                Diagnostic::new(
+                                    "conflicting-section",
+                                    Severity::Warning,
+                                    item.span,
+                                    format!("the `{}` method is already declared in another file; this copy is not checked", id(&item).unwrap_or_default()),
+                                )
+                                .with_label("second declaration"),
+                            );
+                        } else {
+                            items.push(item);
+                        }
+                    }
+                }
+                _ => diagnostics.push(
+                    Diagnostic::new(
+                        "conflicting-section",
+                        Severity::Warning,
+                        entry.key.span,
+                        format!("`{section}.{key}` is already declared in another file; this copy is not checked"),
+                    )
+                    .with_label("second declaration"),
+                ),
             },
         }
     }
