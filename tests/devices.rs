@@ -90,15 +90,7 @@ fn a_microsoft365dsc_block_is_read() {
         short(path, true),
         ["18:55 global-admins-local-admins-on-joined-devices"]
     );
-    let out = std::env::temp_dir().join(format!("entralint-devices-{}.yaml", std::process::id()));
-    Command::cargo_bin("entralint")
-        .unwrap()
-        .args(["import", path, "--force", "--output"])
-        .arg(&out)
-        .assert()
-        .success();
-    let text = std::fs::read_to_string(&out).unwrap();
-    std::fs::remove_file(&out).ok();
+    let text = section::imported(path);
     assert!(text.contains("userDeviceQuota: 10"), "{text}");
     assert!(
         text.contains("#microsoft.graph.enumeratedDeviceRegistrationMembership"),

@@ -100,15 +100,7 @@ fn microsoft365dsc_blocks_make_one_policy() {
         !all.iter().any(|f| f.ends_with("unresolved-value")),
         "{all:?}"
     );
-    let out = std::env::temp_dir().join(format!("entralint-methods-{}.yaml", std::process::id()));
-    Command::cargo_bin("entralint")
-        .unwrap()
-        .args(["import", path, "--force", "--output"])
-        .arg(&out)
-        .assert()
-        .success();
-    let text = std::fs::read_to_string(&out).unwrap();
-    std::fs::remove_file(&out).ok();
+    let text = section::imported(path);
     assert!(
         text.contains("policyMigrationState: \"migrationComplete\""),
         "{text}"

@@ -82,15 +82,7 @@ fn a_microsoft365dsc_block_is_read() {
     // Secure values, and `Enforced` (a spelling some releases list) read as `Enforce`.
     let path = "tests/fixtures/passwords/M365TenantConfig.ps1";
     assert_eq!(short(path, true), Vec::<String>::new());
-    let out = std::env::temp_dir().join(format!("entralint-passwords-{}.yaml", std::process::id()));
-    Command::cargo_bin("entralint")
-        .unwrap()
-        .args(["import", path, "--force", "--output"])
-        .arg(&out)
-        .assert()
-        .success();
-    let text = std::fs::read_to_string(&out).unwrap();
-    std::fs::remove_file(&out).ok();
+    let text = section::imported(path);
     assert!(
         text.contains("BannedPasswordCheckOnPremisesMode: \"Enforce\""),
         "{text}"

@@ -1,5 +1,5 @@
-//! For the tests of one section's rules (passwords, authentication methods): their short findings
-//! reduced to `line:col rule`.
+//! For the tests of one section's rules (passwords, authentication methods, devices, cross-tenant
+//! access): their short findings reduced to `line:col rule`, and what `import` writes.
 
 use assert_cmd::Command;
 
@@ -23,4 +23,17 @@ pub fn short(path: &str, rules: &str, select: bool) -> Vec<String> {
             Some(format!("{l}:{c} {rule}"))
         })
         .collect()
+}
+
+/// What `entralint import PATH` writes, read back.
+pub fn imported(path: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tenant.yaml");
+    Command::cargo_bin("entralint")
+        .unwrap()
+        .args(["import", path, "--output"])
+        .arg(&out)
+        .assert()
+        .success();
+    std::fs::read_to_string(&out).unwrap()
 }
