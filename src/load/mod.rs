@@ -124,45 +124,32 @@ pub fn load(name: &str, bytes: &[u8]) -> Loaded {
             };
         }
     };
+    // A format entralint reads but never rewrites, already converted to the tenant format.
+    let foreign = |text: String, (document, diagnostics), terraform| Loaded {
+        source: SourceFile::new(name, text),
+        encoding,
+        document,
+        diagnostics,
+        native: false,
+        unchecked: Vec::new(),
+        terraform,
+    };
     if terraform::is_terraform(name) {
-        let (document, diagnostics) = terraform::load(name, &text);
-        return Loaded {
-            source: SourceFile::new(name, text),
-            encoding,
-            document,
-            diagnostics,
-            native: false,
-            unchecked: Vec::new(),
-            terraform: true,
-        };
+        let read = terraform::load(name, &text);
+        return foreign(text, read, true);
     }
     if dsc_format.is_none() && terraform::plan::is_plan(&text) {
         let (root, diagnostics) = terraform::plan::read(&text);
-        return Loaded {
-            source: SourceFile::new(name, text),
-            encoding,
-            document: Document {
-                root,
-                comments: Vec::new(),
-            },
-            diagnostics,
-            native: false,
-            unchecked: Vec::new(),
-            terraform: true,
+        let document = Document {
+            root,
+            comments: Vec::new(),
         };
+        return foreign(text, (document, diagnostics), true);
     }
     if dsc_format.is_none()
-        && let Some((document, diagnostics)) = graph::load(&text)
+        && let Some(read) = graph::load(&text)
     {
-        return Loaded {
-            source: SourceFile::new(name, text),
-            encoding,
-            document,
-            diagnostics,
-            native: false,
-            unchecked: Vec::new(),
-            terraform: false,
-        };
+        return foreign(text, read, false);
     }
     let (parsed, unchecked) = match dsc_format {
         Some(format) => dsc::parse(format, &text),
