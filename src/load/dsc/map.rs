@@ -481,16 +481,8 @@ impl Mapper<'_> {
     fn place_singleton(&mut self, resource: &Resource, section: &str, map: Node) {
         let key = Node::new(resource.header, Value::Str(section.to_string()));
         if let Some((_, first)) = self.singletons.iter().find(|(s, _)| s == section) {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    "duplicate-key",
-                    resource.header,
-                    format!("a second {} block; the last one is used", resource.kind),
-                )
-                .with_label("declared again here")
-                .with_related(*first, "first declared here")
-                .with_help("keep one block per single-instance resource"),
-            );
+            self.diagnostics
+                .push(second_block(resource, *first, "the last one is used"));
             self.root.retain(|e| e.key.as_str() != Some(section));
         }
         self.singletons.push((section.to_string(), resource.header));
@@ -904,6 +896,18 @@ fn whole_hours(text: &str) -> Option<i64> {
     add(days, &[('D', 24 * 60)])?;
     add(time, &[('H', 60), ('M', 1)])?;
     (minutes > 0 && minutes % 60 == 0).then_some(minutes / 60)
+}
+
+/// The error for a second block of a single-instance resource; `kept` says which block counts.
+fn second_block(resource: &Resource, first: Span, kept: &str) -> Diagnostic {
+    Diagnostic::error(
+        "duplicate-key",
+        resource.header,
+        format!("a second {} block; {kept}", resource.kind),
+    )
+    .with_label("declared again here")
+    .with_related(first, "first declared here")
+    .with_help("keep one block per single-instance resource")
 }
 
 #[cfg(test)]

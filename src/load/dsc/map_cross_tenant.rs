@@ -117,16 +117,11 @@ impl Mapper<'_> {
     fn once(&mut self, resource: &Resource, what: &str) {
         let tag = format!("{SECTION}/{what}");
         if let Some((_, first)) = self.singletons.iter().find(|(s, _)| *s == tag) {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    "duplicate-key",
-                    resource.header,
-                    format!("a second {} block; the first one is used", resource.kind),
-                )
-                .with_label("declared again here")
-                .with_related(*first, "first declared here")
-                .with_help("keep one block per single-instance resource"),
-            );
+            self.diagnostics.push(super::second_block(
+                resource,
+                *first,
+                "the first one is used",
+            ));
             return;
         }
         self.singletons.push((tag, resource.header));
