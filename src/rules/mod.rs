@@ -494,6 +494,9 @@ fn compile_builtin(file: &Embedded, strict: bool) -> Result<Rule, FileReport> {
     compile_text(file.path, file.text, file.json, !strict)
 }
 
+/// A rule file as a source for diagnostics, made on first use: most files have none to report.
+type Source<'a> = &'a dyn Fn() -> &'a Arc<SourceFile>;
+
 fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<Rule, FileReport> {
     // The rule file as a source for diagnostics, made only when there is one to report.
     let made = std::cell::OnceCell::new();
@@ -518,9 +521,9 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
     };
     let mut problems = Vec::new();
     let name = file.name.value.clone();
-    check_name(origin, source(), &file.name, &mut problems);
-    check_since(source(), file.since.as_ref(), &mut problems);
-    check_renamed_from(source(), &file, &mut problems);
+    check_name(origin, &source, &file.name, &mut problems);
+    check_since(&source, file.since.as_ref(), &mut problems);
+    check_renamed_from(&source, &file, &mut problems);
     let allowed: Vec<&str> = if file.for_each.is_some() {
         VARIABLES.to_vec()
     } else {
@@ -536,7 +539,7 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
     let when = match parsed {
         Some(fast) => Ok(Ok(fast)),
         None => compile_expr(
-            source(),
+            &source,
             &file.when,
             &file.when.value,
             &allowed,
@@ -545,7 +548,7 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
         .map(Err)
         .ok_or(()),
     };
-    let mut message = compile_message(source(), &file.message, builtin, &allowed, &mut problems);
+    let mut message = compile_message(&source, &file.message, builtin, &allowed, &mut problems);
     let mut at_template = match file.at.as_deref() {
         Some(at) if at.contains('{') => split_template(at)
             .into_iter()
@@ -647,11 +650,11 @@ fn read_rule_file<'s>(
 /// A rule's name must be kebab-case and match its file's name.
 fn check_name(
     origin: &str,
-    source: &SourceFile,
+    source: Source,
     name: &serde_saphyr::Spanned<String>,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let name_at = || located(source, name);
+    let name_at = || located(source(), name);
     let name = &name.value;
     if !is_kebab(name) {
         problems.push(
@@ -679,7 +682,7 @@ fn check_name(
 
 /// `since` is the entralint version that introduced the rule: `MAJOR.MINOR.PATCH`.
 fn check_since(
-    source: &SourceFile,
+    source: Source,
     since: Option<&serde_saphyr::Spanned<String>>,
     problems: &mut Vec<Diagnostic>,
 ) {
@@ -690,7 +693,7 @@ fn check_since(
         problems.push(
             Diagnostic::error(
                 "invalid-rule",
-                located_value(source, since),
+                located_value(source(), since),
                 format!(
                     "`since: {}` is not a version `MAJOR.MINOR.PATCH`",
                     crate::escape::text(&since.value)
@@ -717,10 +720,10 @@ fn is_version(text: &str) -> bool {
 }
 
 /// Each former name is a rule name, other than the rule's own, listed once.
-fn check_renamed_from(source: &SourceFile, file: &RuleFile, problems: &mut Vec<Diagnostic>) {
+fn check_renamed_from(source: Source, file: &RuleFile, problems: &mut Vec<Diagnostic>) {
     for (i, former) in file.renamed_from.iter().enumerate() {
         let name = &former.value;
-        let at = || located_value(source, former);
+        let at = || located_value(source(), former);
         if !is_kebab(name) {
             problems.push(
                 Diagnostic::error(
@@ -760,7 +763,7 @@ fn check_renamed_from(source: &SourceFile, file: &RuleFile, problems: &mut Vec<D
 
 /// The message template: text, and placeholders compiled as expressions.
 fn compile_message(
-    source: &SourceFile,
+    source: Source,
     template: &serde_saphyr::Spanned<String>,
     builtin: bool,
     allowed: &[&str],
@@ -790,7 +793,7 @@ fn compile_message(
         problems.push(
             Diagnostic::error(
                 "invalid-rule",
-                located(source, template),
+                located(source(), template),
                 "a `{` in the message is never closed",
             )
             .with_label("in this message"),
@@ -802,34 +805,31 @@ fn compile_message(
 /// The deepest nesting of comprehensions (`all`, `exists`, `exists_one`, `map`, `filter`) in an
 /// expression, read from its text: each multiplies the work by a collection's size.
 pub fn loop_depth(expr: &str) -> u32 {
+    // Every character that matters is ASCII, so bytes will do: a byte of a multi-byte
+    // character never equals one.
+    const LOOPS: [&[u8]; 5] = [b".all", b".exists", b".exists_one", b".map", b".filter"];
+    let bytes = expr.as_bytes();
     let mut stack: Vec<bool> = Vec::new();
     let (mut depth, mut deepest) = (0u32, 0u32);
-    let mut quote: Option<char> = None;
-    let chars: Vec<char> = expr.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
+    let mut quote: Option<u8> = None;
+    for (i, &c) in bytes.iter().enumerate() {
         if let Some(q) = quote {
-            if c == q && chars.get(i.wrapping_sub(1)) != Some(&'\\') {
+            if c == q && (i == 0 || bytes[i - 1] != b'\\') {
                 quote = None;
             }
             continue;
         }
         match c {
-            '\'' | '"' => quote = Some(c),
-            '(' => {
-                let before = &chars[..i];
-                let is_loop = ["all", "exists", "exists_one", "map", "filter"]
-                    .iter()
-                    .any(|m| {
-                        let m: Vec<char> = std::iter::once('.').chain(m.chars()).collect();
-                        before.ends_with(&m)
-                    });
+            b'\'' | b'"' => quote = Some(c),
+            b'(' => {
+                let is_loop = LOOPS.iter().any(|m| bytes[..i].ends_with(m));
                 if is_loop {
                     depth += 1;
                     deepest = deepest.max(depth);
                 }
                 stack.push(is_loop);
             }
-            ')' if stack.pop() == Some(true) => depth -= 1,
+            b')' if stack.pop() == Some(true) => depth -= 1,
             _ => {}
         }
     }
@@ -900,7 +900,7 @@ fn located_value(source: &SourceFile, value: &serde_saphyr::Spanned<String>) -> 
 /// Compiles one CEL expression taken from `scalar`, reporting parse errors and unknown variables
 /// at their line and column in the rule file.
 fn compile_expr(
-    source: &SourceFile,
+    source: Source,
     scalar: &serde_saphyr::Spanned<String>,
     expr: &str,
     variables: &[&str],
@@ -912,7 +912,7 @@ fn compile_expr(
             let bound = bound_variables(expr);
             for variable in references.variables() {
                 if !variables.contains(&variable) && !bound.iter().any(|b| b == variable) {
-                    let at = position_in_file(source, scalar, expr, find_word(expr, variable));
+                    let at = position_in_file(source(), scalar, expr, find_word(expr, variable));
                     let near = suggest::closest(variable, variables.iter().copied())
                         .map(|n| format!("did you mean `{n}`? "))
                         .unwrap_or_default();
@@ -935,7 +935,7 @@ fn compile_expr(
         Err(errors) => {
             for error in errors.errors {
                 let (line, column) = (error.pos.0.max(1) as usize, error.pos.1.max(0) as usize);
-                let at = position_in_file(source, scalar, expr, (line, column));
+                let at = position_in_file(source(), scalar, expr, (line, column));
                 problems.push(
                     Diagnostic::error(
                         "invalid-rule",

@@ -261,8 +261,8 @@ fn share_memos(
 ) {
     match expr {
         Expr::Memo(memo, body) if per_run.contains(memo) => {
-            // The body's debug form spells it out whole: slots, fields, constants and calls.
-            let key = format!("{body:?}");
+            let mut key = String::new();
+            spell(body, &mut key);
             *memo = *shared.entry(key).or_insert(*memo);
         }
         Expr::Loop(l) => {
@@ -275,6 +275,46 @@ fn share_memos(
         }
         other => super::hoist::children(other, &mut |child| share_memos(child, per_run, shared)),
     }
+}
+
+/// Writes out an expression whole, so that two bodies have the same text exactly when they
+/// compute the same: each node's kind and its own data (slot, field, constant, operator,
+/// function), then its children in order, bracketed.
+fn spell(expr: &Expr, out: &mut String) {
+    use std::fmt::Write as _;
+    let _ = match expr {
+        Expr::Const(value) => write!(out, "c{value:?}"),
+        Expr::Slot(slot) => write!(out, "s{slot}"),
+        Expr::Select(_, field) => {
+            write!(out, "f{}:{}", field.key.as_str().len(), field.key.as_str())
+        }
+        Expr::Has(_, key) => write!(out, "h{}:{}", key.as_str().len(), key.as_str()),
+        Expr::Binary(op, ..) => write!(out, "b{}", *op as u8),
+        Expr::Call(func, _) => write!(out, "k{}", *func as u8),
+        Expr::Memo(memo, _) => write!(out, "m{memo}"),
+        Expr::Loop(l) => {
+            let step = match &l.step {
+                Step::Expr(_) => 'e',
+                Step::Append(_) => 'a',
+                Step::AppendIf(..) => 'i',
+                Step::Any(_) => 'y',
+                Step::All(_) => 'l',
+            };
+            write!(out, "L{}.{}.{step}{:?}", l.var, l.accu, l.resets)
+        }
+        Expr::Index(..) => write!(out, "x"),
+        Expr::Not(_) => write!(out, "!"),
+        Expr::Neg(_) => write!(out, "-"),
+        Expr::And(..) => write!(out, "&"),
+        Expr::Or(..) => write!(out, "|"),
+        Expr::Cond(..) => write!(out, "?"),
+        Expr::NotStrictlyFalse(_) => write!(out, "n"),
+        Expr::List(_) => write!(out, "["),
+        Expr::Map(_) => write!(out, "{{"),
+    };
+    out.push('(');
+    super::hoist::children_ref(expr, &mut |child| spell(child, out));
+    out.push(')');
 }
 
 fn shift_memos(expr: &mut Expr, by: usize) {

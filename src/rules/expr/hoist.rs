@@ -165,7 +165,7 @@ pub(super) fn children(expr: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
     }
 }
 
-fn children_ref(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
+pub(super) fn children_ref(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
     match expr {
         Expr::Const(_) | Expr::Slot(_) => {}
         Expr::Loop(l) => {
