@@ -344,6 +344,8 @@ pub fn evaluate(tenant: &Tenant) -> Coverage {
         .enumerate()
         .map(|(index, p)| Judged::new(index, &p.value, &directory))
         .collect();
+    // Who is in each population is the same for every requirement: listed once per population.
+    let mut populations_members: Vec<(Population, Vec<(String, String)>)> = Vec::new();
     for (requirement, populations) in JUDGED {
         for population in *populations {
             let verdict =
@@ -355,11 +357,22 @@ pub fn evaluate(tenant: &Tenant) -> Coverage {
                         at: "securityDefaults.isEnabled".to_string(),
                     }
                 } else {
+                    let at = match populations_members
+                        .iter()
+                        .position(|(p, _)| p == population)
+                    {
+                        Some(at) => at,
+                        None => {
+                            let listed = members(*population, &directory, &judged);
+                            populations_members.push((*population, listed));
+                            populations_members.len() - 1
+                        }
+                    };
                     judge(
                         *requirement,
                         *population,
                         &judged,
-                        &directory,
+                        &populations_members[at].1,
                         security_defaults,
                         &strengths,
                     )
@@ -442,7 +455,14 @@ impl Directory {
     }
 
     pub fn is_break_glass(&self, id: &str) -> bool {
-        self.break_glass.contains(&id.to_ascii_lowercase())
+        if self.break_glass.is_empty() {
+            return false;
+        }
+        if id.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.break_glass.contains(&id.to_ascii_lowercase())
+        } else {
+            self.break_glass.contains(id)
+        }
     }
 
     /// A group's id from its id or display name, when declared.
@@ -1448,13 +1468,12 @@ fn judge(
     requirement: Requirement,
     population: Population,
     judged: &[Judged],
-    directory: &Directory,
+    members: &[(String, String)],
     security_defaults: Option<bool>,
     strengths: &Strengths,
 ) -> Verdict {
     let (candidates, shortfalls) = candidates(requirement, judged, strengths);
-    let members = members(population, directory, judged);
-    let tally = Tally::of(requirement, population, &members, &candidates);
+    let tally = Tally::of(requirement, population, members, &candidates);
     let mut gaps = tally.gaps(requirement);
     let covered = gaps.is_empty();
     if !covered {
