@@ -9,6 +9,7 @@
 //! the plan reader ([`plan`]) shares the mapping.
 
 pub mod eval;
+pub mod functions;
 pub mod hcl;
 pub mod map_azuread;
 pub mod map_msgraph;
