@@ -291,3 +291,50 @@ fn hostile_terraform_does_not_panic() {
         report.diagnostics
     );
 }
+
+#[test]
+fn every_resource_read_has_its_arguments_checked() {
+    let path = "tests/fixtures/terraform/arguments-v3.tf";
+    let bytes = std::fs::read(path).unwrap();
+    let report = check_source(path, &bytes, true, Some(&RULES)).unwrap();
+    let typos: Vec<(usize, usize, Option<&str>)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "unknown-key")
+        .map(|d| {
+            let at = report.source.line_col(d.span.start);
+            (at.line, at.column, d.help.as_deref())
+        })
+        .collect();
+    // One misspelling in each resource and nested block, none in what the provider accepts
+    // (`timeouts`, and a service principal's deprecated `features`).
+    assert_eq!(
+        typos,
+        [
+            (4, 3, Some("did you mean `account_enabled`?")),
+            (11, 7, Some("did you mean `access_token_issuance_enabled`?")),
+            (21, 3, Some("did you mean `app_role_assignment_required`?")),
+            (31, 3, Some("did you mean `justification`?")),
+            (41, 5, Some("did you mean `require_approval`?")),
+            (48, 9, Some("did you mean `default_recipients`?")),
+            (
+                76,
+                3,
+                Some(
+                    "version 3 of the azuread provider replaced `application_object_id` with `application_id`; write `application_id`"
+                )
+            ),
+        ]
+    );
+    let pim = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "unknown-key" && d.message.contains("require_aproval"))
+        .unwrap();
+    assert!(
+        pim.message
+            .contains("the `activation_rules` block of `azuread_group_role_management_policy`"),
+        "{}",
+        pim.message
+    );
+}
