@@ -338,3 +338,47 @@ fn every_resource_read_has_its_arguments_checked() {
         pim.message
     );
 }
+
+#[test]
+fn a_finding_on_a_default_says_when_the_module_sets_it_to_an_unknown_value() {
+    let path = "tests/fixtures/terraform/unresolved-setting.tf";
+    let bytes = std::fs::read(path).unwrap();
+    let report = check_source(path, &bytes, true, Some(&RULES)).unwrap();
+    let find = |code: &str| {
+        report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("no {code} in {:#?}", report.diagnostics))
+    };
+    // `allowInvitesFrom = var.invites`: the default `everyone` is judged, and the finding says
+    // that the module sets the value, pointing at where.
+    let invites = find("guest-invites-by-everyone");
+    assert!(
+        invites.message.ends_with(
+            "the module does set `authorizationPolicy.allowInvitesFrom`, to a value not known before `terraform apply`, so this judges the default in its place"
+        ),
+        "{}",
+        invites.message
+    );
+    let related: Vec<(usize, usize)> = invites
+        .related
+        .iter()
+        .map(|r| {
+            let at = report.source.line_col(r.span.start);
+            (at.line, at.column)
+        })
+        .collect();
+    assert_eq!(related, [(6, 24)]);
+    let unknown = find("unresolved-value");
+    assert_eq!(
+        unknown.path.as_deref(),
+        Some("authorizationPolicy.allowInvitesFrom")
+    );
+    // A default the module leaves alone is judged as before, without the note.
+    let sspr = find("admin-sspr-enabled");
+    assert!(
+        !sspr.message.contains("terraform apply") && sspr.related.is_empty(),
+        "{sspr:?}"
+    );
+}

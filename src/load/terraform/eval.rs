@@ -60,10 +60,16 @@ pub struct Scope<'a> {
     pub expanded: &'a [String],
     pub each: Option<(Node, Node)>,
     pub count: Option<i64>,
+    /// Whether an unknown member of an object is kept as a [`hole`](Scope::hole), to find where
+    /// in the tenant it would have been (src/load/terraform/unresolved.rs).
+    pub probe: bool,
     /// Expressions left to evaluate for one resource: locals that refer to each other many times
     /// over must not hang the run.
     pub budget: std::cell::Cell<usize>,
 }
+
+/// The start of a [`Scope::hole`]'s text.
+pub const HOLE: &str = "\u{0}entralint-unresolved:";
 
 /// Expressions evaluated for one resource at most, variables and locals included.
 pub const BUDGET: usize = 100_000;
@@ -91,6 +97,12 @@ impl Scope<'_> {
                 None
             }
         }
+    }
+
+    /// What stands in for an unknown value when probing: a text no file holds, naming where the
+    /// value is written.
+    pub fn hole(&self, span: Span) -> Node {
+        Node::new(span, Value::Str(format!("{HOLE}{}", span.start)))
     }
 
     /// The diagnostic for a value that is not known.
@@ -161,7 +173,15 @@ impl Scope<'_> {
                             key: e.key.clone(),
                             value: n,
                         }),
-                        Err(u) => out.push(self.report(&u)),
+                        Err(u) => {
+                            out.push(self.report(&u));
+                            if self.probe {
+                                map.push(Entry {
+                                    key: e.key.clone(),
+                                    value: self.hole(u.span),
+                                });
+                            }
+                        }
                     }
                 }
                 Ok(Node::new(node.span, Value::Map(map)))
@@ -230,7 +250,15 @@ impl Scope<'_> {
                     };
                     match self.hcl(value.expr(), base, depth, out) {
                         Ok(value) => map.push(Entry { key, value }),
-                        Err(u) => out.push(self.report(&u)),
+                        Err(u) => {
+                            out.push(self.report(&u));
+                            if self.probe {
+                                map.push(Entry {
+                                    key,
+                                    value: self.hole(u.span),
+                                });
+                            }
+                        }
                     }
                 }
                 Ok(node(Value::Map(map)))

@@ -65,6 +65,7 @@ impl<'a> Walk<'a> {
             expanded: &self.expanded,
             each,
             count,
+            probe: false,
             budget: Cell::new(eval::BUDGET),
         }
     }
@@ -230,14 +231,16 @@ fn unknown_input(call: &str, name: &str, span: Span, variables: &[&str]) -> Diag
 
 /// Every Entra resource of the root and of the local modules it calls, as instances: `count`
 /// and `for_each` expanded, attributes evaluated, references resolved to the objects they name.
+/// Second, the `msgraph_*` instances with a value not known again, evaluated with holes where
+/// those values are (src/load/terraform/unresolved.rs).
 pub fn instances(
     configs: &[Config],
     folders: &[Folder],
     text: &str,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Instance> {
+) -> (Vec<Instance>, Vec<Instance>) {
     if configs.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let mut walk = Walk {
         configs,
@@ -255,18 +258,32 @@ pub fn instances(
     };
     walk.visit(0, diagnostics);
     let mut result = Vec::with_capacity(walk.planned.len());
+    let mut probes = Vec::new();
     for p in &walk.planned {
-        let scope = walk.scope(p.module, p.each.clone(), p.count);
+        let mut scope = walk.scope(p.module, p.each.clone(), p.count);
         let block = &scope.config.resources[p.resource];
+        let reported = diagnostics.len();
         let attrs = body(&scope, block.kind, block.body, block.span, "", diagnostics);
-        result.push(Instance {
+        let instance = |attrs| Instance {
             kind: block.kind.to_string(),
             address: p.address.clone(),
             span: block.span,
             attrs,
-        });
+        };
+        // Only msgraph bodies set the tenant-wide settings whose defaults rules judge.
+        let unknown = diagnostics[reported..]
+            .iter()
+            .any(|d| d.code == "unresolved-value");
+        if unknown && block.kind.starts_with("msgraph_") {
+            scope.probe = true;
+            scope.budget.set(eval::BUDGET);
+            let mut ignored = Vec::new();
+            let holed = body(&scope, block.kind, block.body, block.span, "", &mut ignored);
+            probes.push(instance(holed));
+        }
+        result.push(instance(attrs));
     }
-    result
+    (result, probes)
 }
 
 /// The instances of each Entra resource block of one module (`count` and `for_each` expanded,

@@ -18,6 +18,7 @@ pub mod map_msgraph;
 pub mod module;
 pub mod plan;
 pub mod schema;
+pub mod unresolved;
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::load::graph::convert::Sections;
@@ -118,8 +119,9 @@ pub fn read(text: &str, folders: &[Folder]) -> (Option<Node>, Vec<Diagnostic>) {
         }
     }
     let configs = instantiate::configs(&parsed, folders.len(), &mut diagnostics);
-    let instances = instantiate::instances(&configs, folders, text, &mut diagnostics);
+    let (instances, probes) = instantiate::instances(&configs, folders, text, &mut diagnostics);
     finish(&mut diagnostics);
+    unresolved::locate(&probes, &mut diagnostics);
     // A module with an Entra resource is a tenant, even when none of its values is known yet:
     // the settings it leaves undeclared take their defaults as in any other format.
     let root = tenant(&instances, instantiate::has_entra(&configs));
@@ -181,10 +183,18 @@ pub(crate) fn body(
         let key_node = Node::new(key, Value::Str(name.to_string()));
         match item {
             Item::Attribute { value, .. } => {
+                let reported = diagnostics.len();
                 if let Some(value) = scope.value(value, diagnostics) {
                     entries.push(Entry {
                         key: key_node,
                         value,
+                    });
+                } else if scope.probe
+                    && let Some(d) = diagnostics.get(reported)
+                {
+                    entries.push(Entry {
+                        key: key_node,
+                        value: scope.hole(d.span),
                     });
                 }
             }
