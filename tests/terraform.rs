@@ -291,3 +291,94 @@ fn hostile_terraform_does_not_panic() {
         report.diagnostics
     );
 }
+
+#[test]
+fn every_resource_read_has_its_arguments_checked() {
+    let path = "tests/fixtures/terraform/arguments-v3.tf";
+    let bytes = std::fs::read(path).unwrap();
+    let report = check_source(path, &bytes, true, Some(&RULES)).unwrap();
+    let typos: Vec<(usize, usize, Option<&str>)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "unknown-key")
+        .map(|d| {
+            let at = report.source.line_col(d.span.start);
+            (at.line, at.column, d.help.as_deref())
+        })
+        .collect();
+    // One misspelling in each resource and nested block, none in what the provider accepts
+    // (`timeouts`, and a service principal's deprecated `features`).
+    assert_eq!(
+        typos,
+        [
+            (4, 3, Some("did you mean `account_enabled`?")),
+            (11, 7, Some("did you mean `access_token_issuance_enabled`?")),
+            (21, 3, Some("did you mean `app_role_assignment_required`?")),
+            (31, 3, Some("did you mean `justification`?")),
+            (41, 5, Some("did you mean `require_approval`?")),
+            (48, 9, Some("did you mean `default_recipients`?")),
+            (
+                76,
+                3,
+                Some(
+                    "version 3 of the azuread provider replaced `application_object_id` with `application_id`; write `application_id`"
+                )
+            ),
+        ]
+    );
+    let pim = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "unknown-key" && d.message.contains("require_aproval"))
+        .unwrap();
+    assert!(
+        pim.message
+            .contains("the `activation_rules` block of `azuread_group_role_management_policy`"),
+        "{}",
+        pim.message
+    );
+}
+
+#[test]
+fn a_finding_on_a_default_says_when_the_module_sets_it_to_an_unknown_value() {
+    let path = "tests/fixtures/terraform/unresolved-setting.tf";
+    let bytes = std::fs::read(path).unwrap();
+    let report = check_source(path, &bytes, true, Some(&RULES)).unwrap();
+    let find = |code: &str| {
+        report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("no {code} in {:#?}", report.diagnostics))
+    };
+    // `allowInvitesFrom = var.invites`: the default `everyone` is judged, and the finding says
+    // that the module sets the value, pointing at where.
+    let invites = find("guest-invites-by-everyone");
+    assert!(
+        invites.message.ends_with(
+            "the module does set `authorizationPolicy.allowInvitesFrom`, to a value not known before `terraform apply`, so this judges the default in its place"
+        ),
+        "{}",
+        invites.message
+    );
+    let related: Vec<(usize, usize)> = invites
+        .related
+        .iter()
+        .map(|r| {
+            let at = report.source.line_col(r.span.start);
+            (at.line, at.column)
+        })
+        .collect();
+    assert_eq!(related, [(6, 24)]);
+    let unknown = find("unresolved-value");
+    assert_eq!(
+        unknown.path.as_deref(),
+        Some("authorizationPolicy.allowInvitesFrom")
+    );
+    // A default the module leaves alone is judged as before, without the note.
+    let sspr = find("admin-sspr-enabled");
+    assert!(
+        !sspr.message.contains("terraform apply") && sspr.related.is_empty(),
+        "{sspr:?}"
+    );
+}

@@ -424,14 +424,19 @@ fn check_loaded(loaded: load::Loaded, checker: &Checker) -> Option<FileReport> {
     if let (Some(model), Some(rules)) = (&model, rules) {
         // A setting whose declaration could not be read is already reported; judging the
         // default that stands in for it would only add noise at the same spot.
-        let unreadable: std::collections::HashSet<String> =
-            diagnostics.iter().filter_map(|d| d.path.clone()).collect();
-        let findings = eval::evaluate(rules, model, &loaded.document);
-        diagnostics.extend(
-            findings
-                .into_iter()
-                .filter(|f| !f.path.as_ref().is_some_and(|p| unreadable.contains(p))),
-        );
+        // A Terraform value not known before apply is the exception: the finding on the default
+        // stays, and says that the module sets the setting to a value entralint cannot see.
+        let unreadable: std::collections::HashSet<String> = diagnostics
+            .iter()
+            .filter(|d| !(loaded.terraform && d.code == "unresolved-value"))
+            .filter_map(|d| d.path.clone())
+            .collect();
+        let mut findings = eval::evaluate(rules, model, &loaded.document);
+        findings.retain(|f| !f.path.as_ref().is_some_and(|p| unreadable.contains(p)));
+        if loaded.terraform {
+            load::terraform::unresolved::note_defaults(&diagnostics, &mut findings);
+        }
+        diagnostics.extend(findings);
     }
     if !loaded.native {
         // Fixes edit the tenant format; a Graph response or a DSC script is only read.

@@ -1,9 +1,10 @@
 //! Terraform expressions to values, as far as they are known before `terraform apply`: literals,
 //! templates of known parts, variables with defaults, `locals`, `each` and `count` of the
 //! instance, a few functions that only convert (`toset`, `tolist`, `concat`, `merge`, …), and
-//! references to resources of the module, which resolve to the object they name. Anything else
-//! (data sources, other modules, functions of values not known yet) is reported where it is
-//! written, once, and left out — never guessed.
+//! references to resources of the module, which resolve to the object they name, and the outputs
+//! and variables of child modules read with it. Anything else (data sources, remote modules,
+//! functions of values not known yet) is reported where it is written, once, and left out — never
+//! guessed.
 
 use std::collections::HashMap;
 
@@ -32,9 +33,24 @@ pub const NAMING: &[&str] = &[
 /// How deep variables and locals may refer to each other (a cycle stops here).
 const MAX_DEPTH: usize = 16;
 
+/// A child module's variable as its call sets it: the value, or why it is not known.
+pub type Passed = Result<Node, &'static str>;
+
+/// The outputs of each child module read, by the call's address (`module.admins`, or
+/// `module.a.module.b` for a grandchild).
+pub type Outputs = HashMap<String, Vec<(String, Passed)>>;
+
 /// What expressions of one module are evaluated against.
 pub struct Scope<'a> {
     pub config: &'a Config<'a>,
+    /// The module's place among the root's: `""` for the root, `module.admins.` for a child.
+    /// Resource addresses in `identities` and `expanded` start with it.
+    pub prefix: &'a str,
+    /// The variables the module's call sets; None for the root, whose variables take their
+    /// defaults.
+    pub inputs: Option<&'a HashMap<String, Passed>>,
+    /// The outputs of the modules read so far.
+    pub outputs: &'a Outputs,
     /// The module's text, for quoting an expression in a message.
     pub text: &'a str,
     /// Resource address (`azuread_group.admins`, `azuread_user.x["ana"]`) to the id the tenant
@@ -44,10 +60,16 @@ pub struct Scope<'a> {
     pub expanded: &'a [String],
     pub each: Option<(Node, Node)>,
     pub count: Option<i64>,
+    /// Whether an unknown member of an object is kept as a [`hole`](Scope::hole), to find where
+    /// in the tenant it would have been (src/load/terraform/unresolved.rs).
+    pub probe: bool,
     /// Expressions left to evaluate for one resource: locals that refer to each other many times
     /// over must not hang the run.
     pub budget: std::cell::Cell<usize>,
 }
+
+/// The start of a [`Scope::hole`]'s text.
+pub const HOLE: &str = "\u{0}entralint-unresolved:";
 
 /// Expressions evaluated for one resource at most, variables and locals included.
 pub const BUDGET: usize = 100_000;
@@ -75,6 +97,12 @@ impl Scope<'_> {
                 None
             }
         }
+    }
+
+    /// What stands in for an unknown value when probing: a text no file holds, naming where the
+    /// value is written.
+    pub fn hole(&self, span: Span) -> Node {
+        Node::new(span, Value::Str(format!("{HOLE}{}", span.start)))
     }
 
     /// The diagnostic for a value that is not known.
@@ -145,7 +173,15 @@ impl Scope<'_> {
                             key: e.key.clone(),
                             value: n,
                         }),
-                        Err(u) => out.push(self.report(&u)),
+                        Err(u) => {
+                            out.push(self.report(&u));
+                            if self.probe {
+                                map.push(Entry {
+                                    key: e.key.clone(),
+                                    value: self.hole(u.span),
+                                });
+                            }
+                        }
                     }
                 }
                 Ok(Node::new(node.span, Value::Map(map)))
@@ -214,7 +250,15 @@ impl Scope<'_> {
                     };
                     match self.hcl(value.expr(), base, depth, out) {
                         Ok(value) => map.push(Entry { key, value }),
-                        Err(u) => out.push(self.report(&u)),
+                        Err(u) => {
+                            out.push(self.report(&u));
+                            if self.probe {
+                                map.push(Entry {
+                                    key,
+                                    value: self.hole(u.span),
+                                });
+                            }
+                        }
                     }
                 }
                 Ok(node(Value::Map(map)))
@@ -395,6 +439,13 @@ impl Scope<'_> {
                 else {
                     return Err(unknown(span, "a variable the module does not declare"));
                 };
+                match self.inputs.and_then(|inputs| inputs.get(var)) {
+                    Some(Ok(value)) => {
+                        return self.apply(value.clone(), &ops[1..], base, span, depth, out);
+                    }
+                    Some(Err(why)) => return Err(unknown(span, why)),
+                    None => {}
+                }
                 let Some(default) = default else {
                     return Err(unknown(
                         span,
@@ -436,9 +487,38 @@ impl Scope<'_> {
                 span,
                 "a data source, read from the tenant when Terraform runs",
             )),
-            "module" => Err(unknown(span, "an output of another module")),
+            "module" => self.output(ops, base, span, depth, out),
             "path" | "terraform" => Err(unknown(span, "a value of the Terraform run")),
             kind => self.resource(kind, ops, base, span, depth, out),
+        }
+    }
+
+    /// `module.x.name`: the output of a child module read with this one.
+    fn output(
+        &self,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        base: usize,
+        span: Span,
+        depth: usize,
+        out: &mut Vec<Diagnostic>,
+    ) -> Eval {
+        let attr = |i: usize| match ops.get(i).map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
+            _ => None,
+        };
+        let (Some(call), Some(name)) = (attr(0), attr(1)) else {
+            return Err(unknown(span, "a module's outputs as a whole"));
+        };
+        let Some(outputs) = self.outputs.get(&format!("{}module.{call}", self.prefix)) else {
+            return Err(unknown(
+                span,
+                "an output of a module entralint does not read",
+            ));
+        };
+        match outputs.iter().find(|(n, _)| n == name) {
+            Some((_, Ok(value))) => self.apply(value.clone(), &ops[2..], base, span, depth, out),
+            Some((_, Err(why))) => Err(unknown(span, why)),
+            None => Err(unknown(span, "an output the module does not declare")),
         }
     }
 
@@ -459,7 +539,7 @@ impl Scope<'_> {
         let Some(name) = attr(0) else {
             return Err(unknown(span, "a name entralint does not know"));
         };
-        let mut address = format!("{kind}.{name}");
+        let mut address = format!("{}{kind}.{name}", self.prefix);
         let mut next = 1;
         if let Some(op) = ops.get(1) {
             let index = match op.value() {

@@ -1,6 +1,7 @@
 //! Terraform files to their blocks: `.tf` through hcl-edit (which keeps the byte range of every
 //! expression), `.tf.json` through the JSON reader. Only what the tenant needs is kept: resources,
-//! variables and locals; every span is moved by the file's offset in the module's text.
+//! variables, locals, outputs and module calls; every span is moved by the file's offset in the
+//! module's text.
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
@@ -125,6 +126,28 @@ pub struct ResourceBlock<'a> {
     pub body: BodyRef<'a>,
 }
 
+/// A `module` block: the call of a child module.
+#[derive(Debug)]
+pub struct ModuleCall<'a> {
+    pub name: &'a str,
+    /// The block's label, where findings about the call as a whole point.
+    pub span: Span,
+    pub body: BodyRef<'a>,
+}
+
+impl ModuleCall<'_> {
+    /// `source` as written: Terraform takes only a literal string there.
+    pub fn source(&self) -> Option<(String, Span)> {
+        let source = self.body.attribute("source")?;
+        let text = match source {
+            Source::Hcl(Expression::String(s), _) => s.value().to_string(),
+            Source::Json(node) => node.as_str()?.to_string(),
+            Source::Hcl(..) => return None,
+        };
+        Some((text, source.span()))
+    }
+}
+
 /// What the files of one module declare.
 #[derive(Debug, Default)]
 pub struct Config<'a> {
@@ -132,6 +155,9 @@ pub struct Config<'a> {
     /// `variable` blocks: name and default, when it has one.
     pub variables: Vec<(&'a str, Option<Source<'a>>)>,
     pub locals: Vec<(&'a str, Source<'a>)>,
+    pub modules: Vec<ModuleCall<'a>>,
+    /// `output` blocks: name and value.
+    pub outputs: Vec<(&'a str, Source<'a>)>,
 }
 
 /// The top-level blocks Terraform knows; any other is an error there, and here.
@@ -289,6 +315,23 @@ fn hcl_block<'a>(
                 config.variables.push((n, default));
             }
         }
+        "module" => {
+            if let [n] = labels[..] {
+                config.modules.push(ModuleCall {
+                    name: n,
+                    span: labels_span,
+                    body: BodyRef::Hcl(&block.body, base),
+                });
+            }
+        }
+        "output" => {
+            if let ([n], Some(value)) = (
+                &labels[..],
+                BodyRef::Hcl(&block.body, base).attribute("value"),
+            ) {
+                config.outputs.push((n, value));
+            }
+        }
         "locals" => {
             for s in block.body.iter() {
                 if let Structure::Attribute(a) = s {
@@ -343,6 +386,28 @@ fn json_block<'a>(
                     config
                         .variables
                         .push((n, v.value.get("default").map(Source::Json)));
+                }
+            }
+        }
+        "module" => {
+            for body in bodies {
+                for m in body.as_map().unwrap_or_default() {
+                    let Some(n) = m.key.as_str() else { continue };
+                    config.modules.push(ModuleCall {
+                        name: n,
+                        span: m.key.span,
+                        body: BodyRef::Json(&m.value),
+                    });
+                }
+            }
+        }
+        "output" => {
+            for body in bodies {
+                for o in body.as_map().unwrap_or_default() {
+                    let (Some(n), Some(value)) = (o.key.as_str(), o.value.get("value")) else {
+                        continue;
+                    };
+                    config.outputs.push((n, Source::Json(value)));
                 }
             }
         }

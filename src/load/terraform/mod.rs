@@ -2,22 +2,24 @@
 //! format has), read into the format-v1 tree with spans into the `.tf` files (docs/terraform.md).
 //!
 //! The `.tf` and `.tf.json` files of one folder are one module and so one tenant, as Terraform
-//! sees them: laid end to end like a Graph tenant folder. Reading goes in three steps, each its own
-//! module: the files to blocks ([`hcl`]), the blocks to resource instances whose attributes are
-//! evaluated ([`eval`]), and the instances to the tenant ([`map_azuread`], [`map_msgraph`]). The
+//! sees them, with the local child modules it calls ([`calls`]): laid end to end like a Graph
+//! tenant folder. Reading goes in three steps, each its own module: the files to blocks
+//! ([`hcl`]), the blocks to resource instances of every module whose attributes are evaluated
+//! ([`instantiate`], [`eval`]), and the instances to the tenant ([`map_azuread`], [`map_msgraph`]). The
 //! instance form ([`Instance`]) is neutral: a plan's `planned_values` give the same instances, so
 //! the plan reader ([`plan`]) shares the mapping.
 
+pub mod calls;
 pub mod eval;
 pub mod functions;
 pub mod hcl;
+pub mod instantiate;
 pub mod map_azuread;
 pub mod map_msgraph;
 pub mod module;
 pub mod plan;
 pub mod schema;
-
-use std::collections::HashMap;
+pub mod unresolved;
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::load::graph::convert::Sections;
@@ -82,29 +84,48 @@ const META: &[&str] = &[
     "connection",
 ];
 
-/// Reads the files of one module, laid end to end in `text` (`files`: name and offset of each).
-/// Returns the tenant (None when the module holds no Entra resource) and every problem found.
-pub fn read(text: &str, files: &[(String, usize)]) -> (Option<Node>, Vec<Diagnostic>) {
+/// The files of one folder of a module, laid in the module's text (name and offset of each),
+/// and where the folder's local `module` calls lead.
+#[derive(Debug, Default)]
+pub struct Folder {
+    pub files: Vec<(String, usize)>,
+    pub calls: Vec<(String, calls::Resolution)>,
+}
+
+/// Reads a root module and the local modules it calls, laid end to end in `text`; the first
+/// folder is the root's. Returns the tenant (None when no module holds an Entra resource) and
+/// every problem found.
+pub fn read(text: &str, folders: &[Folder]) -> (Option<Node>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let parsed: Vec<(hcl::Parsed, usize)> = files
+    let mut parsed = Vec::new();
+    let bases: Vec<usize> = folders
         .iter()
-        .enumerate()
-        .map(|(i, (name, base))| {
-            let end = files.get(i + 1).map_or(text.len(), |(_, b)| *b);
-            let own = text.get(*base..end).unwrap_or("");
-            (hcl::parse(name, own, *base, &mut diagnostics), *base)
-        })
+        .flat_map(|f| f.files.iter().map(|(_, b)| *b))
         .collect();
-    let mut config = hcl::Config::default();
-    for (p, base) in &parsed {
-        hcl::collect(p, *base, &mut config, &mut diagnostics);
+    for (folder, f) in folders.iter().enumerate() {
+        for (name, base) in &f.files {
+            // A file runs to the next one laid after it, whichever folder that is.
+            let end = bases
+                .iter()
+                .filter(|b| **b > *base)
+                .min()
+                .copied()
+                .unwrap_or(text.len());
+            let own = text.get(*base..end).unwrap_or("");
+            parsed.push((
+                hcl::parse(name, own, *base, &mut diagnostics),
+                *base,
+                folder,
+            ));
+        }
     }
-    let instances = instances(&config, text, &mut diagnostics);
+    let configs = instantiate::configs(&parsed, folders.len(), &mut diagnostics);
+    let (instances, probes) = instantiate::instances(&configs, folders, text, &mut diagnostics);
     finish(&mut diagnostics);
+    unresolved::locate(&probes, &mut diagnostics);
     // A module with an Entra resource is a tenant, even when none of its values is known yet:
     // the settings it leaves undeclared take their defaults as in any other format.
-    let entra = config.resources.iter().any(|r| is_entra(r.kind));
-    let root = tenant(&instances, entra);
+    let root = tenant(&instances, instantiate::has_entra(&configs));
     (root, diagnostics)
 }
 
@@ -123,156 +144,9 @@ fn finish(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.retain(|d| seen.insert((d.code.clone(), d.span)));
 }
 
-/// One instance to evaluate: its block, its address, and its `each` or `count.index`.
-type Planned = (usize, String, Option<(Node, Node)>, Option<i64>);
-
-/// Every Entra resource of the module as instances: `count` and `for_each` expanded, attributes
-/// evaluated, references resolved to the objects they name.
-fn instances(config: &hcl::Config, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Instance> {
-    let empty = HashMap::new();
-    // First the keys of each instance, then the names the tenant knows each object by (a user
-    // by its UPN), then everything with references resolved.
-    let mut plain = eval::Scope {
-        config,
-        text,
-        identities: &empty,
-        expanded: &[],
-        each: None,
-        count: None,
-        budget: std::cell::Cell::new(eval::BUDGET),
-    };
-    let (planned, expanded) = expand(config, &plain, diagnostics);
-    let mut identities = HashMap::new();
-    for (i, address, each, count) in &planned {
-        let block = &config.resources[*i];
-        plain.each = each.clone();
-        plain.count = *count;
-        plain.budget.set(eval::BUDGET);
-        let mut ignored = Vec::new();
-        let name = map_azuread::naming_attributes(block.kind)
-            .iter()
-            .filter_map(|a| block.body.attribute(a))
-            .find_map(|s| {
-                plain
-                    .value(s, &mut ignored)
-                    .and_then(|n| n.as_str().map(str::to_string))
-            });
-        identities.insert(address.clone(), name.unwrap_or_else(|| address.clone()));
-    }
-    let mut result = Vec::with_capacity(planned.len());
-    for (i, address, each, count) in planned {
-        let block = &config.resources[i];
-        let scope = eval::Scope {
-            config,
-            text,
-            identities: &identities,
-            expanded: &expanded,
-            each,
-            count,
-            budget: std::cell::Cell::new(eval::BUDGET),
-        };
-        let attrs = body(&scope, block.kind, block.body, block.span, "", diagnostics);
-        result.push(Instance {
-            kind: block.kind.to_string(),
-            address,
-            span: block.span,
-            attrs,
-        });
-    }
-    result
-}
-
-/// The instances of each Entra resource block (`count` and `for_each` expanded, with the
-/// `each` or `count.index` of each), and the addresses of the blocks that expand.
-fn expand(
-    config: &hcl::Config,
-    plain: &eval::Scope,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<Planned>, Vec<String>) {
-    let mut planned: Vec<Planned> = Vec::new();
-    let mut expanded = Vec::new();
-    let mut seen: HashMap<String, Span> = HashMap::new();
-    for (i, block) in config.resources.iter().enumerate() {
-        if !is_entra(block.kind) {
-            continue;
-        }
-        plain.budget.set(eval::BUDGET);
-        let address = format!("{}.{}", block.kind, block.name);
-        if let Some(first) = seen.get(&address) {
-            diagnostics.push(
-                Diagnostic::error(
-                    "duplicate-key",
-                    block.span,
-                    format!(
-                        "`{address}` is declared twice in this module; Terraform refuses the module"
-                    ),
-                )
-                .with_label("second declaration")
-                .with_related(*first, "first declared here")
-                .with_help("give each resource of a type its own name"),
-            );
-            continue;
-        }
-        seen.insert(address.clone(), block.span);
-        let for_each = block.body.attribute("for_each");
-        let count = block.body.attribute("count");
-        match (for_each, count) {
-            (Some(source), _) => {
-                expanded.push(address.clone());
-                let Some(value) = plain.value(source, diagnostics) else {
-                    continue;
-                };
-                match value.value {
-                    Value::Map(entries) => {
-                        for e in entries {
-                            let key = e.key.clone();
-                            let at = eval::instance_address(&address, &key);
-                            planned.push((i, at, Some((key, e.value)), None));
-                        }
-                    }
-                    Value::Seq(items) => {
-                        for item in items {
-                            let at = eval::instance_address(&address, &item);
-                            planned.push((i, at, Some((item.clone(), item)), None));
-                        }
-                    }
-                    _ => diagnostics.push(plain.report(&eval::Unknown {
-                        span: source.span(),
-                        why: "`for_each` takes a map or a set",
-                    })),
-                }
-            }
-            (None, Some(source)) => {
-                expanded.push(address.clone());
-                let Some(value) = plain.value(source, diagnostics) else {
-                    continue;
-                };
-                let n = match value.value {
-                    Value::Int(n) => n,
-                    Value::Bool(b) => i64::from(b),
-                    _ => {
-                        diagnostics.push(plain.report(&eval::Unknown {
-                            span: source.span(),
-                            why: "`count` takes a whole number",
-                        }));
-                        continue;
-                    }
-                };
-                // A module does not create a million objects; past this it is not a literal count.
-                for c in 0..n.clamp(0, 10_000) {
-                    let at = format!("{address}[{c}]");
-                    planned.push((i, at, None, Some(c)));
-                }
-            }
-            (None, None) => planned.push((i, address, None, None)),
-        }
-    }
-    (planned, expanded)
-}
-
 /// A block body's attributes, evaluated; nested blocks as lists of mappings. Attributes the
 /// provider does not have are reported, as `terraform validate` would.
-fn body(
+pub(crate) fn body(
     scope: &eval::Scope,
     kind: &str,
     source: BodyRef,
@@ -310,10 +184,18 @@ fn body(
         let key_node = Node::new(key, Value::Str(name.to_string()));
         match item {
             Item::Attribute { value, .. } => {
+                let reported = diagnostics.len();
                 if let Some(value) = scope.value(value, diagnostics) {
                     entries.push(Entry {
                         key: key_node,
                         value,
+                    });
+                } else if scope.probe
+                    && let Some(d) = diagnostics.get(reported)
+                {
+                    entries.push(Entry {
+                        key: key_node,
+                        value: scope.hole(d.span),
                     });
                 }
             }
@@ -346,7 +228,11 @@ fn body(
 
 /// Reads one file on its own as a module (a file named alone, an editor's buffer).
 pub fn load(name: &str, text: &str) -> (crate::tree::Document, Vec<Diagnostic>) {
-    let (root, diagnostics) = read(text, &[(name.to_string(), 0)]);
+    let root = Folder {
+        files: vec![(name.to_string(), 0)],
+        calls: Vec::new(),
+    };
+    let (root, diagnostics) = read(text, &[root]);
     (
         crate::tree::Document {
             root,

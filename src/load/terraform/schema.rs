@@ -1,7 +1,10 @@
 //! The arguments the azuread provider's resources take (registry.terraform.io/providers/hashicorp/
-//! azuread, version 3), for the resources and blocks entralint checks the spelling of. An argument
-//! outside the list is reported, as `terraform validate` would: a misspelt `asignable_to_role`
-//! would otherwise leave the provider's default in force without a word.
+//! azuread, version 3), for every azuread resource entralint reads and for PIM for groups. An
+//! argument outside the list is reported, as `terraform validate` would: a misspelt
+//! `asignable_to_role` would otherwise leave the provider's default in force without a word.
+//! Attributes the provider only exports (`object_id`, a user's `user_type`) are not arguments, and
+//! neither are those version 3 removed (`application_object_id`): Terraform refuses them too.
+//! Every resource also takes a `timeouts` block.
 
 use crate::diagnostic::{Diagnostic, Span};
 
@@ -18,6 +21,7 @@ const SCHEMA: Table = &[
             "conditions",
             "grant_controls",
             "session_controls",
+            "timeouts",
         ],
     ),
     (
@@ -149,7 +153,7 @@ const SCHEMA: Table = &[
     (
         "azuread_named_location",
         "",
-        &["display_name", "ip", "country"],
+        &["display_name", "ip", "country", "timeouts"],
     ),
     ("azuread_named_location", "ip", &["ip_ranges", "trusted"]),
     (
@@ -164,7 +168,12 @@ const SCHEMA: Table = &[
     (
         "azuread_authentication_strength_policy",
         "",
-        &["display_name", "description", "allowed_combinations"],
+        &[
+            "display_name",
+            "description",
+            "allowed_combinations",
+            "timeouts",
+        ],
     ),
     (
         "azuread_group",
@@ -192,7 +201,6 @@ const SCHEMA: Table = &[
             "types",
             "visibility",
             "writeback_enabled",
-            "group_name_verification_delay_seconds",
             "timeouts",
         ],
     ),
@@ -214,8 +222,6 @@ const SCHEMA: Table = &[
             "principal_object_id",
             "directory_scope_id",
             "app_scope_id",
-            "directory_scope_object_id",
-            "app_scope_object_id",
             "timeouts",
         ],
     ),
@@ -240,7 +246,6 @@ const SCHEMA: Table = &[
         "",
         &[
             "application_id",
-            "application_object_id",
             "display_name",
             "end_date",
             "end_date_relative",
@@ -281,14 +286,8 @@ const SCHEMA: Table = &[
         "azuread_invitation",
         "",
         &[
-            "company_name",
-            "department",
-            "given_name",
-            "job_title",
             "message",
             "redirect_url",
-            "surname",
-            "usage_location",
             "user_display_name",
             "user_email_address",
             "user_type",
@@ -300,15 +299,356 @@ const SCHEMA: Table = &[
         "message",
         &["additional_recipients", "body", "language"],
     ),
+    ("azuread_group", "dynamic_membership", &["enabled", "rule"]),
+    (
+        "azuread_user",
+        "",
+        &[
+            "account_enabled",
+            "age_group",
+            "business_phones",
+            "city",
+            "company_name",
+            "consent_provided_for_minor",
+            "cost_center",
+            "country",
+            "department",
+            "disable_password_expiration",
+            "disable_strong_password",
+            "display_name",
+            "division",
+            "employee_hire_date",
+            "employee_id",
+            "employee_type",
+            "fax_number",
+            "force_password_change",
+            "given_name",
+            "job_title",
+            "mail",
+            "mail_nickname",
+            "manager_id",
+            "mobile_phone",
+            "office_location",
+            "onpremises_immutable_id",
+            "other_mails",
+            "password",
+            "postal_code",
+            "preferred_language",
+            "show_in_address_list",
+            "state",
+            "street_address",
+            "surname",
+            "usage_location",
+            "user_principal_name",
+            "timeouts",
+        ],
+    ),
+    (
+        "azuread_application",
+        "",
+        &[
+            "api",
+            "app_role",
+            "description",
+            "device_only_auth_enabled",
+            "display_name",
+            "fallback_public_client_enabled",
+            "feature_tags",
+            "group_membership_claims",
+            "identifier_uris",
+            "logo_image",
+            "marketing_url",
+            "notes",
+            "oauth2_post_response_required",
+            "optional_claims",
+            "owners",
+            "password",
+            "prevent_duplicate_names",
+            "privacy_statement_url",
+            "public_client",
+            "required_resource_access",
+            "service_management_reference",
+            "sign_in_audience",
+            "single_page_application",
+            "support_url",
+            "tags",
+            "template_id",
+            "terms_of_service_url",
+            "web",
+            "timeouts",
+        ],
+    ),
+    (
+        "azuread_application",
+        "api",
+        &[
+            "known_client_applications",
+            "mapped_claims_enabled",
+            "oauth2_permission_scope",
+            "requested_access_token_version",
+        ],
+    ),
+    (
+        "azuread_application",
+        "api.oauth2_permission_scope",
+        &[
+            "admin_consent_description",
+            "admin_consent_display_name",
+            "enabled",
+            "id",
+            "type",
+            "user_consent_description",
+            "user_consent_display_name",
+            "value",
+        ],
+    ),
+    (
+        "azuread_application",
+        "app_role",
+        &[
+            "allowed_member_types",
+            "description",
+            "display_name",
+            "enabled",
+            "id",
+            "value",
+        ],
+    ),
+    ("azuread_application", "feature_tags", FEATURE_TAGS),
+    (
+        "azuread_application",
+        "optional_claims",
+        &["access_token", "id_token", "saml2_token"],
+    ),
+    (
+        "azuread_application",
+        "optional_claims.*",
+        &["additional_properties", "essential", "name", "source"],
+    ),
+    (
+        "azuread_application",
+        "password",
+        &["display_name", "end_date", "start_date"],
+    ),
+    ("azuread_application", "public_client", &["redirect_uris"]),
+    (
+        "azuread_application",
+        "required_resource_access",
+        &["resource_access", "resource_app_id"],
+    ),
+    (
+        "azuread_application",
+        "required_resource_access.resource_access",
+        &["id", "type"],
+    ),
+    (
+        "azuread_application",
+        "single_page_application",
+        &["redirect_uris"],
+    ),
+    (
+        "azuread_application",
+        "web",
+        &[
+            "homepage_url",
+            "implicit_grant",
+            "logout_url",
+            "redirect_uris",
+        ],
+    ),
+    (
+        "azuread_application",
+        "web.implicit_grant",
+        &["access_token_issuance_enabled", "id_token_issuance_enabled"],
+    ),
+    (
+        "azuread_application_registration",
+        "",
+        &[
+            "description",
+            "display_name",
+            "group_membership_claims",
+            "homepage_url",
+            "implicit_access_token_issuance_enabled",
+            "implicit_id_token_issuance_enabled",
+            "logout_url",
+            "marketing_url",
+            "notes",
+            "privacy_statement_url",
+            "requested_access_token_version",
+            "service_management_reference",
+            "sign_in_audience",
+            "support_url",
+            "terms_of_service_url",
+            "timeouts",
+        ],
+    ),
+    (
+        "azuread_service_principal",
+        "",
+        &[
+            "account_enabled",
+            "alternative_names",
+            "app_role_assignment_required",
+            "client_id",
+            "description",
+            "feature_tags",
+            // Deprecated for `feature_tags`, yet still accepted by version 3.
+            "features",
+            "login_url",
+            "notes",
+            "notification_email_addresses",
+            "owners",
+            "preferred_single_sign_on_mode",
+            "saml_single_sign_on",
+            "tags",
+            "use_existing",
+            "timeouts",
+        ],
+    ),
+    ("azuread_service_principal", "feature_tags", FEATURE_TAGS),
+    (
+        "azuread_service_principal",
+        "features",
+        &[
+            "custom_single_sign_on_app",
+            "enterprise_application",
+            "gallery_application",
+            "visible_to_users",
+        ],
+    ),
+    (
+        "azuread_service_principal",
+        "saml_single_sign_on",
+        &["relay_state"],
+    ),
+    // PIM for groups: the settings of a group's `member` or `owner` role.
+    (
+        "azuread_group_role_management_policy",
+        "",
+        &[
+            "activation_rules",
+            "active_assignment_rules",
+            "eligible_assignment_rules",
+            "group_id",
+            "notification_rules",
+            "role_id",
+            "timeouts",
+        ],
+    ),
+    (
+        "azuread_group_role_management_policy",
+        "activation_rules",
+        &[
+            "approval_stage",
+            "maximum_duration",
+            "require_approval",
+            "require_justification",
+            "require_multifactor_authentication",
+            "require_ticket_info",
+            "required_conditional_access_authentication_context",
+        ],
+    ),
+    (
+        "azuread_group_role_management_policy",
+        "activation_rules.approval_stage",
+        &["primary_approver"],
+    ),
+    (
+        "azuread_group_role_management_policy",
+        "activation_rules.approval_stage.primary_approver",
+        &["object_id", "type"],
+    ),
+    (
+        "azuread_group_role_management_policy",
+        "active_assignment_rules",
+        &[
+            "expiration_required",
+            "expire_after",
+            "require_justification",
+            "require_multifactor_authentication",
+            "require_ticket_info",
+        ],
+    ),
+    (
+        "azuread_group_role_management_policy",
+        "eligible_assignment_rules",
+        &["expiration_required", "expire_after"],
+    ),
+    (
+        "azuread_group_role_management_policy",
+        "notification_rules",
+        &[
+            "active_assignments",
+            "eligible_activations",
+            "eligible_assignments",
+        ],
+    ),
+    (
+        "azuread_group_role_management_policy",
+        "notification_rules.*",
+        &[
+            "admin_notifications",
+            "approver_notifications",
+            "assignee_notifications",
+        ],
+    ),
+    (
+        "azuread_group_role_management_policy",
+        "notification_rules.*.*",
+        &[
+            "additional_recipients",
+            "default_recipients",
+            "notification_level",
+        ],
+    ),
 ];
 
-/// The arguments a block takes, or None where entralint does not check them.
+/// The `feature_tags` block an application and a service principal share.
+const FEATURE_TAGS: &[&str] = &["custom_single_sign_on", "enterprise", "gallery", "hide"];
+
+/// The arguments a block takes, or None where entralint does not check them. A `*` in a table
+/// path stands for any one block name: the blocks below it are alike (`notification_rules`).
 pub fn attributes(kind: &str, path: &str) -> Option<&'static [&'static str]> {
     SCHEMA
         .iter()
-        .find(|(k, p, _)| *k == kind && *p == path)
+        .find(|(k, p, _)| *k == kind && matches_path(p, path))
         .map(|(_, _, names)| *names)
 }
+
+fn matches_path(pattern: &str, path: &str) -> bool {
+    let mut want = pattern.split('.');
+    let mut got = path.split('.');
+    loop {
+        match (want.next(), got.next()) {
+            (None, None) => return true,
+            (Some(w), Some(g)) if w == "*" || w == g => {}
+            _ => return false,
+        }
+    }
+}
+
+/// Arguments version 3 of the provider removed, and what replaced them (its upgrade guide): the
+/// configuration was right for version 2, so the help says what to write now rather than guess
+/// at a misspelling.
+const REPLACED_IN_V3: &[(&str, &str, &str)] = &[
+    (
+        "azuread_application_password",
+        "application_object_id",
+        "application_id",
+    ),
+    ("azuread_service_principal", "application_id", "client_id"),
+    (
+        "azuread_directory_role_assignment",
+        "app_scope_object_id",
+        "app_scope_id",
+    ),
+    (
+        "azuread_directory_role_assignment",
+        "directory_scope_object_id",
+        "directory_scope_id",
+    ),
+];
 
 /// The diagnostic for an argument the provider does not have.
 pub fn unknown_attribute(
@@ -324,9 +664,15 @@ pub fn unknown_attribute(
     } else {
         format!("the `{path}` block of `{kind}`")
     };
-    let help = match hint {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => format!("{place} takes: {}", known.join(", ")),
+    let replaced = REPLACED_IN_V3
+        .iter()
+        .find(|(k, old, _)| path.is_empty() && *k == kind && *old == name);
+    let help = match (replaced, hint) {
+        (Some((_, _, new)), _) => format!(
+            "version 3 of the azuread provider replaced `{name}` with `{new}`; write `{new}`"
+        ),
+        (None, Some(s)) => format!("did you mean `{s}`?"),
+        (None, None) => format!("{place} takes: {}", known.join(", ")),
     };
     Diagnostic::error(
         "unknown-key",
