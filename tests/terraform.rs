@@ -382,3 +382,28 @@ fn a_finding_on_a_default_says_when_the_module_sets_it_to_an_unknown_value() {
         "{sspr:?}"
     );
 }
+
+#[test]
+fn built_in_functions_of_known_values_are_evaluated() {
+    let found = check_path("tests/fixtures/terraform/functions");
+    let file = "functions/main.tf";
+    // `format("%s@%s", …)` names the owner, `tobool("true")` makes the group role-assignable.
+    assert_at(
+        &found,
+        file,
+        23,
+        24,
+        "role-assignable-group-owned-below-tier",
+    );
+    // `lookup(local.invites, lower(var.environment), …)` is `everyone`.
+    assert_at(&found, file, 34, 31, "guest-invites-by-everyone");
+    // `timestamp()` is known only at apply: `coalesce` over it is reported there, not guessed.
+    assert_at(&found, file, 35, 43, "unresolved-value");
+    let problems = ["syntax-error", "unknown-key", "duplicate-key"];
+    assert!(
+        !found
+            .iter()
+            .any(|(_, _, _, r, _)| problems.contains(&r.as_str())),
+        "{found:#?}"
+    );
+}

@@ -409,6 +409,18 @@ impl Scope<'_> {
                 }
                 Ok(Node::new(span, Value::Map(map)))
             }
+            _ if super::functions::evaluates(name) => {
+                // An argument not known is what is reported, before the function is called.
+                let mut known = Vec::with_capacity(args.len());
+                for arg in args {
+                    known.push(self.hcl(arg, base, depth, out)?);
+                }
+                match super::functions::call(name, known, span) {
+                    Some(Ok(value)) => Ok(value),
+                    Some(Err(why)) => Err(unknown(span, why)),
+                    None => Err(unknown(span, "a function entralint does not evaluate")),
+                }
+            }
             _ => Err(unknown(span, "a function entralint does not evaluate")),
         }
     }

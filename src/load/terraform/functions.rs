@@ -6,6 +6,42 @@
 use crate::diagnostic::Span;
 use crate::tree::{Entry, Node, Value};
 
+/// The functions [`call`] evaluates.
+const NAMES: &[&str] = &[
+    "lower",
+    "upper",
+    "trimspace",
+    "trimprefix",
+    "trimsuffix",
+    "startswith",
+    "endswith",
+    "replace",
+    "format",
+    "join",
+    "split",
+    "length",
+    "lookup",
+    "coalesce",
+    "coalescelist",
+    "contains",
+    "keys",
+    "values",
+    "flatten",
+    "distinct",
+    "compact",
+    "sort",
+    "element",
+    "one",
+    "zipmap",
+    "tobool",
+    "tonumber",
+];
+
+/// Whether [`call`] may evaluate `name`: its arguments are worth evaluating first.
+pub fn evaluates(name: &str) -> bool {
+    NAMES.contains(&name)
+}
+
 /// `name(args…)` on known arguments: None when entralint does not evaluate the function, the
 /// value, or why these arguments give none (Terraform would refuse them at plan).
 pub fn call(name: &str, args: Vec<Node>, span: Span) -> Option<Result<Node, &'static str>> {
@@ -428,5 +464,6 @@ mod tests {
             Ok(map(&[("k", s("v"))]).value)
         );
         assert!(call("timestamp", vec![], Span::default()).is_none());
+        assert!(!evaluates("timestamp") && evaluates("lookup"));
     }
 }
