@@ -141,7 +141,11 @@ fn load_folder(path: &Path) -> Result<(Loaded, Layout), ImportError> {
         .map(|m| m.root.display().to_string())
         .chain(groups.iter().map(|g| g.root.display().to_string()))
         .collect();
-    match (modules.len() + groups.len(), modules.pop(), groups.into_iter().next()) {
+    match (
+        modules.len() + groups.len(),
+        modules.pop(),
+        groups.into_iter().next(),
+    ) {
         (0, ..) => Err(ImportError::Input(format!(
             "{}: holds no Graph responses, EntraExporter export, ScubaGear export or Terraform module",
             path.display()

@@ -427,4 +427,13 @@ impl crate::fix::Recheck for FamilyChecker<'_> {
     fn rules(&self) -> Option<&crate::rules::RuleSet> {
         self.checker.rules
     }
+
+    fn check_module(
+        &self,
+        name: &str,
+        header: Option<(String, String)>,
+        members: Vec<(String, String)>,
+    ) -> Option<Vec<FileReport>> {
+        crate::fix::Recheck::check_module(self.checker, name, header, members)
+    }
 }

@@ -55,6 +55,16 @@ impl crate::fix::Recheck for Checker<'_> {
     fn rules(&self) -> Option<&RuleSet> {
         self.rules
     }
+
+    fn check_module(
+        &self,
+        name: &str,
+        header: Option<(String, String)>,
+        members: Vec<(String, String)>,
+    ) -> Option<Vec<FileReport>> {
+        let (loaded, layout) = load::terraform::module::combine(name, header, members);
+        check_loaded(loaded, self).map(|r| layout.split(r))
+    }
 }
 
 /// Checks every tenant document under `paths` and keeps every report, in path order.
@@ -433,8 +443,9 @@ fn check_loaded(loaded: load::Loaded, checker: &Checker) -> Option<FileReport> {
                 .filter(|f| !f.path.as_ref().is_some_and(|p| unreadable.contains(p))),
         );
     }
-    if !loaded.native {
-        // Fixes edit the tenant format; a Graph response or a DSC script is only read.
+    if !loaded.native && !loaded.terraform {
+        // Fixes edit the tenant format and `.tf` files (fix/terraform.rs); a Graph response, a
+        // plan or a DSC script is only read.
         diagnostics.iter_mut().for_each(|d| d.fixable = false);
     }
     let mut report = FileReport {

@@ -119,6 +119,12 @@ impl Module {
             .collect()
     }
 
+    /// Its folder, its header (name and text) and its files (name and text): what `--fix` edits
+    /// one file of and reads again with [`combine`].
+    pub fn into_parts(self) -> (PathBuf, Option<(String, String)>, Vec<(String, String)>) {
+        (self.root, self.header, self.files)
+    }
+
     /// The module as one loaded document, and where each file sits in it.
     pub fn combine(self) -> (Loaded, Layout) {
         combine(&self.root.display().to_string(), self.header, self.files)

@@ -1,0 +1,735 @@
+//! `check --fix` and `--diff` on a Terraform module. The module is fixed as one, as it is checked:
+//! its findings are planned against the tenant the module describes, and each setting is made
+//! where the module writes it. A value written as a literal (an argument, or a key of a
+//! `msgraph_*` body) is replaced in place; a missing key of a `msgraph_*` body object is inserted
+//! with its siblings' indentation; the `tenant.yaml` header is edited as any tenant file. A value
+//! written as an expression (a variable, a reference, an interpolation) is not touched: the
+//! change is reported as a suggestion naming the place, since the same expression may feed
+//! other settings. Every edited file is parsed again, and each setting read back from the module
+//! with its new value, before anything is written.
+
+use std::path::{Path, PathBuf};
+
+use hcl_edit::expr::Expression;
+use serde_json::Value as Json;
+
+use super::edit::{self, Edit, SetOp};
+use super::{Fixer, MAX_PASSES, Mode, Summary, diff, encode, load_error, plan, read_as_checked};
+use crate::diagnostic::{FileReport, Span};
+use crate::discover::Candidate;
+use crate::load::graph::folder::HEADER_NAMES;
+use crate::load::terraform::{self, module};
+use crate::tree::{Node, Value};
+
+/// The module a report's file belongs to, when it is fixed with a module: a `.tf` or `.tf.json`
+/// file, or the `tenant.yaml` header beside such files. Returns a Terraform file of the module.
+pub fn module_of(name: &str) -> Option<PathBuf> {
+    let path = crate::escape::to_path(name);
+    let file = path.file_name()?.to_str()?;
+    if terraform::is_terraform(file) {
+        return Some(path);
+    }
+    if !HEADER_NAMES.contains(&file) {
+        return None;
+    }
+    let folder = path.parent().unwrap_or(Path::new(""));
+    let listed = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    let mut found: Vec<PathBuf> = std::fs::read_dir(listed)
+        .ok()?
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_string();
+            (terraform::is_terraform(&name) && e.path().is_file()).then(|| folder.join(name))
+        })
+        .collect();
+    found.sort();
+    found.into_iter().next()
+}
+
+/// One file of the module: its report name and text, and whether it is the YAML header.
+#[derive(Debug, Clone)]
+struct Member {
+    name: String,
+    text: String,
+    header: bool,
+}
+
+/// Where one setting is made.
+enum Target {
+    /// An edit to the member at this index.
+    Edit(usize, Edit),
+    /// A key (under new objects for `keys` before the last) inserted into the member at this
+    /// index, at this offset, with this indentation; keys for one place are written together.
+    Insert {
+        member: usize,
+        at: usize,
+        indent: String,
+        keys: Vec<String>,
+        value: String,
+    },
+    /// Made in the YAML header by the tenant-file editor.
+    Header,
+    /// Not made: what to change, and where, for the user to do.
+    Suggest(String),
+}
+
+/// Fixes the module of `reports` (every report of the run that belongs to it), replacing them
+/// with the findings that remain.
+pub fn fix_module(reports: &mut [FileReport], fixer: &Fixer, mode: Mode) -> Summary {
+    let mut summary = Summary::default();
+    if !reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .any(|d| d.is_active() && d.fixable)
+    {
+        return summary;
+    }
+    let Some(rules) = fixer.checker.rules() else {
+        return summary;
+    };
+    let first = reports[0].source.name.clone();
+    let Some(anchor) = module_of(&first) else {
+        return summary;
+    };
+    let mut candidates = vec![Candidate {
+        path: anchor,
+        explicit: true,
+    }];
+    let Some(found) = module::claim(&mut candidates).into_iter().next() else {
+        return summary;
+    };
+    let (root, header, files) = found.into_parts();
+    let module_name = root.display().to_string();
+    let members: Vec<Member> = header
+        .into_iter()
+        .map(|(name, text)| Member {
+            name,
+            text,
+            header: true,
+        })
+        .chain(files.into_iter().map(|(name, text)| Member {
+            name,
+            text,
+            header: false,
+        }))
+        .collect();
+    // The module on disk must be the one that was checked.
+    for report in reports.iter() {
+        let same = members
+            .iter()
+            .any(|m| m.name == report.source.name && m.text == report.source.text);
+        if !same {
+            summary.blocked.push((
+                report.source.name.clone(),
+                "it changed while it was being checked".to_string(),
+            ));
+            return summary;
+        }
+    }
+    let original = members.clone();
+    let mut current = members;
+    let recheck = |members: &[Member]| -> Option<Vec<FileReport>> {
+        let (header, files) = parts(members);
+        let mut reports = fixer.checker.check_module(&module_name, header, files)?;
+        if let Some(baseline) = fixer.baseline {
+            baseline.apply(&mut reports, fixer.checker.rules());
+        }
+        Some(reports)
+    };
+    let Some(mut latest) = recheck(&current) else {
+        return summary;
+    };
+    if let Some(error) = latest.iter().find_map(load_error) {
+        summary.blocked.push((
+            module_name,
+            format!("it does not load cleanly ({})", error.code),
+        ));
+        return summary;
+    }
+    let mut suggestions: Vec<(String, String, String)> = Vec::new();
+    let mut unsafe_skipped = Vec::new();
+    for _ in 0..MAX_PASSES {
+        let diagnostics: Vec<_> = latest
+            .iter()
+            .flat_map(|r| r.diagnostics.iter().cloned())
+            .collect();
+        let (header, files) = parts(&current);
+        let (loaded, layout) = module::combine(&module_name, header, files);
+        let Some(tree) = loaded.document.root.as_ref() else {
+            break;
+        };
+        let planned = plan::plan(rules, &diagnostics, tree, fixer.allow_unsafe);
+        unsafe_skipped = planned.unsafe_skipped;
+        let bases: Vec<usize> = current
+            .iter()
+            .map(|m| layout.base_of(&m.name).unwrap_or(usize::MAX))
+            .collect();
+        let text = &loaded.source.text;
+        suggestions.clear();
+        let mut edits: Vec<Vec<(Edit, Vec<usize>)>> = vec![Vec::new(); current.len()];
+        let mut header_ops: Vec<usize> = Vec::new();
+        let mut inserts: Vec<Insertion> = Vec::new();
+        for (index, fix) in planned.fixes.iter().enumerate() {
+            match target(text, tree, &current, &bases, &fix.op) {
+                Target::Edit(member, edit) => edits[member].push((edit, vec![index])),
+                Target::Insert {
+                    member,
+                    at,
+                    indent,
+                    keys,
+                    value,
+                } => match inserts
+                    .iter_mut()
+                    .find(|i| i.member == member && i.at == at)
+                {
+                    Some(i) => i.keys.push((keys, value, index)),
+                    None => inserts.push(Insertion {
+                        member,
+                        at,
+                        indent,
+                        keys: vec![(keys, value, index)],
+                    }),
+                },
+                Target::Header => header_ops.push(index),
+                Target::Suggest(why) => {
+                    for rule in &fix.rules {
+                        suggestions.push((module_name.clone(), rule.clone(), why.clone()));
+                    }
+                }
+            }
+        }
+        for insertion in inserts {
+            let newline = if current[insertion.member].text.contains("\r\n") {
+                "\r\n"
+            } else {
+                "\n"
+            };
+            let entries: Vec<(&[String], &str)> = insertion
+                .keys
+                .iter()
+                .map(|(k, v, _)| (k.as_slice(), v.as_str()))
+                .collect();
+            edits[insertion.member].push((
+                Edit {
+                    span: Span::new(insertion.at, insertion.at),
+                    text: attributes(&entries, &insertion.indent, newline),
+                },
+                insertion.keys.iter().map(|(_, _, i)| *i).collect(),
+            ));
+        }
+        if let Some(h) = current.iter().position(|m| m.header)
+            && !header_ops.is_empty()
+        {
+            let parsed = crate::load::yaml::parse(&current[h].text);
+            if let Some(root) = parsed.document.root.as_ref() {
+                let ops: Vec<SetOp> = header_ops
+                    .iter()
+                    .map(|&i| planned.fixes[i].op.clone())
+                    .collect();
+                let plan = edit::plan_edits(&current[h].text, root, &ops);
+                for (e, made) in plan.edits {
+                    edits[h].push((e, made.iter().map(|&i| header_ops[i]).collect()));
+                }
+                for (i, why) in plan.blocked {
+                    for rule in &planned.fixes[header_ops[i]].rules {
+                        suggestions.push((
+                            current[h].name.clone(),
+                            rule.clone(),
+                            why.reason().to_string(),
+                        ));
+                    }
+                }
+            }
+        }
+        let mut next = current.clone();
+        let mut made: Vec<usize> = Vec::new();
+        for (m, member_edits) in edits.iter().enumerate() {
+            if member_edits.is_empty() {
+                continue;
+            }
+            let only: Vec<Edit> = member_edits.iter().map(|(e, _)| e.clone()).collect();
+            let (text, taken) = edit::apply(&current[m].text, &only);
+            if let Some(problem) = parses(&current[m], &text) {
+                summary.blocked.push((
+                    current[m].name.clone(),
+                    format!("the fixed file would not parse ({problem}); it was not changed"),
+                ));
+                continue;
+            }
+            next[m].text = text;
+            made.extend(
+                taken
+                    .iter()
+                    .flat_map(|&t| member_edits[t].1.iter().copied()),
+            );
+        }
+        if made.is_empty() {
+            break;
+        }
+        // Each setting read back from the edited module: an edit that does not give the value
+        // the rule asks for (the provider writes it another way) is not made.
+        let (header, files) = parts(&next);
+        let (reread, _) = module::combine(&module_name, header, files);
+        let misread: Vec<usize> = made
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let op = &planned.fixes[i].op;
+                reread
+                    .document
+                    .root
+                    .as_ref()
+                    .and_then(|r| lookup(r, &op.path))
+                    .map(json)
+                    != Some(op.value.clone())
+            })
+            .collect();
+        if !misread.is_empty() {
+            for &i in &misread {
+                for rule in &planned.fixes[i].rules {
+                    suggestions.push((
+                        module_name.clone(),
+                        rule.clone(),
+                        format!(
+                            "an edit would not read back as `{}` = {}; set it by hand",
+                            planned.fixes[i].op.path.join("."),
+                            planned.fixes[i].op.value
+                        ),
+                    ));
+                }
+            }
+            // The pass again without them.
+            next = current.clone();
+            made.retain(|i| !misread.contains(i));
+            for (m, member_edits) in edits.iter().enumerate() {
+                // An insertion of several keys is kept only when all of them read back.
+                let kept: Vec<Edit> = member_edits
+                    .iter()
+                    .filter(|(_, ops)| ops.iter().all(|i| made.contains(i)))
+                    .map(|(e, _)| e.clone())
+                    .collect();
+                if !kept.is_empty() {
+                    next[m].text = edit::apply(&current[m].text, &kept).0;
+                }
+            }
+            if made.is_empty() {
+                break;
+            }
+        }
+        let Some(reports) = recheck(&next) else {
+            break;
+        };
+        if reports.iter().any(|r| load_error(r).is_some()) {
+            summary.blocked.push((
+                module_name.clone(),
+                "a further fix would not load cleanly and was not made".to_string(),
+            ));
+            break;
+        }
+        summary.fixes += made.len();
+        current = next;
+        latest = reports;
+    }
+    summary.unsafe_skipped = unsafe_skipped.len();
+    summary.not_editable = suggestions;
+    for (before, after) in original.iter().zip(&current) {
+        if before.text == after.text {
+            continue;
+        }
+        match mode {
+            Mode::Diff => {
+                summary
+                    .diff
+                    .push_str(&diff::unified(&after.name, &before.text, &after.text))
+            }
+            Mode::Write => {
+                let path = crate::escape::to_path(&after.name);
+                let written = read_as_checked(&path, &before.text).and_then(|(encoding, bytes)| {
+                    let options = crate::write::Options {
+                        expect: Some(&bytes),
+                        ..Default::default()
+                    };
+                    let out = encode(&after.text, encoding);
+                    crate::write::write(&path, options, |f| std::io::Write::write_all(f, &out))
+                        .map_err(|err| format!("cannot write the fixed file: {err}"))
+                });
+                if let Err(reason) = written {
+                    summary.blocked.push((after.name.clone(), reason));
+                    continue;
+                }
+            }
+        }
+        summary.files += 1;
+        summary.changed.push(after.name.clone());
+    }
+    // The run's reports become the module's findings after the fixes, file by file.
+    for new in latest {
+        if let Some(report) = reports
+            .iter_mut()
+            .find(|r| r.source.name == new.source.name)
+        {
+            *report = new;
+        }
+    }
+    summary
+}
+
+/// The header and the Terraform files, as [`module::combine`] takes them.
+type Parts = (Option<(String, String)>, Vec<(String, String)>);
+
+fn parts(members: &[Member]) -> Parts {
+    let header = members
+        .iter()
+        .find(|m| m.header)
+        .map(|m| (m.name.clone(), m.text.clone()));
+    let files = members
+        .iter()
+        .filter(|m| !m.header)
+        .map(|m| (m.name.clone(), m.text.clone()))
+        .collect();
+    (header, files)
+}
+
+/// Why an edited file no longer reads as its format, if it does not.
+fn parses(member: &Member, text: &str) -> Option<String> {
+    if member.header {
+        let parsed = crate::load::yaml::parse(text);
+        return parsed
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == crate::diagnostic::Severity::Error)
+            .map(|d| d.message.clone());
+    }
+    if member.name.to_ascii_lowercase().ends_with(".json") {
+        return serde_json::from_str::<Json>(text)
+            .err()
+            .map(|e| e.to_string());
+    }
+    hcl_edit::parser::parse_body(text)
+        .err()
+        .map(|e| e.to_string())
+}
+
+/// The member an offset of the combined text falls in.
+fn member_at(bases: &[usize], members: &[Member], at: usize) -> Option<usize> {
+    (0..members.len()).find(|&i| {
+        let base = bases[i];
+        base != usize::MAX && at >= base && at < base + members[i].text.len().max(1)
+    })
+}
+
+/// Where and how the setting `op` is made.
+fn target(text: &str, tree: &Node, members: &[Member], bases: &[usize], op: &SetOp) -> Target {
+    let dotted = op.path.join(".");
+    let header = members.iter().position(|m| m.header);
+    let mut node = tree;
+    let mut key: Option<&Node> = None;
+    for (depth, segment) in op.path.iter().enumerate() {
+        let Some(entry) = node.entry(segment) else {
+            return missing(
+                text,
+                node,
+                key,
+                &op.path[depth..],
+                members,
+                bases,
+                op,
+                header,
+            );
+        };
+        key = Some(&entry.key);
+        node = &entry.value;
+    }
+    let Some(key) = key else {
+        return Target::Suggest(format!("set `{dotted}` to {}", op.value));
+    };
+    let at = node.span.start as usize;
+    let Some(m) = member_at(bases, members, at).filter(|_| !node.span.is_empty()) else {
+        return Target::Suggest(format!(
+            "set `{dotted}` to {}: the module does not write it in one place",
+            op.value
+        ));
+    };
+    let member = &members[m];
+    if member.header {
+        return Target::Header;
+    }
+    let place = place(member, bases[m], at);
+    let (start, end) = (node.span.start as usize, node.span.end as usize);
+    let written = text.get(start..end).unwrap_or_default();
+    // The value must be written at its own key (`key = value`), not reached through a variable
+    // whose default sits elsewhere.
+    let between = text
+        .get(key.span.end as usize..start)
+        .unwrap_or("?")
+        .trim_matches(|c: char| c.is_whitespace() || c == '"');
+    let at_key = key.span.end as usize <= start && matches!(between, "=" | ":");
+    let json_file = member.name.to_ascii_lowercase().ends_with(".json");
+    let literal = if json_file {
+        serde_json::from_str::<Json>(written)
+            .ok()
+            .filter(|v| !v.to_string().contains("${") && !v.to_string().contains("%{"))
+    } else {
+        hcl_edit::parser::parse_expr(written)
+            .ok()
+            .and_then(|e| hcl_literal(&e))
+    };
+    let replacement = if json_file {
+        serde_json::to_string(&op.value).ok()
+    } else {
+        hcl_text(&op.value)
+    };
+    match (at_key, literal, replacement) {
+        (true, Some(literal), Some(replacement)) if literal == json(node) => {
+            let base = bases[m];
+            Target::Edit(
+                m,
+                Edit {
+                    span: Span::new(start - base, end - base),
+                    text: replacement,
+                },
+            )
+        }
+        _ => Target::Suggest(format!(
+            "`{dotted}` is written as `{}` at {place}, an expression entralint does not edit; make it {} there",
+            crate::escape::snippet(written.lines().next().unwrap_or_default()),
+            op.value
+        )),
+    }
+}
+
+/// A setting the module does not write: a key inserted into the `msgraph_*` body object that
+/// holds its siblings, or the header's job when the section is not written at all.
+#[allow(clippy::too_many_arguments)]
+fn missing(
+    text: &str,
+    parent: &Node,
+    parent_key: Option<&Node>,
+    rest: &[String],
+    members: &[Member],
+    bases: &[usize],
+    op: &SetOp,
+    header: Option<usize>,
+) -> Target {
+    let dotted = op.path.join(".");
+    let Some(parent_key) = parent_key else {
+        // Not a section of the module: the header declares what Terraform does not manage.
+        return match header {
+            Some(_) => Target::Header,
+            None => Target::Suggest(format!(
+                "`{dotted}` is not declared: set it to {} in a `tenant.yaml` beside the module, or in the body of a `msgraph_update_resource` (docs/terraform.md)",
+                op.value
+            )),
+        };
+    };
+    let m = member_at(bases, members, parent.span.start as usize);
+    if let Some(m) = m
+        && members[m].header
+    {
+        return Target::Header;
+    }
+    let suggest = || {
+        Target::Suggest(format!(
+            "`{dotted}` is not declared; add it with the value {} where the module writes `{}`",
+            op.value,
+            parent_key.as_str().unwrap_or_default()
+        ))
+    };
+    let Some(m) = m else {
+        return suggest();
+    };
+    let member = &members[m];
+    if member.name.to_ascii_lowercase().ends_with(".json") {
+        return suggest();
+    }
+    let (start, end) = (parent.span.start as usize, parent.span.end as usize);
+    let Some(object) = text.get(start..end) else {
+        return suggest();
+    };
+    let Some(value) = hcl_text(&op.value) else {
+        return suggest();
+    };
+    // Only an object written over several lines, its closing brace on a line of its own.
+    let closing_line = object.rfind('\n').map(|i| start + i + 1);
+    let Some(line_start) = closing_line else {
+        return suggest();
+    };
+    if !object.starts_with('{') || text.get(line_start..end).map(str::trim) != Some("}") {
+        return suggest();
+    }
+    let indent = match parent.as_map().and_then(|e| e.first()) {
+        Some(first) => line_indent(text, first.key.span.start as usize),
+        None => format!("{}  ", line_indent(text, start)),
+    };
+    Target::Insert {
+        member: m,
+        at: line_start - bases[m],
+        indent,
+        keys: rest.to_vec(),
+        value,
+    }
+}
+
+/// Keys to insert at one place: each key path, its value's text and the fix it makes.
+struct Insertion {
+    member: usize,
+    at: usize,
+    indent: String,
+    keys: Vec<(Vec<String>, String, usize)>,
+}
+
+/// `key = value` lines, keys that share a first key inside one new object, in the order given.
+fn attributes(entries: &[(&[String], &str)], indent: &str, newline: &str) -> String {
+    let mut out = String::new();
+    let mut done: Vec<&str> = Vec::new();
+    for (keys, value) in entries {
+        let Some((key, inner)) = keys.split_first() else {
+            continue;
+        };
+        let written = if is_identifier(key) {
+            key.clone()
+        } else {
+            serde_json::to_string(key).unwrap_or_default()
+        };
+        if inner.is_empty() {
+            out.push_str(&format!("{indent}{written} = {value}{newline}"));
+            continue;
+        }
+        if done.contains(&key.as_str()) {
+            continue;
+        }
+        done.push(key);
+        let under: Vec<(&[String], &str)> = entries
+            .iter()
+            .filter(|(k, _)| k.len() > 1 && k[0] == *key)
+            .map(|(k, v)| (&k[1..], *v))
+            .collect();
+        let nested = attributes(&under, &format!("{indent}  "), newline);
+        out.push_str(&format!(
+            "{indent}{written} = {{{newline}{nested}{indent}}}{newline}"
+        ));
+    }
+    out
+}
+
+/// `file:line:column` of an offset of the combined text.
+fn place(member: &Member, base: usize, at: usize) -> String {
+    let source = crate::diagnostic::SourceFile::new(member.name.clone(), member.text.clone());
+    let lc = source.line_col(u32::try_from(at.saturating_sub(base)).unwrap_or(u32::MAX));
+    format!("{}:{}:{}", member.name, lc.line, lc.column)
+}
+
+/// The spaces and tabs that start the line holding `at`.
+fn line_indent(text: &str, at: usize) -> String {
+    let line_start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect()
+}
+
+fn is_identifier(key: &str) -> bool {
+    key.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The value of an HCL literal (a scalar, or a list of them); None for anything to evaluate.
+fn hcl_literal(expr: &Expression) -> Option<Json> {
+    match expr {
+        Expression::Null(_) => Some(Json::Null),
+        Expression::Bool(b) => Some(Json::Bool(*b.value())),
+        Expression::Number(n) => {
+            let n = n.value();
+            n.as_i64()
+                .map(Json::from)
+                .or_else(|| n.as_f64().map(Json::from))
+        }
+        Expression::String(s) => Some(Json::String(s.value().to_string())),
+        Expression::Array(items) => items
+            .iter()
+            .map(hcl_literal)
+            .collect::<Option<Vec<_>>>()
+            .map(Json::Array),
+        _ => None,
+    }
+}
+
+/// A value written as an HCL literal: a string keeps `${` and `%{` literal.
+fn hcl_text(value: &Json) -> Option<String> {
+    match value {
+        Json::Bool(_) | Json::Number(_) => Some(value.to_string()),
+        Json::String(s) => Some(
+            serde_json::to_string(s)
+                .ok()?
+                .replace("${", "$${")
+                .replace("%{", "%%{"),
+        ),
+        Json::Array(items) => {
+            let items: Option<Vec<String>> = items.iter().map(hcl_text).collect();
+            Some(format!("[{}]", items?.join(", ")))
+        }
+        Json::Null | Json::Object(_) => None,
+    }
+}
+
+fn lookup<'a>(root: &'a Node, path: &[String]) -> Option<&'a Node> {
+    path.iter().try_fold(root, |node, key| node.get(key))
+}
+
+/// A tree value as JSON, to compare with a fix's value.
+fn json(node: &Node) -> Json {
+    match &node.value {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(n) => Json::from(*n),
+        Value::Float(f) => Json::from(*f),
+        Value::Str(s) => Json::String(s.clone()),
+        Value::Seq(items) => Json::Array(items.iter().map(json).collect()),
+        Value::Map(entries) => Json::Object(
+            entries
+                .iter()
+                .map(|e| {
+                    (
+                        e.key.as_str().unwrap_or_default().to_string(),
+                        json(&e.value),
+                    )
+                })
+                .collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_are_read_and_written_as_hcl() {
+        let read = |t: &str| hcl_literal(&hcl_edit::parser::parse_expr(t).unwrap());
+        assert_eq!(read("\"everyone\""), Some(Json::from("everyone")));
+        assert_eq!(read("[true, 10]"), Some(serde_json::json!([true, 10])));
+        assert_eq!(read("var.invites"), None);
+        assert_eq!(read("\"a${local.b}\""), None);
+        assert_eq!(hcl_text(&Json::from("a${b}")).unwrap(), "\"a$${b}\"");
+        assert_eq!(hcl_text(&serde_json::json!([])).unwrap(), "[]");
+        assert_eq!(hcl_text(&serde_json::json!({"a": 1})), None);
+        let (a, b, c) = (
+            ["a".to_string(), "@odata.type".to_string()],
+            ["a".to_string(), "b".to_string()],
+            ["c".to_string()],
+        );
+        let entries: Vec<(&[String], &str)> = vec![(&a, "1"), (&c, "true"), (&b, "2")];
+        assert_eq!(
+            attributes(&entries, "  ", "\n"),
+            "  a = {\n    \"@odata.type\" = 1\n    b = 2\n  }\n  c = true\n"
+        );
+    }
+}
