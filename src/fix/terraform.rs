@@ -102,8 +102,8 @@ pub fn fix_module(reports: &mut [FileReport], fixer: &Fixer, mode: Mode) -> Summ
     let Some(found) = module::claim(&mut candidates).into_iter().next() else {
         return summary;
     };
-    let (root, header, files) = found.into_parts();
-    let module_name = root.display().to_string();
+    let module_name = found.root.display().to_string();
+    let (header, files) = found.into_texts();
     let members: Vec<Member> = header
         .into_iter()
         .map(|(name, text)| Member {
@@ -174,7 +174,12 @@ pub fn fix_module(reports: &mut [FileReport], fixer: &Fixer, mode: Mode) -> Summ
         let mut header_ops: Vec<usize> = Vec::new();
         let mut inserts: Vec<Insertion> = Vec::new();
         for (index, fix) in planned.fixes.iter().enumerate() {
-            match target(text, tree, &current, &bases, &fix.op) {
+            let view = View {
+                text,
+                members: &current,
+                bases: &bases,
+            };
+            match target(&view, tree, &fix.op) {
                 Target::Edit(member, edit) => edits[member].push((edit, vec![index])),
                 Target::Insert {
                     member,
@@ -225,6 +230,20 @@ pub fn fix_module(reports: &mut [FileReport], fixer: &Fixer, mode: Mode) -> Summ
             && !header_ops.is_empty()
         {
             let parsed = crate::load::yaml::parse(&current[h].text);
+            if parsed.document.root.is_none() {
+                for &i in &header_ops {
+                    for rule in &planned.fixes[i].rules {
+                        suggestions.push((
+                            current[h].name.clone(),
+                            rule.clone(),
+                            format!(
+                                "the header holds no mapping to add `{}` to",
+                                planned.fixes[i].op.path.join(".")
+                            ),
+                        ));
+                    }
+                }
+            }
             if let Some(root) = parsed.document.root.as_ref() {
                 let ops: Vec<SetOp> = header_ops
                     .iter()
@@ -379,9 +398,7 @@ pub fn fix_module(reports: &mut [FileReport], fixer: &Fixer, mode: Mode) -> Summ
 }
 
 /// The header and the Terraform files, as [`module::combine`] takes them.
-type Parts = (Option<(String, String)>, Vec<(String, String)>);
-
-fn parts(members: &[Member]) -> Parts {
+fn parts(members: &[Member]) -> module::Texts {
     let header = members
         .iter()
         .find(|m| m.header)
@@ -414,32 +431,33 @@ fn parses(member: &Member, text: &str) -> Option<String> {
         .map(|e| e.to_string())
 }
 
-/// The member an offset of the combined text falls in.
-fn member_at(bases: &[usize], members: &[Member], at: usize) -> Option<usize> {
-    (0..members.len()).find(|&i| {
-        let base = bases[i];
-        base != usize::MAX && at >= base && at < base + members[i].text.len().max(1)
-    })
+/// The module's files laid end to end, as the tree's spans see them.
+struct View<'a> {
+    text: &'a str,
+    members: &'a [Member],
+    /// Where each member starts in `text`.
+    bases: &'a [usize],
+}
+
+impl View<'_> {
+    /// The member an offset of the combined text falls in.
+    fn member_at(&self, at: usize) -> Option<usize> {
+        (0..self.members.len()).find(|&i| {
+            let base = self.bases[i];
+            base != usize::MAX && at >= base && at < base + self.members[i].text.len().max(1)
+        })
+    }
 }
 
 /// Where and how the setting `op` is made.
-fn target(text: &str, tree: &Node, members: &[Member], bases: &[usize], op: &SetOp) -> Target {
+fn target(view: &View, tree: &Node, op: &SetOp) -> Target {
+    let (text, members, bases) = (view.text, view.members, view.bases);
     let dotted = op.path.join(".");
-    let header = members.iter().position(|m| m.header);
     let mut node = tree;
     let mut key: Option<&Node> = None;
     for (depth, segment) in op.path.iter().enumerate() {
         let Some(entry) = node.entry(segment) else {
-            return missing(
-                text,
-                node,
-                key,
-                &op.path[depth..],
-                members,
-                bases,
-                op,
-                header,
-            );
+            return missing(view, node, key, &op.path[depth..], op);
         };
         key = Some(&entry.key);
         node = &entry.value;
@@ -448,7 +466,7 @@ fn target(text: &str, tree: &Node, members: &[Member], bases: &[usize], op: &Set
         return Target::Suggest(format!("set `{dotted}` to {}", op.value));
     };
     let at = node.span.start as usize;
-    let Some(m) = member_at(bases, members, at).filter(|_| !node.span.is_empty()) else {
+    let Some(m) = view.member_at(at).filter(|_| !node.span.is_empty()) else {
         return Target::Suggest(format!(
             "set `{dotted}` to {}: the module does not write it in one place",
             op.value
@@ -494,27 +512,31 @@ fn target(text: &str, tree: &Node, members: &[Member], bases: &[usize], op: &Set
                 },
             )
         }
-        _ => Target::Suggest(format!(
-            "`{dotted}` is written as `{}` at {place}, an expression entralint does not edit; make it {} there",
-            crate::escape::snippet(written.lines().next().unwrap_or_default()),
-            op.value
-        )),
+        (_, literal, _) => {
+            let shown = crate::escape::snippet(written.lines().next().unwrap_or_default());
+            let why = match literal {
+                Some(_) if at_key => "a value the reader converts, which entralint does not edit",
+                _ => "an expression entralint does not edit",
+            };
+            Target::Suggest(format!(
+                "`{dotted}` is written as `{shown}` at {place}, {why}; make it {} there",
+                op.value
+            ))
+        }
     }
 }
 
 /// A setting the module does not write: a key inserted into the `msgraph_*` body object that
 /// holds its siblings, or the header's job when the section is not written at all.
-#[allow(clippy::too_many_arguments)]
 fn missing(
-    text: &str,
+    view: &View,
     parent: &Node,
     parent_key: Option<&Node>,
     rest: &[String],
-    members: &[Member],
-    bases: &[usize],
     op: &SetOp,
-    header: Option<usize>,
 ) -> Target {
+    let (text, members, bases) = (view.text, view.members, view.bases);
+    let header = members.iter().position(|m| m.header);
     let dotted = op.path.join(".");
     let Some(parent_key) = parent_key else {
         // Not a section of the module: the header declares what Terraform does not manage.
@@ -526,7 +548,7 @@ fn missing(
             )),
         };
     };
-    let m = member_at(bases, members, parent.span.start as usize);
+    let m = view.member_at(parent.span.start as usize);
     if let Some(m) = m
         && members[m].header
     {

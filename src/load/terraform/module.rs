@@ -13,6 +13,9 @@ use crate::load::layout::Layout;
 use crate::load::{Loaded, terraform};
 use crate::tree::{Document, Node, Value};
 
+/// A module's header and files as report name and text, as [`combine`] takes them.
+pub type Texts = (Option<(String, String)>, Vec<(String, String)>);
+
 /// One module: its folder and its files in path order.
 #[derive(Debug)]
 pub struct Module {
@@ -119,10 +122,10 @@ impl Module {
             .collect()
     }
 
-    /// Its folder, its header (name and text) and its files (name and text): what `--fix` edits
-    /// one file of and reads again with [`combine`].
-    pub fn into_parts(self) -> (PathBuf, Option<(String, String)>, Vec<(String, String)>) {
-        (self.root, self.header, self.files)
+    /// Its header and its files, each as report name and text: what `--fix` edits and reads
+    /// again with [`combine`].
+    pub fn into_texts(self) -> Texts {
+        (self.header, self.files)
     }
 
     /// The module as one loaded document, and where each file sits in it.
