@@ -443,7 +443,8 @@ fn check_loaded(loaded: load::Loaded, checker: &Checker) -> Option<FileReport> {
                 .filter(|f| !f.path.as_ref().is_some_and(|p| unreadable.contains(p))),
         );
     }
-    if !loaded.native && !loaded.terraform {
+    let module = loaded.terraform && !load::terraform::plan::is_plan(&loaded.source.text);
+    if !loaded.native && !module {
         // Fixes edit the tenant format and `.tf` files (fix/terraform.rs); a Graph response, a
         // plan or a DSC script is only read.
         diagnostics.iter_mut().for_each(|d| d.fixable = false);

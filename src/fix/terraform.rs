@@ -91,18 +91,38 @@ pub fn fix_module(reports: &mut [FileReport], fixer: &Fixer, mode: Mode) -> Summ
     let Some(rules) = fixer.checker.rules() else {
         return summary;
     };
-    let first = reports[0].source.name.clone();
-    let Some(anchor) = module_of(&first) else {
+    let Some((name, members)) = read_module(reports, &mut summary) else {
         return summary;
     };
+    let run = Run { fixer, rules, name };
+    let Some((fixed, latest)) = run.fix(members.clone(), &mut summary) else {
+        return summary;
+    };
+    write_out(&members, &fixed, mode, &mut summary);
+    summary.blocked.sort();
+    summary.blocked.dedup();
+    // The run's reports become the module's findings after the fixes, file by file.
+    for new in latest {
+        if let Some(report) = reports
+            .iter_mut()
+            .find(|r| r.source.name == new.source.name)
+        {
+            *report = new;
+        }
+    }
+    summary
+}
+
+/// The module's folder name and files, read again from disk; None (with the reason in
+/// `summary` when there is one) when they are not what was checked.
+fn read_module(reports: &[FileReport], summary: &mut Summary) -> Option<(String, Vec<Member>)> {
+    let anchor = module_of(&reports.first()?.source.name)?;
     let mut candidates = vec![Candidate {
         path: anchor,
         explicit: true,
     }];
-    let Some(found) = module::claim(&mut candidates).into_iter().next() else {
-        return summary;
-    };
-    let module_name = found.root.display().to_string();
+    let found = module::claim(&mut candidates).into_iter().next()?;
+    let name = found.root.display().to_string();
     let (header, files) = found.into_texts();
     let members: Vec<Member> = header
         .into_iter()
@@ -117,8 +137,7 @@ pub fn fix_module(reports: &mut [FileReport], fixer: &Fixer, mode: Mode) -> Summ
             header: false,
         }))
         .collect();
-    // The module on disk must be the one that was checked.
-    for report in reports.iter() {
+    for report in reports {
         let same = members
             .iter()
             .any(|m| m.name == report.source.name && m.text == report.source.text);
@@ -127,59 +146,137 @@ pub fn fix_module(reports: &mut [FileReport], fixer: &Fixer, mode: Mode) -> Summ
                 report.source.name.clone(),
                 "it changed while it was being checked".to_string(),
             ));
-            return summary;
+            return None;
         }
     }
-    let original = members.clone();
-    let mut current = members;
-    let recheck = |members: &[Member]| -> Option<Vec<FileReport>> {
+    Some((name, members))
+}
+
+/// One module being fixed.
+struct Run<'a> {
+    fixer: &'a Fixer<'a>,
+    rules: &'a crate::rules::RuleSet,
+    /// The module's folder, as reports and suggestions name it.
+    name: String,
+}
+
+/// The edits of one pass, per member: each with the fixes (indices into the plan) it makes.
+type MemberEdits = Vec<Vec<(Edit, Vec<usize>)>>;
+
+/// A suggestion: the file, the rule and what to change where.
+type Suggestion = (String, String, String);
+
+impl Run<'_> {
+    /// The findings in the module's files as they are in memory.
+    fn recheck(&self, members: &[Member]) -> Option<Vec<FileReport>> {
         let (header, files) = parts(members);
-        let mut reports = fixer.checker.check_module(&module_name, header, files)?;
-        if let Some(baseline) = fixer.baseline {
-            baseline.apply(&mut reports, fixer.checker.rules());
+        let mut reports = self.fixer.checker.check_module(&self.name, header, files)?;
+        if let Some(baseline) = self.fixer.baseline {
+            baseline.apply(&mut reports, self.fixer.checker.rules());
         }
         Some(reports)
-    };
-    let Some(mut latest) = recheck(&current) else {
-        return summary;
-    };
-    if let Some(error) = latest.iter().find_map(load_error) {
-        summary.blocked.push((
-            module_name,
-            format!("it does not load cleanly ({})", error.code),
-        ));
-        return summary;
     }
-    let mut suggestions: Vec<(String, String, String)> = Vec::new();
-    let mut unsafe_skipped = Vec::new();
-    for _ in 0..MAX_PASSES {
-        let diagnostics: Vec<_> = latest
-            .iter()
-            .flat_map(|r| r.diagnostics.iter().cloned())
-            .collect();
-        let (header, files) = parts(&current);
-        let (loaded, layout) = module::combine(&module_name, header, files);
-        let Some(tree) = loaded.document.root.as_ref() else {
-            break;
-        };
-        let planned = plan::plan(rules, &diagnostics, tree, fixer.allow_unsafe);
-        unsafe_skipped = planned.unsafe_skipped;
+
+    /// Passes until nothing is left to fix: the fixed files and their findings.
+    fn fix(
+        &self,
+        mut current: Vec<Member>,
+        summary: &mut Summary,
+    ) -> Option<(Vec<Member>, Vec<FileReport>)> {
+        let mut latest = self.recheck(&current)?;
+        if let Some(error) = latest.iter().find_map(load_error) {
+            let reason = format!("it does not load cleanly ({})", error.code);
+            summary.blocked.push((self.name.clone(), reason));
+            return None;
+        }
+        for _ in 0..MAX_PASSES {
+            let diagnostics: Vec<_> = latest
+                .iter()
+                .flat_map(|r| r.diagnostics.iter().cloned())
+                .collect();
+            let Some((next, made)) = self.pass(&current, &diagnostics, summary) else {
+                break;
+            };
+            let Some(reports) = self.recheck(&next) else {
+                break;
+            };
+            if reports.iter().any(|r| load_error(r).is_some()) {
+                summary.blocked.push((
+                    self.name.clone(),
+                    "a further fix would not load cleanly and was not made".to_string(),
+                ));
+                break;
+            }
+            summary.fixes += made;
+            current = next;
+            latest = reports;
+        }
+        Some((current, latest))
+    }
+
+    /// One pass: the fixes the findings ask for, made where the module writes them and read
+    /// back. The new texts and the number of settings made; None when nothing was made.
+    fn pass(
+        &self,
+        current: &[Member],
+        diagnostics: &[crate::diagnostic::Diagnostic],
+        summary: &mut Summary,
+    ) -> Option<(Vec<Member>, usize)> {
+        let (header, files) = parts(current);
+        let (loaded, layout) = module::combine(&self.name, header, files);
+        let tree = loaded.document.root.as_ref()?;
+        let planned = plan::plan(self.rules, diagnostics, tree, self.fixer.allow_unsafe);
+        summary.unsafe_skipped = planned.unsafe_skipped.len();
         let bases: Vec<usize> = current
             .iter()
             .map(|m| layout.base_of(&m.name).unwrap_or(usize::MAX))
             .collect();
-        let text = &loaded.source.text;
-        suggestions.clear();
-        let mut edits: Vec<Vec<(Edit, Vec<usize>)>> = vec![Vec::new(); current.len()];
+        let view = View {
+            text: &loaded.source.text,
+            members: current,
+            bases: &bases,
+        };
+        let mut suggestions = Vec::new();
+        let edits = self.edits(&view, tree, &planned.fixes, &mut suggestions);
+        let (mut next, mut made, broken) = apply_all(current, &edits, |_| true);
+        // Each setting read back from the edited module: an edit that does not give the value
+        // the rule asks for (the provider writes it another way) is not made.
+        let misread = self.misread(&next, &planned.fixes, &made);
+        if !misread.is_empty() {
+            for &i in &misread {
+                let op = &planned.fixes[i].op;
+                let why = format!(
+                    "an edit would not read back as `{}` = {}; set it by hand",
+                    op.path.join("."),
+                    op.value
+                );
+                for rule in &planned.fixes[i].rules {
+                    suggestions.push((self.name.clone(), rule.clone(), why.clone()));
+                }
+            }
+            // An insertion of several keys is kept only when all of them read back.
+            (next, made, _) = apply_all(current, &edits, |ops| {
+                ops.iter().all(|i| !misread.contains(i))
+            });
+        }
+        summary.blocked.extend(broken);
+        summary.not_editable = suggestions;
+        (!made.is_empty()).then_some((next, made.len()))
+    }
+
+    /// The edits that make `fixes`, per member; what cannot be made goes to `suggestions`.
+    fn edits(
+        &self,
+        view: &View,
+        tree: &Node,
+        fixes: &[plan::Planned],
+        suggestions: &mut Vec<Suggestion>,
+    ) -> MemberEdits {
+        let mut edits: MemberEdits = vec![Vec::new(); view.members.len()];
         let mut header_ops: Vec<usize> = Vec::new();
         let mut inserts: Vec<Insertion> = Vec::new();
-        for (index, fix) in planned.fixes.iter().enumerate() {
-            let view = View {
-                text,
-                members: &current,
-                bases: &bases,
-            };
-            match target(&view, tree, &fix.op) {
+        for (index, fix) in fixes.iter().enumerate() {
+            match target(view, tree, &fix.op) {
                 Target::Edit(member, edit) => edits[member].push((edit, vec![index])),
                 Target::Insert {
                     member,
@@ -202,13 +299,14 @@ pub fn fix_module(reports: &mut [FileReport], fixer: &Fixer, mode: Mode) -> Summ
                 Target::Header => header_ops.push(index),
                 Target::Suggest(why) => {
                     for rule in &fix.rules {
-                        suggestions.push((module_name.clone(), rule.clone(), why.clone()));
+                        suggestions.push((self.name.clone(), rule.clone(), why.clone()));
                     }
                 }
             }
         }
         for insertion in inserts {
-            let newline = if current[insertion.member].text.contains("\r\n") {
+            let member = &view.members[insertion.member];
+            let newline = if member.text.contains("\r\n") {
                 "\r\n"
             } else {
                 "\n"
@@ -226,78 +324,28 @@ pub fn fix_module(reports: &mut [FileReport], fixer: &Fixer, mode: Mode) -> Summ
                 insertion.keys.iter().map(|(_, _, i)| *i).collect(),
             ));
         }
-        if let Some(h) = current.iter().position(|m| m.header)
+        if let Some(h) = view.members.iter().position(|m| m.header)
             && !header_ops.is_empty()
         {
-            let parsed = crate::load::yaml::parse(&current[h].text);
-            if parsed.document.root.is_none() {
-                for &i in &header_ops {
-                    for rule in &planned.fixes[i].rules {
-                        suggestions.push((
-                            current[h].name.clone(),
-                            rule.clone(),
-                            format!(
-                                "the header holds no mapping to add `{}` to",
-                                planned.fixes[i].op.path.join(".")
-                            ),
-                        ));
-                    }
-                }
-            }
-            if let Some(root) = parsed.document.root.as_ref() {
-                let ops: Vec<SetOp> = header_ops
-                    .iter()
-                    .map(|&i| planned.fixes[i].op.clone())
-                    .collect();
-                let plan = edit::plan_edits(&current[h].text, root, &ops);
-                for (e, made) in plan.edits {
-                    edits[h].push((e, made.iter().map(|&i| header_ops[i]).collect()));
-                }
-                for (i, why) in plan.blocked {
-                    for rule in &planned.fixes[header_ops[i]].rules {
-                        suggestions.push((
-                            current[h].name.clone(),
-                            rule.clone(),
-                            why.reason().to_string(),
-                        ));
-                    }
-                }
-            }
-        }
-        let mut next = current.clone();
-        let mut made: Vec<usize> = Vec::new();
-        for (m, member_edits) in edits.iter().enumerate() {
-            if member_edits.is_empty() {
-                continue;
-            }
-            let only: Vec<Edit> = member_edits.iter().map(|(e, _)| e.clone()).collect();
-            let (text, taken) = edit::apply(&current[m].text, &only);
-            if let Some(problem) = parses(&current[m], &text) {
-                summary.blocked.push((
-                    current[m].name.clone(),
-                    format!("the fixed file would not parse ({problem}); it was not changed"),
-                ));
-                continue;
-            }
-            next[m].text = text;
-            made.extend(
-                taken
-                    .iter()
-                    .flat_map(|&t| member_edits[t].1.iter().copied()),
+            header_edits(
+                &view.members[h],
+                &header_ops,
+                fixes,
+                &mut edits[h],
+                suggestions,
             );
         }
-        if made.is_empty() {
-            break;
-        }
-        // Each setting read back from the edited module: an edit that does not give the value
-        // the rule asks for (the provider writes it another way) is not made.
-        let (header, files) = parts(&next);
-        let (reread, _) = module::combine(&module_name, header, files);
-        let misread: Vec<usize> = made
-            .iter()
+        edits
+    }
+
+    /// The fixes among `made` whose setting does not read back from `next` with its value.
+    fn misread(&self, next: &[Member], fixes: &[plan::Planned], made: &[usize]) -> Vec<usize> {
+        let (header, files) = parts(next);
+        let (reread, _) = module::combine(&self.name, header, files);
+        made.iter()
             .copied()
             .filter(|&i| {
-                let op = &planned.fixes[i].op;
+                let op = &fixes[i].op;
                 reread
                     .document
                     .root
@@ -306,64 +354,81 @@ pub fn fix_module(reports: &mut [FileReport], fixer: &Fixer, mode: Mode) -> Summ
                     .map(json)
                     != Some(op.value.clone())
             })
-            .collect();
-        if !misread.is_empty() {
-            for &i in &misread {
-                for rule in &planned.fixes[i].rules {
-                    suggestions.push((
-                        module_name.clone(),
-                        rule.clone(),
-                        format!(
-                            "an edit would not read back as `{}` = {}; set it by hand",
-                            planned.fixes[i].op.path.join("."),
-                            planned.fixes[i].op.value
-                        ),
-                    ));
-                }
-            }
-            // The pass again without them.
-            next = current.clone();
-            made.retain(|i| !misread.contains(i));
-            for (m, member_edits) in edits.iter().enumerate() {
-                // An insertion of several keys is kept only when all of them read back.
-                let kept: Vec<Edit> = member_edits
-                    .iter()
-                    .filter(|(_, ops)| ops.iter().all(|i| made.contains(i)))
-                    .map(|(e, _)| e.clone())
-                    .collect();
-                if !kept.is_empty() {
-                    next[m].text = edit::apply(&current[m].text, &kept).0;
-                }
-            }
-            if made.is_empty() {
-                break;
-            }
-        }
-        let Some(reports) = recheck(&next) else {
-            break;
-        };
-        if reports.iter().any(|r| load_error(r).is_some()) {
-            summary.blocked.push((
-                module_name.clone(),
-                "a further fix would not load cleanly and was not made".to_string(),
-            ));
-            break;
-        }
-        summary.fixes += made.len();
-        current = next;
-        latest = reports;
+            .collect()
     }
-    summary.unsafe_skipped = unsafe_skipped.len();
-    summary.not_editable = suggestions;
-    for (before, after) in original.iter().zip(&current) {
+}
+
+/// The header's edits, made by the tenant-file editor, for the fixes `ops` (indices into
+/// `fixes`).
+fn header_edits(
+    header: &Member,
+    ops: &[usize],
+    fixes: &[plan::Planned],
+    edits: &mut Vec<(Edit, Vec<usize>)>,
+    suggestions: &mut Vec<Suggestion>,
+) {
+    let parsed = crate::load::yaml::parse(&header.text);
+    let mut suggest = |i: usize, why: String| {
+        for rule in &fixes[i].rules {
+            suggestions.push((header.name.clone(), rule.clone(), why.clone()));
+        }
+    };
+    let Some(root) = parsed.document.root.as_ref() else {
+        for &i in ops {
+            let path = fixes[i].op.path.join(".");
+            suggest(i, format!("the header holds no mapping to add `{path}` to"));
+        }
+        return;
+    };
+    let set: Vec<SetOp> = ops.iter().map(|&i| fixes[i].op.clone()).collect();
+    let plan = edit::plan_edits(&header.text, root, &set);
+    for (e, made) in plan.edits {
+        edits.push((e, made.iter().map(|&i| ops[i]).collect()));
+    }
+    for (i, why) in plan.blocked {
+        suggest(ops[i], why.reason().to_string());
+    }
+}
+
+/// The members with their edits applied (those `keep` accepts by the fixes they make), the
+/// fixes made, and the files left as they were because the result would not parse.
+fn apply_all(
+    current: &[Member],
+    edits: &MemberEdits,
+    keep: impl Fn(&[usize]) -> bool,
+) -> (Vec<Member>, Vec<usize>, Vec<(String, String)>) {
+    let mut next = current.to_vec();
+    let mut made = Vec::new();
+    let mut broken = Vec::new();
+    for (m, member_edits) in edits.iter().enumerate() {
+        let kept: Vec<&(Edit, Vec<usize>)> =
+            member_edits.iter().filter(|(_, ops)| keep(ops)).collect();
+        if kept.is_empty() {
+            continue;
+        }
+        let only: Vec<Edit> = kept.iter().map(|(e, _)| e.clone()).collect();
+        let (text, taken) = edit::apply(&current[m].text, &only);
+        if let Some(problem) = parses(&current[m], &text) {
+            let reason = format!("the fixed file would not parse ({problem}); it was not changed");
+            broken.push((current[m].name.clone(), reason));
+            continue;
+        }
+        next[m].text = text;
+        made.extend(taken.iter().flat_map(|&t| kept[t].1.iter().copied()));
+    }
+    (next, made, broken)
+}
+
+/// Writes (or, for `--diff`, shows) each file the fixes changed.
+fn write_out(original: &[Member], fixed: &[Member], mode: Mode, summary: &mut Summary) {
+    for (before, after) in original.iter().zip(fixed) {
         if before.text == after.text {
             continue;
         }
         match mode {
             Mode::Diff => {
-                summary
-                    .diff
-                    .push_str(&diff::unified(&after.name, &before.text, &after.text))
+                let diff = diff::unified(&after.name, &before.text, &after.text);
+                summary.diff.push_str(&diff);
             }
             Mode::Write => {
                 let path = crate::escape::to_path(&after.name);
@@ -385,16 +450,6 @@ pub fn fix_module(reports: &mut [FileReport], fixer: &Fixer, mode: Mode) -> Summ
         summary.files += 1;
         summary.changed.push(after.name.clone());
     }
-    // The run's reports become the module's findings after the fixes, file by file.
-    for new in latest {
-        if let Some(report) = reports
-            .iter_mut()
-            .find(|r| r.source.name == new.source.name)
-        {
-            *report = new;
-        }
-    }
-    summary
 }
 
 /// The header and the Terraform files, as [`module::combine`] takes them.
@@ -732,6 +787,29 @@ fn json(node: &Node) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_edit_that_would_not_parse_is_not_made() {
+        let members = vec![Member {
+            name: "main.tf".to_string(),
+            text: "a = 1\n".to_string(),
+            header: false,
+        }];
+        let edit = |text: &str| Edit {
+            span: Span::new(4, 5),
+            text: text.to_string(),
+        };
+        let (next, made, broken) = apply_all(&members, &vec![vec![(edit("{"), vec![0])]], |_| true);
+        assert_eq!(next[0].text, "a = 1\n");
+        assert!(made.is_empty());
+        assert_eq!(broken.len(), 1);
+        assert!(broken[0].1.contains("would not parse"), "{broken:?}");
+        let (next, made, broken) = apply_all(&members, &vec![vec![(edit("2"), vec![0])]], |_| true);
+        assert_eq!(
+            (next[0].text.as_str(), made, broken.len()),
+            ("a = 2\n", vec![0], 0)
+        );
+    }
 
     #[test]
     fn literals_are_read_and_written_as_hcl() {
