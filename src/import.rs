@@ -1,6 +1,6 @@
 //! `entralint import`: any input entralint reads (a tenant file, a Graph response, a folder of
-//! responses, an EntraExporter tree, a ScubaGear export) written out as a format-v1 tenant file,
-//! each value commented with the file and line it came from.
+//! responses, an EntraExporter tree, a ScubaGear export, a Terraform module or plan) written out
+//! as a format-v1 tenant file, each value commented with the file and line it came from.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -9,6 +9,7 @@ use crate::diagnostic::{FileReport, Severity};
 use crate::discover;
 use crate::load::graph::folder;
 use crate::load::layout::Layout;
+use crate::load::terraform::module;
 use crate::load::{self, Loaded};
 use crate::model;
 use crate::tree::{Entry, Node, Value};
@@ -22,11 +23,23 @@ pub enum ImportError {
     Input(String),
 }
 
+/// A converted tenant file, and what the input said that did not stop the conversion (values a
+/// Terraform module leaves unknown until apply, left out of the file rather than guessed).
+#[derive(Debug)]
+pub struct Imported {
+    pub text: String,
+    pub notes: Vec<FileReport>,
+}
+
 /// The tenant file for `path`.
-pub fn import(path: &Path) -> Result<String, ImportError> {
+pub fn import(path: &Path) -> Result<Imported, ImportError> {
     let meta = std::fs::metadata(path)
         .map_err(|err| ImportError::Input(format!("{}: {err}", path.display())))?;
-    let (loaded, members) = if meta.is_dir() {
+    let terraform_file = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(load::terraform::is_terraform);
+    let (loaded, members) = if meta.is_dir() || terraform_file {
         let (loaded, members) = load_folder(path)?;
         (loaded, Some(members))
     } else {
@@ -40,18 +53,22 @@ pub fn import(path: &Path) -> Result<String, ImportError> {
         d.severity == Severity::Error
             && !(d.code == "syntax-error" && loaded.document.root.is_some())
     });
-    if blocking || loaded.document.root.is_none() {
+    let per_file = |diagnostics: Vec<crate::diagnostic::Diagnostic>| {
         let mut report = FileReport {
             source: loaded.source.clone(),
             diagnostics,
         };
         report.sort();
-        let reports = match &members {
+        match &members {
             Some(members) => members.split(report),
             None => vec![report],
-        };
-        return Err(ImportError::Problems(reports));
+        }
+    };
+    if blocking || loaded.document.root.is_none() {
+        return Err(ImportError::Problems(per_file(diagnostics)));
     }
+    let mut notes = per_file(diagnostics);
+    notes.retain(|r| !r.diagnostics.is_empty());
     let Some(root) = &loaded.document.root else {
         return Err(ImportError::Input(format!(
             "{}: nothing to import",
@@ -77,7 +94,7 @@ pub fn import(path: &Path) -> Result<String, ImportError> {
     );
     let entries = root.as_map().unwrap_or_default();
     write_map(&mut out, entries, 0, &origin);
-    Ok(out)
+    Ok(Imported { text: out, notes })
 }
 
 fn load_file(path: &Path) -> Result<Loaded, ImportError> {
@@ -93,29 +110,52 @@ fn load_file(path: &Path) -> Result<Loaded, ImportError> {
     Ok(loaded)
 }
 
+/// A folder of Graph responses or exports, or a Terraform module: the folder given, or the
+/// folder of the `.tf` file given (a module is only read whole).
 fn load_folder(path: &Path) -> Result<(Loaded, Layout), ImportError> {
     let found = discover::discover(&[PathBuf::from(path)])
         .map_err(|err| ImportError::Input(err.to_string()))?;
     let mut candidates = found.candidates;
     // Files in the folder are found, not named: the folder decides what belongs to the tenant.
+    // A `.tf` file named alone stays named, so that it brings the rest of its module.
+    let single = !path.is_dir();
     for c in &mut candidates {
-        c.explicit = false;
+        c.explicit = single;
     }
-    let mut groups = folder::claim(&mut candidates);
-    match groups.len() {
-        0 => Err(ImportError::Input(format!(
-            "{}: holds no Graph responses, EntraExporter export or ScubaGear export",
+    let mut modules = module::claim(&mut candidates);
+    modules.retain(|m| !m.names().is_empty());
+    if let Some(m) = modules.iter().find(|m| !m.unreadable.is_empty()) {
+        let unreadable: Vec<String> = m
+            .unreadable
+            .iter()
+            .map(|c| c.path.display().to_string())
+            .collect();
+        return Err(ImportError::Input(format!(
+            "{}: cannot be read as text",
+            unreadable.join(", ")
+        )));
+    }
+    let groups = folder::claim(&mut candidates);
+    let roots: Vec<String> = modules
+        .iter()
+        .map(|m| m.root.display().to_string())
+        .chain(groups.iter().map(|g| g.root.display().to_string()))
+        .collect();
+    match (
+        modules.len() + groups.len(),
+        modules.pop(),
+        groups.into_iter().next(),
+    ) {
+        (0, ..) => Err(ImportError::Input(format!(
+            "{}: holds no Graph responses, EntraExporter export, ScubaGear export or Terraform module",
             path.display()
         ))),
-        1 => Ok(groups.remove(0).combine()),
-        n => Err(ImportError::Input(format!(
+        (1, Some(module), _) => Ok(module.combine()),
+        (1, None, Some(group)) => Ok(group.combine()),
+        (n, ..) => Err(ImportError::Input(format!(
             "{}: holds {n} tenants ({}); import one folder at a time",
             path.display(),
-            groups
-                .iter()
-                .map(|g| g.root.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+            roots.join(", ")
         ))),
     }
 }

@@ -1,5 +1,10 @@
 //! `entralint init`: a starting tenant file that declares every setting at its secure value, and a
 //! `.entralint.yaml` naming the profile. The tenant files are data under `rules/data/init/`.
+//!
+//! With `--format terraform` the tenant is a Terraform module instead: `main.tf` sets what the
+//! azuread and msgraph providers can set, and `tenant.yaml` beside it is the module's header,
+//! declaring the rest (docs/terraform.md). The header is the YAML template less the sections the
+//! module declares, so the two say the same and never both declare a section.
 
 use std::fmt;
 use std::io::Write;
@@ -18,6 +23,12 @@ pub const SCHEMA_URL: &str =
 
 const WORKFORCE: &str = include_str!("../rules/data/init/workforce.yaml");
 const EXTERNAL: &str = include_str!("../rules/data/init/external.yaml");
+// Embedded as written: build.rs converts only the YAML under rules/, and skips this folder.
+const WORKFORCE_TF: &str = include_str!("../rules/data/init/workforce.tf");
+const EXTERNAL_TF: &str = include_str!("../rules/data/init/external.tf");
+
+/// The module `init --format terraform` writes, beside its header.
+pub const MODULE_FILE: &str = "main.tf";
 
 /// What to write and where.
 #[derive(Debug, Clone)]
@@ -43,10 +54,16 @@ impl fmt::Display for InitError {
             InitError::Rules(message) => f.write_str(message),
             InitError::Exists(paths) => {
                 let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                let listed = match shown.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        format!("{} and {last}", rest.join(", "))
+                    }
+                    _ => shown.join(""),
+                };
                 write!(
                     f,
                     "{} already exist{}; init writes new files only and changed nothing (move {} away or pick another folder)",
-                    shown.join(" and "),
+                    listed,
                     if paths.len() == 1 { "s" } else { "" },
                     if paths.len() == 1 { "it" } else { "them" },
                 )
@@ -133,6 +150,76 @@ pub fn tenant_file(plan: &Plan) -> Result<String, InitError> {
     Ok(out)
 }
 
+/// The Terraform module's text for a plan.
+pub fn module_file(plan: &Plan) -> String {
+    let template = match plan.kind {
+        TenantKind::Workforce => WORKFORCE_TF,
+        TenantKind::External => EXTERNAL_TF,
+    };
+    template
+        .replace("{{profile}}", &plan.profile)
+        .replace("{{name}}", &plan.name)
+}
+
+/// The header beside the module: the tenant file for the plan without the sections `module`
+/// declares (and the comments that lead into them), under a comment that says what it is.
+pub fn header_file(plan: &Plan, module: &str) -> Result<String, InitError> {
+    let (document, _) = crate::load::terraform::load(MODULE_FILE, module);
+    let declared: Vec<String> = document
+        .root
+        .as_ref()
+        .and_then(crate::tree::Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| e.key.as_str().map(str::to_string))
+        .collect();
+    let tenant = tenant_file(plan)?;
+    let mut out = format!(
+        "# yaml-language-server: $schema={SCHEMA_URL}\n\
+         # The header of the Terraform module beside it, written by `entralint init --format terraform`:\n\
+         # the tenant's name and kind, and every setting {MODULE_FILE} does not set (no provider resource\n\
+         # sets them), at its secure value. entralint reads it and the .tf files as one tenant.\n"
+    );
+    // Blocks of the template: the comment and blank lines that lead into a top-level key, the
+    // key and its indented lines. The lines before `tenant:` are the template's own preamble.
+    let body = tenant
+        .find("\ntenant:")
+        .map_or(tenant.as_str(), |at| &tenant[at + 1..]);
+    let mut block = String::new();
+    let mut keep = true;
+    let flush = |block: &mut String, keep: bool, out: &mut String| {
+        if keep {
+            out.push_str(block);
+        }
+        block.clear();
+    };
+    let mut leading = String::new();
+    for line in body.lines() {
+        let top_key = line
+            .split_once(':')
+            .map(|(k, _)| k)
+            .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric()));
+        if let Some(key) = top_key {
+            flush(&mut block, keep, &mut out);
+            keep = !declared.iter().any(|d| d == key);
+            block.push_str(&leading);
+            leading.clear();
+        } else if line.is_empty() || line.starts_with('#') {
+            leading.push_str(line);
+            leading.push('\n');
+            continue;
+        } else {
+            block.push_str(&leading);
+            leading.clear();
+        }
+        block.push_str(line);
+        block.push('\n');
+    }
+    flush(&mut block, keep, &mut out);
+    out.push_str(&leading);
+    Ok(out)
+}
+
 /// The configuration's text: the profile, and where tenant files are found.
 pub fn config_file(plan: &Plan) -> String {
     format!(
@@ -151,10 +238,33 @@ pub fn write(dir: &Path, plan: &Plan) -> Result<Vec<PathBuf>, InitError> {
             plan.name
         )));
     }
-    let files = [
+    let files = vec![
         (dir.join(TENANT_FILE), tenant_file(plan)?),
         (dir.join(CONFIG_FILE), config_file(plan)),
     ];
+    write_files(dir, &files)
+}
+
+/// Writes a Terraform module (`main.tf`), its header (`tenant.yaml`) and the configuration into
+/// `dir`, refusing as [`write`] does when any of them exists.
+pub fn write_terraform(dir: &Path, plan: &Plan) -> Result<Vec<PathBuf>, InitError> {
+    if !valid_name(&plan.name) {
+        return Err(InitError::Rules(format!(
+            "`{}` cannot be a tenant name: use letters, digits, `-`, `_` and `.` (--name NAME)",
+            plan.name
+        )));
+    }
+    let module = module_file(plan);
+    let files = vec![
+        (dir.join(MODULE_FILE), module.clone()),
+        (dir.join(TENANT_FILE), header_file(plan, &module)?),
+        (dir.join(CONFIG_FILE), config_file(plan)),
+    ];
+    write_files(dir, &files)
+}
+
+/// Creates each file whole, none when one exists already.
+fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>, InitError> {
     let existing: Vec<PathBuf> = files
         .iter()
         .filter(|(path, _)| path.symlink_metadata().is_ok())
@@ -165,7 +275,7 @@ pub fn write(dir: &Path, plan: &Plan) -> Result<Vec<PathBuf>, InitError> {
     }
     std::fs::create_dir_all(dir).map_err(|e| InitError::Io(dir.to_path_buf(), e))?;
     let mut written = Vec::new();
-    for (path, text) in &files {
+    for (path, text) in files {
         // Created whole or not at all, and never over a file that appeared meanwhile.
         let options = crate::write::Options {
             create_new: true,

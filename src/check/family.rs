@@ -427,4 +427,12 @@ impl crate::fix::Recheck for FamilyChecker<'_> {
     fn rules(&self) -> Option<&crate::rules::RuleSet> {
         self.checker.rules
     }
+
+    fn check_module(
+        &self,
+        name: &str,
+        texts: crate::load::terraform::module::Texts,
+    ) -> Option<Vec<FileReport>> {
+        crate::fix::Recheck::check_module(self.checker, name, texts)
+    }
 }

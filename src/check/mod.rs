@@ -55,6 +55,15 @@ impl crate::fix::Recheck for Checker<'_> {
     fn rules(&self) -> Option<&RuleSet> {
         self.rules
     }
+
+    fn check_module(
+        &self,
+        name: &str,
+        texts: load::terraform::module::Texts,
+    ) -> Option<Vec<FileReport>> {
+        let (loaded, layout) = load::terraform::module::combine_texts(name, texts);
+        check_loaded(loaded, self).map(|r| layout.split(r))
+    }
 }
 
 /// Checks every tenant document under `paths` and keeps every report, in path order.
@@ -438,8 +447,10 @@ fn check_loaded(loaded: load::Loaded, checker: &Checker) -> Option<FileReport> {
         }
         diagnostics.extend(findings);
     }
-    if !loaded.native {
-        // Fixes edit the tenant format; a Graph response or a DSC script is only read.
+    let module = loaded.terraform && !load::terraform::plan::is_plan(&loaded.source.text);
+    if !loaded.native && !module {
+        // Fixes edit the tenant format and `.tf` files (fix/terraform.rs); a Graph response, a
+        // plan or a DSC script is only read.
         diagnostics.iter_mut().for_each(|d| d.fixable = false);
     }
     let mut report = FileReport {

@@ -8,7 +8,8 @@ use crate::report::Format;
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
-    /// The file or folder to convert.
+    /// The file or folder to convert: a tenant file, Graph responses, an EntraExporter or
+    /// ScubaGear export, a Terraform module (its folder or one of its .tf files) or plan JSON.
     pub path: PathBuf,
 
     /// The tenant file to write.

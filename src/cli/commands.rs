@@ -16,7 +16,8 @@ pub enum Kind {
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
-    /// The folder to write tenant.yaml and .entralint.yaml into (created when missing).
+    /// The folder to write tenant.yaml and .entralint.yaml (and main.tf, with --format terraform)
+    /// into (created when missing).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
 
@@ -36,6 +37,17 @@ pub struct InitArgs {
     /// else; no configuration is written, as the fleet has its own.
     #[arg(long, value_name = "FILE")]
     pub extends: Option<PathBuf>,
+
+    /// What to write: a tenant file (yaml), or a Terraform module (main.tf, using the azuread and
+    /// msgraph providers) with a tenant.yaml header for the settings no provider resource sets.
+    #[arg(long, value_enum, default_value = "yaml", conflicts_with = "extends")]
+    pub format: InitFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitFormat {
+    Yaml,
+    Terraform,
 }
 
 pub fn run_init(args: &InitArgs) -> u8 {
@@ -64,7 +76,11 @@ pub fn run_init(args: &InitArgs) -> u8 {
         profile: args.profile.clone(),
         name,
     };
-    match init::write(&args.dir, &plan) {
+    let written = match args.format {
+        InitFormat::Yaml => init::write(&args.dir, &plan),
+        InitFormat::Terraform => init::write_terraform(&args.dir, &plan),
+    };
+    match written {
         Ok(written) => {
             for path in written {
                 eprintln!("wrote {}", path.display());

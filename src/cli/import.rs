@@ -1,4 +1,5 @@
-//! The `import` command: a Graph or exporter folder converted into a tenant file.
+//! The `import` command: a Graph or exporter folder, or a Terraform module, converted into a
+//! tenant file.
 
 use std::io::{self, Write};
 
@@ -36,7 +37,13 @@ pub fn run(args: &ImportArgs) -> u8 {
         );
     };
     let text = match import(&args.path) {
-        Ok(text) => text,
+        Ok(imported) => {
+            // Left out, not guessed: say what and where, and import the rest.
+            if !imported.notes.is_empty() {
+                show(imported.notes);
+            }
+            imported.text
+        }
         Err(ImportError::Input(message)) => {
             eprintln!("error: {message}");
             return exit::FAILURE;

@@ -47,8 +47,8 @@ pub enum Command {
     Schema,
     /// Show what members, guests and customers can do in a tenant, and which settings decide it.
     Permissions(commands::PermissionsArgs),
-    /// Convert a Graph response, a folder of them, an EntraExporter export or a ScubaGear export
-    /// into a tenant file, each value commented with where it came from.
+    /// Convert a Graph response, a folder of them, an EntraExporter export, a ScubaGear export or
+    /// a Terraform module or plan into a tenant file, each value commented with where it came from.
     Import(ImportArgs),
     /// Compare a declared tenant with an export of the live tenant: each difference is a finding
     /// at the declared value, and exported settings the declaration leaves out are listed.

@@ -8,6 +8,7 @@
 pub mod diff;
 pub mod edit;
 pub mod plan;
+pub mod terraform;
 
 use crate::diagnostic::{Diagnostic, FileReport};
 use crate::load::{self, decode::Encoding};
@@ -27,6 +28,15 @@ pub trait Recheck: std::fmt::Debug + Sync {
     fn check_text(&self, name: &str, bytes: &[u8]) -> Option<FileReport>;
     /// The rules whose fixes are made; None when only the files themselves are checked.
     fn rules(&self) -> Option<&RuleSet>;
+    /// The findings in a Terraform module held in memory (its header and files, name and text),
+    /// one report per file; None when the checker cannot check modules.
+    fn check_module(
+        &self,
+        _name: &str,
+        _texts: crate::load::terraform::module::Texts,
+    ) -> Option<Vec<FileReport>> {
+        None
+    }
 }
 
 /// How fixes are made.
@@ -99,8 +109,12 @@ fn checked(name: &str, text: &str, fixer: &Fixer) -> Option<FileReport> {
     Some(report)
 }
 
-/// Fixes one document held in memory. None when it is not a tenant document.
+/// Fixes one document held in memory. None when it is not a tenant document, or is a Terraform
+/// file: those are fixed with their module ([`terraform`]), not one buffer at a time.
 pub fn fix_source(name: &str, text: &str, fixer: &Fixer) -> Option<Fixed> {
+    if load::terraform::is_terraform(name) {
+        return None;
+    }
     let report = checked(name, text, fixer)?;
     Some(fix_checked(name, text, report, fixer))
 }
@@ -208,8 +222,9 @@ pub struct Summary {
     pub unsafe_skipped: usize,
     /// Files left alone, and why.
     pub blocked: Vec<(String, String)>,
-    /// Fixes that cannot be made as a text edit: the file, the rule and why.
-    pub not_editable: Vec<(String, String, &'static str)>,
+    /// Fixes that cannot be made as a text edit: the file, the rule and why (for a Terraform
+    /// module, what to change and where).
+    pub not_editable: Vec<(String, String, String)>,
     /// Active findings left in the files that were fixed.
     pub remaining: usize,
     /// The diffs, in file order (`--diff`).
@@ -225,10 +240,59 @@ pub struct Summary {
 /// whose content changed since it was checked is left alone.
 pub fn run(files: &mut [FileReport], fixer: &Fixer, mode: Mode) -> Summary {
     use rayon::prelude::*;
-    let per_file: Vec<Summary> = files
-        .par_iter_mut()
-        .map(|report| fix_file(report, fixer, mode))
+    // A Terraform module is fixed whole (its files and header together, its local child modules'
+    // files too), one module at a time: the modules are claimed again from the files reported,
+    // as `check` claimed them, so that a child's files go with the module that calls it.
+    let mut candidates: Vec<crate::discover::Candidate> = Vec::new();
+    for report in files.iter() {
+        if let Some(path) = terraform::module_of(&report.source.name)
+            && !candidates.iter().any(|c| c.path == path)
+        {
+            candidates.push(crate::discover::Candidate {
+                path,
+                explicit: true,
+            });
+        }
+    }
+    let mut modules: Vec<(std::path::PathBuf, Vec<usize>)> = Vec::new();
+    for module in load::terraform::module::claim(&mut candidates) {
+        let names = module.names();
+        let members: Vec<usize> = (0..files.len())
+            .filter(|&i| names.contains(&files[i].source.name))
+            .collect();
+        if !members.is_empty() {
+            modules.push((crate::escape::to_path(module.first_name()), members));
+        }
+    }
+    let mut per_file: Vec<Summary> = Vec::new();
+    for (anchor, members) in &modules {
+        let mut reports: Vec<FileReport> = members
+            .iter()
+            .map(|&i| {
+                let empty = FileReport {
+                    source: files[i].source.clone(),
+                    diagnostics: Vec::new(),
+                };
+                std::mem::replace(&mut files[i], empty)
+            })
+            .collect();
+        per_file.push(terraform::fix_module(anchor, &mut reports, fixer, mode));
+        for (&i, report) in members.iter().zip(reports) {
+            files[i] = report;
+        }
+    }
+    let in_module: std::collections::HashSet<usize> = modules
+        .iter()
+        .flat_map(|(_, m)| m.iter().copied())
         .collect();
+    per_file.extend(
+        files
+            .par_iter_mut()
+            .enumerate()
+            .filter(|(i, _)| !in_module.contains(i))
+            .map(|(_, report)| fix_file(report, fixer, mode))
+            .collect::<Vec<_>>(),
+    );
     let mut summary = Summary::default();
     for one in per_file {
         summary.fixes += one.fixes;
@@ -282,7 +346,7 @@ fn fix_file(report: &mut FileReport, fixer: &Fixer, mode: Mode) -> Summary {
     summary.not_editable = fixed
         .not_editable
         .iter()
-        .map(|(rule, why)| (name.clone(), rule.clone(), *why))
+        .map(|(rule, why)| (name.clone(), rule.clone(), why.to_string()))
         .collect();
     if fixed.text != text {
         match mode {
@@ -311,7 +375,7 @@ fn fix_file(report: &mut FileReport, fixer: &Fixer, mode: Mode) -> Summary {
 
 /// The file's encoding and bytes, when its content is still what was checked; the writer checks
 /// again that the bytes are unchanged just before it replaces the file.
-fn read_as_checked(
+pub(crate) fn read_as_checked(
     path: &std::path::Path,
     checked_text: &str,
 ) -> Result<(Encoding, Vec<u8>), String> {

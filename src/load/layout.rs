@@ -68,6 +68,14 @@ impl Layout {
             .unwrap_or(0)
     }
 
+    /// Where the file of this report name starts in the combined document.
+    pub fn base_of(&self, name: &str) -> Option<usize> {
+        self.files
+            .iter()
+            .find(|(source, _)| source.name == name)
+            .map(|(_, base)| *base)
+    }
+
     /// The files, in the order they are laid out.
     pub fn files(&self) -> impl Iterator<Item = &Arc<SourceFile>> {
         self.files.iter().map(|(source, _)| source)

@@ -73,7 +73,8 @@ fn lookup<'a>(root: &'a Node, dotted: &str) -> Option<&'a Node> {
 
 /// The fix the finding's rule declares, as edits to this document.
 fn quick_fix(snapshot: &Snapshot, finding: &Diagnostic) -> Option<CodeAction> {
-    if !finding.fixable {
+    // A `.tf` file is fixed by `check --fix` with its whole module, not as one buffer.
+    if !finding.fixable || snapshot.loaded.terraform {
         return None;
     }
     let rules = snapshot.context.rules.as_ref()?;

@@ -324,10 +324,65 @@ impl Module {
             .collect()
     }
 
+    /// Its header and its files, each as report name and text: what `--fix` edits and reads
+    /// again with [`combine_texts`].
+    pub fn into_texts(self) -> Texts {
+        let mut files = Vec::new();
+        let mut shape = Vec::new();
+        for folder in self.folders {
+            shape.push((folder.files.len(), folder.calls, folder.canonical));
+            files.extend(folder.files);
+        }
+        Texts {
+            header: self.header,
+            files,
+            shape,
+        }
+    }
+
     /// The module as one loaded document, and where each file sits in it.
     pub fn combine(self) -> (Loaded, Layout) {
         combine(&self.root.display().to_string(), self.header, self.folders)
     }
+}
+
+/// A module's header and files as report name and text (the root folder's files first, then each
+/// child folder's), and which folder each file is in: what `--fix` edits and reads again.
+#[derive(Debug, Clone)]
+pub struct Texts {
+    pub header: Option<(String, String)>,
+    pub files: Vec<(String, String)>,
+    /// Per folder, in order: how many of `files` it holds, where its calls lead, its path.
+    shape: Vec<(usize, Vec<(String, Resolution)>, Option<PathBuf>)>,
+}
+
+/// A module held as texts (edited or not) read as one loaded document, as [`Module::combine`]
+/// reads it from disk.
+pub fn combine_texts(name: &str, texts: Texts) -> (Loaded, Layout) {
+    let Texts {
+        header,
+        files,
+        shape,
+    } = texts;
+    let mut files = files.into_iter();
+    let mut folders: Vec<FolderFiles> = shape
+        .into_iter()
+        .map(|(count, calls, canonical)| FolderFiles {
+            files: files.by_ref().take(count).collect(),
+            calls,
+            canonical,
+        })
+        .collect();
+    // Files beyond the shape (there are none when the texts came from `into_texts`) join the root.
+    let rest: Vec<(String, String)> = files.collect();
+    match folders.first_mut() {
+        Some(root) => root.files.extend(rest),
+        None => folders.push(FolderFiles {
+            files: rest,
+            ..FolderFiles::default()
+        }),
+    }
+    combine(name, header, folders)
 }
 
 /// Files laid end to end and read as one module, after the header when there is one: the root
