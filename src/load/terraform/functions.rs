@@ -65,6 +65,17 @@ impl From<&'static str> for Why {
 }
 
 fn evaluate(name: &str, args: &[Node], span: Span) -> Result<Node, Why> {
+    for group in [strings, collections, lists, conversions] {
+        match group(name, args, span) {
+            Err(Why::NotEvaluated) => {}
+            done => return done,
+        }
+    }
+    Err(Why::NotEvaluated)
+}
+
+/// Functions of text.
+fn strings(name: &str, args: &[Node], span: Span) -> Result<Node, Why> {
     let value = |v: Value| Ok(Node::new(span, v));
     match (name, args) {
         ("lower", [s]) => text(s).map(|s| Value::Str(s.to_lowercase())).map(value)?,
@@ -107,6 +118,14 @@ fn evaluate(name: &str, args: &[Node], span: Span) -> Result<Node, Why> {
             };
             value(Value::Seq(parts))
         }
+        _ => Err(Why::NotEvaluated),
+    }
+}
+
+/// Functions that look into a list or a map.
+fn collections(name: &str, args: &[Node], span: Span) -> Result<Node, Why> {
+    let value = |v: Value| Ok(Node::new(span, v));
+    match (name, args) {
         ("length", [x]) => {
             let n = match &x.value {
                 Value::Seq(items) => items.len(),
@@ -162,6 +181,14 @@ fn evaluate(name: &str, args: &[Node], span: Span) -> Result<Node, Why> {
                 sorted.into_iter().map(|e| e.value.clone()).collect(),
             ))
         }
+        _ => Err(Why::NotEvaluated),
+    }
+}
+
+/// Functions that reshape a list.
+fn lists(name: &str, args: &[Node], span: Span) -> Result<Node, Why> {
+    let value = |v: Value| Ok(Node::new(span, v));
+    match (name, args) {
         ("flatten", [list]) => {
             let mut out = Vec::new();
             flatten(items(list)?, &mut out);
@@ -227,6 +254,14 @@ fn evaluate(name: &str, args: &[Node], span: Span) -> Result<Node, Why> {
             }
             value(Value::Map(map))
         }
+        _ => Err(Why::NotEvaluated),
+    }
+}
+
+/// Conversions between types.
+fn conversions(name: &str, args: &[Node], span: Span) -> Result<Node, Why> {
+    let value = |v: Value| Ok(Node::new(span, v));
+    match (name, args) {
         ("tobool", [x]) => match &x.value {
             Value::Bool(_) | Value::Null => Ok(x.clone()),
             Value::Str(s) if s == "true" => value(Value::Bool(true)),

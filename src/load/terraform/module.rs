@@ -330,7 +330,11 @@ impl Module {
         let mut files = Vec::new();
         let mut shape = Vec::new();
         for folder in self.folders {
-            shape.push((folder.files.len(), folder.calls, folder.canonical));
+            shape.push(FolderShape {
+                files: folder.files.len(),
+                calls: folder.calls,
+                canonical: folder.canonical,
+            });
             files.extend(folder.files);
         }
         Texts {
@@ -353,7 +357,14 @@ pub struct Texts {
     pub header: Option<(String, String)>,
     pub files: Vec<(String, String)>,
     /// Per folder, in order: how many of `files` it holds, where its calls lead, its path.
-    shape: Vec<(usize, Vec<(String, Resolution)>, Option<PathBuf>)>,
+    shape: Vec<FolderShape>,
+}
+
+#[derive(Debug, Clone)]
+struct FolderShape {
+    files: usize,
+    calls: Vec<(String, Resolution)>,
+    canonical: Option<PathBuf>,
 }
 
 /// A module held as texts (edited or not) read as one loaded document, as [`Module::combine`]
@@ -367,10 +378,10 @@ pub fn combine_texts(name: &str, texts: Texts) -> (Loaded, Layout) {
     let mut files = files.into_iter();
     let mut folders: Vec<FolderFiles> = shape
         .into_iter()
-        .map(|(count, calls, canonical)| FolderFiles {
-            files: files.by_ref().take(count).collect(),
-            calls,
-            canonical,
+        .map(|folder| FolderFiles {
+            files: files.by_ref().take(folder.files).collect(),
+            calls: folder.calls,
+            canonical: folder.canonical,
         })
         .collect();
     // Files beyond the shape (there are none when the texts came from `into_texts`) join the root.
