@@ -407,3 +407,25 @@ fn built_in_functions_of_known_values_are_evaluated() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn names_and_principals_known_only_at_apply_are_not_read_as_missing() {
+    let found = check_path("tests/fixtures/terraform/unknown-principals");
+    let file = "unknown-principals/main.tf";
+    // A name made of a variable is read as written: no policy lacks its `displayName`.
+    assert!(
+        !found.iter().any(|(_, _, _, r, _)| r == "missing-key"),
+        "{found:#?}"
+    );
+    // An exclusion known only at apply is a group whose members are unknown, so the MFA policy
+    // does not cover everyone: said, not passed silently.
+    assert_at(&found, file, 23, 7, "mfa-not-required-for-all-users");
+    assert_at(&found, file, 23, 25, "unresolved-reference");
+    // An inclusion known only at apply is someone, not nobody.
+    assert!(
+        !found
+            .iter()
+            .any(|(_, _, _, r, _)| r == "policy-includes-nobody"),
+        "{found:#?}"
+    );
+}

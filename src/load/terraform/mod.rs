@@ -183,6 +183,17 @@ pub(crate) fn body(
         }
         let key_node = Node::new(key, Value::Str(name.to_string()));
         match item {
+            Item::Attribute { value, .. }
+                if kind == "azuread_conditional_access_policy"
+                    && path == "conditions.users"
+                    && PRINCIPAL_LISTS.contains(&name)
+                    && !scope.probe =>
+            {
+                entries.push(Entry {
+                    key: key_node,
+                    value: principals(scope, value, diagnostics),
+                });
+            }
             Item::Attribute { value, .. } => {
                 let reported = diagnostics.len();
                 if let Some(value) = scope.value(value, diagnostics) {
@@ -196,6 +207,15 @@ pub(crate) fn body(
                     entries.push(Entry {
                         key: key_node,
                         value: scope.hole(d.span),
+                    });
+                } else if path.is_empty() && name == "display_name" {
+                    // A name made of variables (`"${var.prefix} - Require MFA"`) only names the
+                    // object in messages: it is read as written rather than left out, which
+                    // would make a required name look missing.
+                    diagnostics.truncate(reported);
+                    entries.push(Entry {
+                        key: key_node,
+                        value: written_name(scope.text, value.span()),
                     });
                 }
             }
@@ -224,6 +244,52 @@ pub(crate) fn body(
         }
     }
     Node::new(span, Value::Map(entries))
+}
+
+/// The user and group lists of a Conditional Access policy's `conditions.users` block.
+const PRINCIPAL_LISTS: &[&str] = &[
+    "included_users",
+    "excluded_users",
+    "included_groups",
+    "excluded_groups",
+];
+
+/// A Conditional Access user or group list. Users or groups known only at apply still narrow or
+/// widen the policy: each is read as a principal the files do not declare, named by its
+/// expression, so that coverage counts its members as unknown (and says so) rather than the list
+/// as shorter than it is.
+fn principals(scope: &eval::Scope, value: hcl::Source, diagnostics: &mut Vec<Diagnostic>) -> Node {
+    let reported = diagnostics.len();
+    let mut items = match scope.value(value, diagnostics) {
+        Some(Node {
+            value: Value::Seq(items),
+            ..
+        }) => items,
+        Some(other) => vec![other],
+        None => Vec::new(),
+    };
+    let found: Vec<Diagnostic> = diagnostics.drain(reported..).collect();
+    for d in found {
+        if d.code == "unresolved-value" {
+            items.push(written_name(scope.text, d.span));
+        } else {
+            diagnostics.push(d);
+        }
+    }
+    Node::new(value.span(), Value::Seq(items))
+}
+
+/// An expression's text as a name: a quoted template without its quotes.
+fn written_name(text: &str, span: Span) -> Node {
+    let written = text
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or_default()
+        .trim();
+    let name = written
+        .strip_prefix('"')
+        .and_then(|w| w.strip_suffix('"'))
+        .unwrap_or(written);
+    Node::new(span, Value::Str(name.to_string()))
 }
 
 /// Reads one file on its own as a module (a file named alone, an editor's buffer).
