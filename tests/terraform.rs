@@ -429,3 +429,36 @@ fn names_and_principals_known_only_at_apply_are_not_read_as_missing() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn a_module_pinned_to_provider_version_2_is_read_in_version_2s_arguments() {
+    let found = check_path("tests/fixtures/terraform/provider-v2");
+    assert!(
+        !found.iter().any(|(_, _, _, r, _)| r == "unknown-key"),
+        "{found:#?}"
+    );
+    // `application_object_id` ties the secret to the app, as `application_id` does in version 3.
+    assert_at(
+        &found,
+        "provider-v2/main.tf",
+        12,
+        27,
+        "privileged-sp-uses-client-secret",
+    );
+    // Without the pin, the same file is version 3's, which refuses those arguments.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "tests/fixtures/terraform/provider-v2/main.tf",
+        dir.path().join("main.tf"),
+    )
+    .unwrap();
+    let unpinned = check_path(dir.path().to_str().unwrap());
+    assert_eq!(
+        unpinned
+            .iter()
+            .filter(|(_, _, _, r, _)| r == "unknown-key")
+            .count(),
+        3,
+        "{unpinned:#?}"
+    );
+}

@@ -158,6 +158,61 @@ pub struct Config<'a> {
     pub modules: Vec<ModuleCall<'a>>,
     /// `output` blocks: name and value.
     pub outputs: Vec<(&'a str, Source<'a>)>,
+    /// Whether the `terraform` block's `required_providers` holds the azuread provider below
+    /// version 3 (`version = "~> 2.53"`): the module is then written in version 2's arguments.
+    pub azuread_v2: bool,
+}
+
+/// Whether a version constraint (`"~> 2.53"`, `">= 2.0, < 3.0"`, `"2.47.0"`) admits no version
+/// 3 or later of a provider.
+pub fn below_v3(constraint: &str) -> bool {
+    constraint.split(',').any(|part| {
+        let part = part.trim();
+        let (op, version) = match part.find(|c: char| c.is_ascii_digit()) {
+            Some(at) => (part[..at].trim(), &part[at..]),
+            None => return false,
+        };
+        let mut numbers = version.split('.').map(|n| n.trim().parse::<u64>().ok());
+        let major = numbers.next().flatten();
+        let minor = numbers.next().flatten();
+        match (op, major) {
+            // `~> 2.53` stays below 3; `~> 2` alone does not bound the major version.
+            ("~>", Some(m)) => m < 3 && minor.is_some(),
+            ("" | "=", Some(m)) => m < 3,
+            ("<", Some(m)) => m <= 3 && (m < 3 || minor.unwrap_or(0) == 0),
+            ("<=", Some(m)) => m < 3,
+            _ => false,
+        }
+    })
+}
+
+/// The azuread version constraint in a `terraform` block's `required_providers`, if any.
+fn azuread_constraint(block: &Block) -> Option<String> {
+    let providers = block.body.iter().find_map(|s| match s {
+        Structure::Block(b) if b.ident.as_str() == "required_providers" => Some(b),
+        _ => None,
+    })?;
+    let azuread = providers.body.iter().find_map(|s| match s {
+        Structure::Attribute(a) if a.key.as_str() == "azuread" => Some(&a.value),
+        _ => None,
+    })?;
+    match azuread {
+        Expression::String(s) => Some(s.value().to_string()),
+        Expression::Object(object) => object.iter().find_map(|(key, value)| {
+            let named = match key {
+                hcl_edit::expr::ObjectKey::Ident(i) => i.as_str() == "version",
+                hcl_edit::expr::ObjectKey::Expression(Expression::String(s)) => {
+                    s.value().as_str() == "version"
+                }
+                _ => false,
+            };
+            match value.expr() {
+                Expression::String(s) if named => Some(s.value().to_string()),
+                _ => None,
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// The top-level blocks Terraform knows; any other is an error there, and here.
@@ -341,6 +396,11 @@ fn hcl_block<'a>(
                 }
             }
         }
+        "terraform" => {
+            if azuread_constraint(block).is_some_and(|c| below_v3(&c)) {
+                config.azuread_v2 = true;
+            }
+        }
         k if TOP_BLOCKS.contains(&k) => {}
         k => diagnostics.push(unknown_block(k, span_of(block.ident.span(), base))),
     }
@@ -422,5 +482,28 @@ fn json_block<'a>(
         "//" => {}
         k if TOP_BLOCKS.contains(&k) => {}
         k => diagnostics.push(unknown_block(k, entry.key.span)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::below_v3;
+
+    #[test]
+    fn constraints_below_version_3() {
+        for below in [
+            "~> 2.53",
+            "~> 2.0",
+            "2.47.0",
+            "= 2.47.0",
+            ">= 2.0, < 3.0",
+            "<3",
+            "<= 2.53",
+        ] {
+            assert!(below_v3(below), "{below}");
+        }
+        for not in ["~> 3.0", ">= 2.0", "~> 2", "3.1.0", "< 3.1", ""] {
+            assert!(!below_v3(not), "{not}");
+        }
     }
 }

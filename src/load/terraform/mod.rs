@@ -175,11 +175,19 @@ pub(crate) fn body(
             }));
             continue;
         }
+        let mut name = name;
         if let Some(known) = known
             && !known.contains(&name)
         {
-            diagnostics.push(schema::unknown_attribute(kind, path, name, key, known));
-            continue;
+            // A module pinned to version 2 of the provider writes its arguments by their version
+            // 2 names, which mean what version 3's do.
+            match schema::v3_name(kind, path, name) {
+                Some(v3) if scope.config.azuread_v2 => name = v3,
+                _ => {
+                    diagnostics.push(schema::unknown_attribute(kind, path, name, key, known));
+                    continue;
+                }
+            }
         }
         let key_node = Node::new(key, Value::Str(name.to_string()));
         match item {

@@ -650,6 +650,14 @@ const REPLACED_IN_V3: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The version 3 name of an argument version 3 renamed, for a module pinned to version 2.
+pub fn v3_name(kind: &str, path: &str, name: &str) -> Option<&'static str> {
+    REPLACED_IN_V3
+        .iter()
+        .find(|(k, old, _)| path.is_empty() && *k == kind && *old == name)
+        .map(|(_, _, new)| *new)
+}
+
 /// The diagnostic for an argument the provider does not have.
 pub fn unknown_attribute(
     kind: &str,
