@@ -462,3 +462,27 @@ fn a_module_pinned_to_provider_version_2_is_read_in_version_2s_arguments() {
         "{unpinned:#?}"
     );
 }
+
+#[test]
+fn for_expressions_and_expansion_over_known_values_are_evaluated() {
+    let found = check_path("tests/fixtures/terraform/for-expressions");
+    let file = "for-expressions/main.tf";
+    // `merge([for … : {for … : k => v}]...)` gives one assignment per admin, each reaching its
+    // user through `azuread_user.admin[split("|", each.key)[0]]`.
+    let assigned = found
+        .iter()
+        .filter(|(f, l, c, r, _)| {
+            f.ends_with(file)
+                && *l == 24
+                && *c == 25
+                && r == "privileged-permanent-active-assignment"
+        })
+        .count();
+    assert_eq!(assigned, 2, "{found:#?}");
+    // `[for … if …]` keeps `everyone`.
+    assert_at(&found, file, 30, 24, "guest-invites-by-everyone");
+    assert!(
+        !found.iter().any(|(_, _, _, r, _)| r == "unresolved-value"),
+        "{found:#?}"
+    );
+}

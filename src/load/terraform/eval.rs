@@ -66,6 +66,8 @@ pub struct Scope<'a> {
     /// Expressions left to evaluate for one resource: locals that refer to each other many times
     /// over must not hang the run.
     pub budget: std::cell::Cell<usize>,
+    /// The variables of the `for` expressions being evaluated, innermost last.
+    pub bound: std::cell::RefCell<Vec<(String, Node)>>,
 }
 
 /// The start of a [`Scope::hole`]'s text.
@@ -266,7 +268,16 @@ impl Scope<'_> {
             Expression::StringTemplate(t) => self.template(t, base, span, depth, out),
             Expression::HeredocTemplate(h) => self.template(&h.template, base, span, depth, out),
             Expression::Parenthesis(p) => self.hcl(p.inner(), base, depth, out),
-            Expression::Variable(_) => Err(unknown(span, "a name entralint does not know")),
+            Expression::Variable(v) => {
+                let bound = self
+                    .bound
+                    .borrow()
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| n == v.as_str())
+                    .map(|(_, value)| value.clone());
+                bound.ok_or_else(|| unknown(span, "a name entralint does not know"))
+            }
             Expression::Traversal(t) => {
                 self.traversal(&t.expr, &t.operators, base, span, depth, out)
             }
@@ -304,7 +315,7 @@ impl Scope<'_> {
                     )),
                 }
             }
-            Expression::ForExpr(_) => Err(unknown(span, "a `for` expression")),
+            Expression::ForExpr(f) => self.for_expr(f, base, span, depth, out),
         }
     }
 
@@ -349,6 +360,9 @@ impl Scope<'_> {
     ) -> Eval {
         let name = call.name.name.as_str();
         let args: Vec<&Expression> = call.args.iter().collect();
+        if call.args.expand_final() {
+            return self.expanded_call(name, &args, base, span, depth, out);
+        }
         match (name, &args[..]) {
             // Conversions that leave a known value as it is.
             ("toset" | "tolist" | "tomap" | "tostring" | "jsonencode" | "jsondecode", [arg]) => {
@@ -442,6 +456,16 @@ impl Scope<'_> {
             Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
             _ => None,
         };
+        let bound = self
+            .bound
+            .borrow()
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name.as_str())
+            .map(|(_, v)| v.clone());
+        if let Some(value) = bound {
+            return self.apply(value, ops, base, span, depth, out);
+        }
         match name.as_str() {
             "var" => {
                 let Some(var) = attr(0) else {
@@ -503,6 +527,138 @@ impl Scope<'_> {
             "path" | "terraform" => Err(unknown(span, "a value of the Terraform run")),
             kind => self.resource(kind, ops, base, span, depth, out),
         }
+    }
+
+    /// `f(a, list...)`: the last argument's items are the call's last arguments.
+    fn expanded_call(
+        &self,
+        name: &str,
+        args: &[&Expression],
+        base: usize,
+        span: Span,
+        depth: usize,
+        out: &mut Vec<Diagnostic>,
+    ) -> Eval {
+        if !super::functions::evaluates(name) {
+            return Err(unknown(span, "a function entralint does not evaluate"));
+        }
+        let mut known = Vec::with_capacity(args.len());
+        for arg in args {
+            known.push(self.hcl(arg, base, depth, out)?);
+        }
+        match known.pop() {
+            Some(Node {
+                value: Value::Seq(items),
+                ..
+            }) => known.extend(items),
+            _ => return Err(unknown(span, "`...` after something that is not a list")),
+        }
+        match super::functions::call(name, known, span) {
+            Some(Ok(value)) => Ok(value),
+            Some(Err(why)) => Err(unknown(span, why)),
+            None => Err(unknown(span, "a function entralint does not evaluate")),
+        }
+    }
+
+    /// `[for x in c : v if cond]` and `{for k, x in c : key => v}` (`...` grouping) over a known
+    /// collection; an item whose value or key is not known makes the whole not known, as leaving
+    /// it out would change what the list means.
+    fn for_expr(
+        &self,
+        f: &hcl_edit::expr::ForExpr,
+        base: usize,
+        span: Span,
+        depth: usize,
+        out: &mut Vec<Diagnostic>,
+    ) -> Eval {
+        let collection = self.hcl(&f.intro.collection_expr, base, depth, out)?;
+        let pairs: Vec<(Node, Node)> = match collection.value {
+            Value::Seq(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| (Node::new(item.span, Value::Int(i as i64)), item))
+                .collect(),
+            Value::Map(entries) => entries.into_iter().map(|e| (e.key, e.value)).collect(),
+            _ => {
+                return Err(unknown(
+                    span,
+                    "a `for` expression over something not a collection",
+                ));
+            }
+        };
+        let mut list = Vec::new();
+        let mut map: Vec<Entry> = Vec::new();
+        for (key, value) in pairs {
+            let mut names = vec![(f.intro.value_var.as_str().to_string(), value)];
+            if let Some(k) = &f.intro.key_var {
+                names.insert(0, (k.as_str().to_string(), key));
+            }
+            let depth_before = self.bound.borrow().len();
+            self.bound.borrow_mut().extend(names);
+            let item = self.for_item(f, base, depth, out);
+            self.bound.borrow_mut().truncate(depth_before);
+            match item? {
+                None => {}
+                Some((None, v)) => list.push(v),
+                Some((Some(k), v)) => {
+                    let Some(name) = scalar_text(&k) else {
+                        return Err(unknown(k.span, "a `for` key that is not text"));
+                    };
+                    match map
+                        .iter_mut()
+                        .find(|e| e.key.as_str() == Some(name.as_str()))
+                    {
+                        Some(Entry {
+                            value:
+                                Node {
+                                    value: Value::Seq(group),
+                                    ..
+                                },
+                            ..
+                        }) if f.grouping => group.push(v),
+                        Some(_) => {
+                            return Err(unknown(k.span, "a `for` key produced twice"));
+                        }
+                        None => map.push(Entry {
+                            key: Node::new(k.span, Value::Str(name)),
+                            value: if f.grouping {
+                                Node::new(v.span, Value::Seq(vec![v]))
+                            } else {
+                                v
+                            },
+                        }),
+                    }
+                }
+            }
+        }
+        Ok(match f.key_expr {
+            Some(_) => Node::new(span, Value::Map(map)),
+            None => Node::new(span, Value::Seq(list)),
+        })
+    }
+
+    /// One item of a `for` expression with its variables bound: None when its condition leaves
+    /// it out, else its key (for an object) and value.
+    fn for_item(
+        &self,
+        f: &hcl_edit::expr::ForExpr,
+        base: usize,
+        depth: usize,
+        out: &mut Vec<Diagnostic>,
+    ) -> Result<Option<(Option<Node>, Node)>, Unknown> {
+        if let Some(cond) = &f.cond {
+            let keep = self.hcl(&cond.expr, base, depth, out)?;
+            match keep.value {
+                Value::Bool(true) => {}
+                Value::Bool(false) => return Ok(None),
+                _ => return Err(unknown(keep.span, "a `for` condition that is not a bool")),
+            }
+        }
+        let key = match &f.key_expr {
+            Some(k) => Some(self.hcl(k, base, depth, out)?),
+            None => None,
+        };
+        Ok(Some((key, self.hcl(&f.value_expr, base, depth, out)?)))
     }
 
     /// `module.x.name`: the output of a child module read with this one.

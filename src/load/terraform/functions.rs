@@ -35,6 +35,8 @@ const NAMES: &[&str] = &[
     "zipmap",
     "tobool",
     "tonumber",
+    "concat",
+    "merge",
 ];
 
 /// Whether [`call`] may evaluate `name`: its arguments are worth evaluating first.
@@ -189,6 +191,23 @@ fn collections(name: &str, args: &[Node], span: Span) -> Result<Node, Why> {
 fn lists(name: &str, args: &[Node], span: Span) -> Result<Node, Why> {
     let value = |v: Value| Ok(Node::new(span, v));
     match (name, args) {
+        ("concat", _) => {
+            let mut out = Vec::new();
+            for list in args {
+                out.extend(items(list)?.iter().cloned());
+            }
+            value(Value::Seq(out))
+        }
+        ("merge", _) => {
+            let mut out: Vec<Entry> = Vec::new();
+            for map in args {
+                for e in entries(map)? {
+                    out.retain(|old| old.key.as_str() != e.key.as_str());
+                    out.push(e.clone());
+                }
+            }
+            value(Value::Map(out))
+        }
         ("flatten", [list]) => {
             let mut out = Vec::new();
             flatten(items(list)?, &mut out);

@@ -67,6 +67,7 @@ impl<'a> Walk<'a> {
             count,
             probe: false,
             budget: Cell::new(eval::BUDGET),
+            bound: Default::default(),
         }
     }
 
