@@ -268,16 +268,9 @@ impl Scope<'_> {
             Expression::StringTemplate(t) => self.template(t, base, span, depth, out),
             Expression::HeredocTemplate(h) => self.template(&h.template, base, span, depth, out),
             Expression::Parenthesis(p) => self.hcl(p.inner(), base, depth, out),
-            Expression::Variable(v) => {
-                let bound = self
-                    .bound
-                    .borrow()
-                    .iter()
-                    .rev()
-                    .find(|(n, _)| n == v.as_str())
-                    .map(|(_, value)| value.clone());
-                bound.ok_or_else(|| unknown(span, "a name entralint does not know"))
-            }
+            Expression::Variable(v) => self
+                .bound_value(v.as_str())
+                .ok_or_else(|| unknown(span, "a name entralint does not know")),
             Expression::Traversal(t) => {
                 self.traversal(&t.expr, &t.operators, base, span, depth, out)
             }
@@ -456,14 +449,7 @@ impl Scope<'_> {
             Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
             _ => None,
         };
-        let bound = self
-            .bound
-            .borrow()
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name.as_str())
-            .map(|(_, v)| v.clone());
-        if let Some(value) = bound {
+        if let Some(value) = self.bound_value(name.as_str()) {
             return self.apply(value, ops, base, span, depth, out);
         }
         match name.as_str() {
@@ -527,6 +513,16 @@ impl Scope<'_> {
             "path" | "terraform" => Err(unknown(span, "a value of the Terraform run")),
             kind => self.resource(kind, ops, base, span, depth, out),
         }
+    }
+
+    /// The value of a `for` expression's variable, innermost first.
+    fn bound_value(&self, name: &str) -> Option<Node> {
+        self.bound
+            .borrow()
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, value)| value.clone())
     }
 
     /// `f(a, list...)`: the last argument's items are the call's last arguments.
