@@ -238,39 +238,82 @@ static SECRET: LazyLock<regex::Regex> = LazyLock::new(|| {
 
 /// Where secret values are in a file's text, in order.
 fn secret_spans(text: &str) -> Vec<std::ops::Range<usize>> {
-    if !may_name_secret(text) {
-        return Vec::new();
+    let lines = match secret_lines(text) {
+        Lines::None => return Vec::new(),
+        Lines::All => vec![0..text.len()],
+        Lines::Some(lines) => lines,
+    };
+    // A match never crosses a line (neither the separator nor a value takes a line break), so
+    // only the lines that spell a key are searched: a large export names a few.
+    let mut spans = Vec::new();
+    for line in lines {
+        let base = line.start;
+        spans.extend(
+            SECRET
+                .captures_iter(&text[line])
+                .filter_map(|c| c.get(1).or(c.get(2)).or(c.get(3)))
+                .filter(|m| {
+                    let v = m.as_str().trim();
+                    !v.is_empty() && !matches!(v, "null" | "~" | "$null")
+                })
+                .map(|m| base + m.start()..base + m.start() + m.as_str().trim_end().len()),
+        );
     }
-    SECRET
-        .captures_iter(text)
-        .filter_map(|c| c.get(1).or(c.get(2)).or(c.get(3)))
-        .filter(|m| {
-            let v = m.as_str().trim();
-            !v.is_empty() && !matches!(v, "null" | "~" | "$null")
-        })
-        .map(|m| m.start()..m.start() + m.as_str().trim_end().len())
-        .collect()
+    spans
 }
 
-/// Whether `text` spells a secret key as [`SECRET`] looks for it: one of the names between
-/// non-word characters (quotes included), or `"key"` quoted. Compiling the expression costs more
-/// than checking a whole tenant file, and most files name no secret, so it is compiled only for
-/// those that may. The test is ASCII and errs towards yes (a letter outside ASCII before a name
-/// counts as a boundary here but not to the expression). The expression ignores case as Unicode
-/// does, where the Kelvin sign is a `k` and the long s an `s`: a text with either may too.
-fn may_name_secret(text: &str) -> bool {
+/// The lines of a text that may hold a secret.
+enum Lines {
+    None,
+    All,
+    /// Whole lines, in order, each once.
+    Some(Vec<std::ops::Range<usize>>),
+}
+
+/// The lines of `text` that spell a secret key as [`SECRET`] looks for it: one of the names
+/// between non-word characters (quotes included), or `"key"` quoted. Compiling the expression
+/// costs more than checking a whole tenant file, and most files name no secret, so it is compiled
+/// only for those that may. The test is ASCII and errs towards yes (a letter outside ASCII before
+/// a name counts as a boundary here but not to the expression). The expression ignores case as
+/// Unicode does, where the Kelvin sign is a `k` and the long s an `s`: a text with either is
+/// searched whole.
+fn secret_lines(text: &str) -> Lines {
     if text.contains(['\u{212A}', '\u{17F}']) {
-        return true;
+        return Lines::All;
     }
     let lower = text.as_bytes().to_ascii_lowercase();
     let word = |i: Option<&u8>| i.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-    let spelled = |name: &str| {
-        memchr::memmem::find_iter(&lower, name.as_bytes()).any(|start| {
-            let end = start + name.len();
-            !word(start.checked_sub(1).and_then(|i| lower.get(i))) && !word(lower.get(end))
-        })
-    };
-    memchr::memmem::find(&lower, b"\"key\"").is_some() || SECRET_KEYS.iter().any(|k| spelled(k))
+    let mut starts: Vec<usize> = memchr::memmem::find_iter(&lower, b"\"key\"").collect();
+    for name in SECRET_KEYS {
+        starts.extend(
+            memchr::memmem::find_iter(&lower, name.as_bytes()).filter(|&start| {
+                let end = start + name.len();
+                !word(start.checked_sub(1).and_then(|i| lower.get(i))) && !word(lower.get(end))
+            }),
+        );
+    }
+    if starts.is_empty() {
+        return Lines::None;
+    }
+    starts.sort_unstable();
+    let bytes = text.as_bytes();
+    let mut lines: Vec<std::ops::Range<usize>> = Vec::new();
+    for at in starts {
+        if lines.last().is_some_and(|l| l.contains(&at)) {
+            continue;
+        }
+        // A carriage return alone ends a line too.
+        let start = bytes[..at]
+            .iter()
+            .rposition(|b| matches!(b, b'\n' | b'\r'))
+            .map_or(0, |i| i + 1);
+        let end = bytes[at..]
+            .iter()
+            .position(|b| matches!(b, b'\n' | b'\r'))
+            .map_or(bytes.len(), |i| at + i);
+        lines.push(start..end);
+    }
+    Lines::Some(lines)
 }
 
 /// The secret values in a file, for masking them wherever a message repeats one.
@@ -435,15 +478,24 @@ mod tests {
             "hunter2",
         ]);
         let texts = prop::collection::vec(pieces, 0..8).prop_map(|p| p.concat());
+        // Searching only the lines that spell a key finds what searching the whole text finds.
+        let whole = |text: &str| -> Vec<std::ops::Range<usize>> {
+            super::SECRET
+                .captures_iter(text)
+                .filter_map(|c| c.get(1).or(c.get(2)).or(c.get(3)))
+                .filter(|m| {
+                    let v = m.as_str().trim();
+                    !v.is_empty() && !matches!(v, "null" | "~" | "$null")
+                })
+                .map(|m| m.start()..m.start() + m.as_str().trim_end().len())
+                .collect()
+        };
         proptest!(|(text in texts)| {
-            if super::SECRET.is_match(&text) {
-                prop_assert!(super::may_name_secret(&text), "{text:?}");
-            }
+            prop_assert_eq!(super::secret_spans(&text), whole(&text), "{:?}", text);
         });
-        assert!(!super::may_name_secret(
-            "passwordRuleSettings: {lockoutThreshold: 10}"
-        ));
-        assert!(!super::may_name_secret("keyCredentials: []\nmonkey: 1"));
+        let none = |text| matches!(super::secret_lines(text), super::Lines::None);
+        assert!(none("passwordRuleSettings: {lockoutThreshold: 10}"));
+        assert!(none("keyCredentials: []\nmonkey: 1"));
     }
 
     #[test]
