@@ -240,7 +240,7 @@ static SECRET: LazyLock<regex::Regex> = LazyLock::new(|| {
 fn secret_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     let lines = match secret_lines(text) {
         Lines::None => return Vec::new(),
-        Lines::All => vec![0..text.len()],
+        Lines::All => std::iter::once(0..text.len()).collect(),
         Lines::Some(lines) => lines,
     };
     // A match never crosses a line (neither the separator nor a value takes a line break), so

@@ -354,7 +354,19 @@ impl Scope<'_> {
         let name = call.name.name.as_str();
         let args: Vec<&Expression> = call.args.iter().collect();
         if call.args.expand_final() {
-            return self.expanded_call(name, &args, base, span, depth, out);
+            if !super::functions::evaluates(name) {
+                return Err(unknown(span, "a function entralint does not evaluate"));
+            }
+            // `f(a, list...)`: the last argument's items are the call's last arguments.
+            let mut known = self.arguments(&args, base, depth, out)?;
+            match known.pop() {
+                Some(Node {
+                    value: Value::Seq(items),
+                    ..
+                }) => known.extend(items),
+                _ => return Err(unknown(span, "`...` after something that is not a list")),
+            }
+            return Self::call_known(name, known, span);
         }
         match (name, &args[..]) {
             // Conversions that leave a known value as it is.
@@ -386,47 +398,8 @@ impl Scope<'_> {
                 value.span = span;
                 Ok(value)
             }
-            ("concat", _) => {
-                let mut list = Vec::new();
-                for arg in args {
-                    match self.hcl(arg, base, depth, out)?.value {
-                        Value::Seq(items) => list.extend(items),
-                        _ => return Err(unknown(span, "`concat` of something that is not a list")),
-                    }
-                }
-                Ok(Node::new(span, Value::Seq(list)))
-            }
-            ("merge", _) => {
-                let mut map: Vec<Entry> = Vec::new();
-                for arg in args {
-                    match self.hcl(arg, base, depth, out)?.value {
-                        Value::Map(entries) => {
-                            for e in entries {
-                                map.retain(|old| old.key.as_str() != e.key.as_str());
-                                map.push(e);
-                            }
-                        }
-                        _ => {
-                            return Err(unknown(
-                                span,
-                                "`merge` of something that is not an object",
-                            ));
-                        }
-                    }
-                }
-                Ok(Node::new(span, Value::Map(map)))
-            }
             _ if super::functions::evaluates(name) => {
-                // An argument not known is what is reported, before the function is called.
-                let mut known = Vec::with_capacity(args.len());
-                for arg in args {
-                    known.push(self.hcl(arg, base, depth, out)?);
-                }
-                match super::functions::call(name, known, span) {
-                    Some(Ok(value)) => Ok(value),
-                    Some(Err(why)) => Err(unknown(span, why)),
-                    None => Err(unknown(span, "a function entralint does not evaluate")),
-                }
+                Self::call_known(name, self.arguments(&args, base, depth, out)?, span)
             }
             _ => Err(unknown(span, "a function entralint does not evaluate")),
         }
@@ -525,30 +498,19 @@ impl Scope<'_> {
             .map(|(_, value)| value.clone())
     }
 
-    /// `f(a, list...)`: the last argument's items are the call's last arguments.
-    fn expanded_call(
+    /// Arguments evaluated in order; the first not known is what is reported.
+    fn arguments(
         &self,
-        name: &str,
         args: &[&Expression],
         base: usize,
-        span: Span,
         depth: usize,
         out: &mut Vec<Diagnostic>,
-    ) -> Eval {
-        if !super::functions::evaluates(name) {
-            return Err(unknown(span, "a function entralint does not evaluate"));
-        }
-        let mut known = Vec::with_capacity(args.len());
-        for arg in args {
-            known.push(self.hcl(arg, base, depth, out)?);
-        }
-        match known.pop() {
-            Some(Node {
-                value: Value::Seq(items),
-                ..
-            }) => known.extend(items),
-            _ => return Err(unknown(span, "`...` after something that is not a list")),
-        }
+    ) -> Result<Vec<Node>, Unknown> {
+        args.iter().map(|a| self.hcl(a, base, depth, out)).collect()
+    }
+
+    /// A function [`super::functions`] evaluates, on known arguments.
+    fn call_known(name: &str, known: Vec<Node>, span: Span) -> Eval {
         match super::functions::call(name, known, span) {
             Some(Ok(value)) => Ok(value),
             Some(Err(why)) => Err(unknown(span, why)),
