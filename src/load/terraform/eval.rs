@@ -418,10 +418,7 @@ impl Scope<'_> {
             let value = self.hcl(root, base, depth, out)?;
             return self.apply(value, ops, base, span, depth, out);
         };
-        let attr = |i: usize| match ops.get(i).map(|o| o.value()) {
-            Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
-            _ => None,
-        };
+        let attr = |i: usize| attr_at(ops, i);
         if let Some(value) = self.bound_value(name.as_str()) {
             return self.apply(value, ops, base, span, depth, out);
         }
@@ -628,10 +625,7 @@ impl Scope<'_> {
         depth: usize,
         out: &mut Vec<Diagnostic>,
     ) -> Eval {
-        let attr = |i: usize| match ops.get(i).map(|o| o.value()) {
-            Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
-            _ => None,
-        };
+        let attr = |i: usize| attr_at(ops, i);
         let (Some(call), Some(name)) = (attr(0), attr(1)) else {
             return Err(unknown(span, "a module's outputs as a whole"));
         };
@@ -658,10 +652,7 @@ impl Scope<'_> {
         depth: usize,
         out: &mut Vec<Diagnostic>,
     ) -> Eval {
-        let attr = |i: usize| match ops.get(i).map(|o| o.value()) {
-            Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
-            _ => None,
-        };
+        let attr = |i: usize| attr_at(ops, i);
         let Some(name) = attr(0) else {
             return Err(unknown(span, "a name entralint does not know"));
         };
@@ -765,6 +756,14 @@ impl Scope<'_> {
         }
         // The value is read where the reference is written.
         Ok(relocate(value, span))
+    }
+}
+
+/// The name of the `i`th step of a traversal when it is an attribute (`.name`), not an index.
+fn attr_at(ops: &[hcl_edit::Decorated<TraversalOperator>], i: usize) -> Option<&str> {
+    match ops.get(i).map(|o| o.value()) {
+        Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
+        _ => None,
     }
 }
 
