@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use crate::diagnostic::{FileReport, SourceFile};
+use crate::diagnostic::{Diagnostic, FileReport, SourceFile};
 
 /// Characters a terminal or a log reader acts on: C0 and C1 controls, DEL, the Unicode line and
 /// paragraph separators, and the bidirectional overrides that reorder what is shown.
@@ -278,10 +278,15 @@ enum Lines {
 /// Unicode does, where the Kelvin sign is a `k` and the long s an `s`: a text with either is
 /// searched whole.
 fn secret_lines(text: &str) -> Lines {
-    if text.contains(['\u{212A}', '\u{17F}']) {
+    let bytes = text.as_bytes();
+    // Byte searches: a search for characters decodes every one of a large file.
+    if ["\u{212A}", "\u{17F}"]
+        .iter()
+        .any(|c| memchr::memmem::find(bytes, c.as_bytes()).is_some())
+    {
         return Lines::All;
     }
-    let lower = text.as_bytes().to_ascii_lowercase();
+    let lower = bytes.to_ascii_lowercase();
     let word = |i: Option<&u8>| i.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
     let mut starts: Vec<usize> = memchr::memmem::find_iter(&lower, b"\"key\"").collect();
     for name in SECRET_KEYS {
@@ -296,7 +301,6 @@ fn secret_lines(text: &str) -> Lines {
         return Lines::None;
     }
     starts.sort_unstable();
-    let bytes = text.as_bytes();
     let mut lines: Vec<std::ops::Range<usize>> = Vec::new();
     for at in starts {
         if lines.last().is_some_and(|l| l.contains(&at)) {
@@ -359,32 +363,45 @@ pub fn report(file: &mut FileReport) {
         // Rare (a name with a control character in it): the text is copied once.
         file.source = SourceFile::new(name, file.source.text.clone());
     }
-    let source = file.source.clone();
-    let secrets = secret_values(&source.text);
+    let secrets = secret_values(&file.source.text);
+    let diagnostics = &mut file.diagnostics;
+    if diagnostics.len() >= crate::diagnostic::PARALLEL_FROM {
+        use rayon::prelude::*;
+        diagnostics
+            .par_iter_mut()
+            .with_min_len(1024)
+            .for_each(|d| clean_diagnostic(d, &secrets));
+    } else {
+        diagnostics
+            .iter_mut()
+            .for_each(|d| clean_diagnostic(d, &secrets));
+    }
+}
+
+/// [`report`] for one finding.
+fn clean_diagnostic(d: &mut Diagnostic, secrets: &[&str]) {
     let fix = |s: &mut String| {
-        if let Some(cleaned) = clean(s, &secrets) {
+        if let Some(cleaned) = clean(s, secrets) {
             *s = cleaned;
         }
     };
-    for d in &mut file.diagnostics {
-        fix(&mut d.message);
-        if let Some(label) = d.label.as_mut() {
-            fix(label);
-        }
-        if let Some(help) = d.help.as_mut()
-            && let Some(cleaned) = clean(help, &secrets)
-        {
-            *help = cleaned.into();
-        }
-        for related in &mut d.related {
-            fix(&mut related.label);
-        }
-        if d.controls.iter().any(|c| clean(c, &secrets).is_some()) {
-            d.controls = d.controls.iter().map(|c| text(c).into_owned()).collect();
-        }
-        if let Some(suppression) = d.suppression.as_mut() {
-            fix(&mut suppression.reason);
-        }
+    fix(&mut d.message);
+    if let Some(label) = d.label.as_mut() {
+        fix(label);
+    }
+    if let Some(help) = d.help.as_mut()
+        && let Some(cleaned) = clean(help, secrets)
+    {
+        *help = cleaned.into();
+    }
+    for related in &mut d.related {
+        fix(&mut related.label);
+    }
+    if d.controls.iter().any(|c| clean(c, secrets).is_some()) {
+        d.controls = d.controls.iter().map(|c| text(c).into_owned()).collect();
+    }
+    if let Some(suppression) = d.suppression.as_mut() {
+        fix(&mut suppression.reason);
     }
 }
 

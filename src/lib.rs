@@ -17,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod dispose;
 pub mod drift;
 pub mod embedded;
 pub mod escape;

@@ -39,6 +39,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "suggest",
             "embedded",
             "typed",
+            "dispose",
         ],
     ),
 ];

@@ -448,6 +448,7 @@ fn check_loaded(loaded: load::Loaded, checker: &Checker) -> Option<FileReport> {
         diagnostics.extend(findings);
     }
     let module = loaded.terraform && !load::terraform::plan::is_plan(&loaded.source.text);
+    let large = loaded.source.text.len() >= crate::dispose::LARGE;
     if !loaded.native && !module {
         // Fixes edit the tenant format and `.tf` files (fix/terraform.rs); a Graph response, a
         // plan or a DSC script is only read.
@@ -464,5 +465,8 @@ fn check_loaded(loaded: load::Loaded, checker: &Checker) -> Option<FileReport> {
         checker.config,
         &|n| checker.resolve(n),
     );
+    if large {
+        crate::dispose::later((model, loaded.document));
+    }
     Some(report)
 }

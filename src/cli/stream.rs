@@ -49,6 +49,9 @@ impl Sink for Printer {
             };
             self.failed = written.err();
         }
+        if report.diagnostics.len() >= crate::diagnostic::PARALLEL_FROM {
+            crate::dispose::later(report);
+        }
     }
 }
 

@@ -545,35 +545,72 @@ impl ToCel for i64 {
     }
 }
 
-impl<T: FromNode> FromNode for Vec<Spanned<T>> {
+/// From this many items a list is read and converted in parallel chunks: a 100,000-user tenant
+/// is one file, and its lists would otherwise keep one core busy while the others wait.
+const PARALLEL_FROM: usize = 2_000;
+const CHUNK: usize = 512;
+
+impl<T: FromNode + Send> FromNode for Vec<Spanned<T>> {
     fn from_node(node: &Node, cx: &mut Ctx) -> Option<Self> {
         let Value::Seq(items) = &node.value else {
             cx.wrong_type(node, "a list");
             return None;
         };
+        if items.len() < PARALLEL_FROM {
+            let mut out = Vec::with_capacity(items.len());
+            read_items(items, 0, cx, &mut out);
+            return Some(out);
+        }
+        use rayon::prelude::*;
+        // Each chunk reports into a list of its own, from the same document path; the lists are
+        // joined in order, so the diagnostics are those a serial reading gives.
+        let (path, segments) = (&cx.path, &cx.segments);
+        let chunks: Vec<(Vec<Spanned<T>>, Vec<Diagnostic>)> = items
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(n, chunk)| {
+                let mut diagnostics = Vec::new();
+                let mut out = Vec::with_capacity(chunk.len());
+                let mut own = Ctx {
+                    diagnostics: &mut diagnostics,
+                    path: path.clone(),
+                    segments: segments.clone(),
+                };
+                read_items(chunk, n * CHUNK, &mut own, &mut out);
+                (out, diagnostics)
+            })
+            .collect();
         let mut out = Vec::with_capacity(items.len());
-        for (index, item) in items.iter().enumerate() {
-            let named = T::IDENTITY.and_then(|key| Some((key, item.get(key)?.as_str()?)));
-            match named {
-                Some((key, id)) => cx.push(&["[", key, "=", id, "]"]),
-                None => cx.push(&["[", &index.to_string(), "]"]),
-            }
-            if item.value == Value::Null {
-                cx.wrong_type(item, "a list item, not null");
-            } else if let Some(value) = T::from_node(item, cx) {
-                out.push(Spanned {
-                    value,
-                    span: item.span,
-                    key: item.span,
-                });
-            }
-            cx.pop();
+        for (values, diagnostics) in chunks {
+            out.extend(values);
+            cx.diagnostics.extend(diagnostics);
         }
         Some(out)
     }
 }
 
-impl<T: ToCel> ToCel for Vec<Spanned<T>> {
+/// Reads list items, the first of which is item `first` of its list.
+fn read_items<T: FromNode>(items: &[Node], first: usize, cx: &mut Ctx, out: &mut Vec<Spanned<T>>) {
+    for (index, item) in items.iter().enumerate() {
+        let named = T::IDENTITY.and_then(|key| Some((key, item.get(key)?.as_str()?)));
+        match named {
+            Some((key, id)) => cx.push(&["[", key, "=", id, "]"]),
+            None => cx.push(&["[", &(first + index).to_string(), "]"]),
+        }
+        if item.value == Value::Null {
+            cx.wrong_type(item, "a list item, not null");
+        } else if let Some(value) = T::from_node(item, cx) {
+            out.push(Spanned {
+                value,
+                span: item.span,
+                key: item.span,
+            });
+        }
+        cx.pop();
+    }
+}
+
+impl<T: ToCel + Sync> ToCel for Vec<Spanned<T>> {
     // A list of plain values (owners, members) needs no path for its items.
     const NEEDS_PATH: bool = T::NEEDS_PATH;
 
@@ -583,11 +620,20 @@ impl<T: ToCel> ToCel for Vec<Spanned<T>> {
         } else {
             String::new()
         };
-        let items = self
-            .iter()
-            .enumerate()
-            .map(|(index, item)| with_index(item.value.to_cel(&item_path, cx), index));
-        Val::list(items.collect())
+        let item = |(index, item): (usize, &Spanned<T>)| {
+            with_index(item.value.to_cel(&item_path, cx), index)
+        };
+        if self.len() < PARALLEL_FROM {
+            return Val::list(self.iter().enumerate().map(item).collect());
+        }
+        use rayon::prelude::*;
+        Val::list(
+            self.par_iter()
+                .with_min_len(CHUNK)
+                .enumerate()
+                .map(item)
+                .collect(),
+        )
     }
 
     /// Entra's default when there is one (the consent list), else an empty list.
@@ -955,6 +1001,39 @@ mod tests {
         let other = cel_map_in(vec![("c", Val::Int(3)), ("a", Val::Int(4))], &ORDER);
         assert_eq!(keys(&other), ["a", "c"]);
         assert_eq!(other.get("c"), Some(&Val::Int(3)));
+    }
+
+    #[test]
+    fn a_long_list_read_in_chunks_reports_as_one_read_in_order() {
+        let mut text = String::from("users:\n");
+        for i in 0..3 * PARALLEL_FROM {
+            let item = match i {
+                100 => format!("{{id: u{i}, accountEnabled: 'yes'}}"),
+                1500 => format!("{{id: u{i}, bogus: 1}}"),
+                5000 => "null".to_string(),
+                _ => format!("{{id: u{i}, accountEnabled: true}}"),
+            };
+            text.push_str(&format!("  - {item}\n"));
+        }
+        let document = crate::load::yaml::parse(&text).document;
+        let mut diagnostics = Vec::new();
+        let model = crate::model::normalise(&document, &mut diagnostics).unwrap();
+        let users = &model.tenant.users.unwrap().value;
+        assert_eq!(users.len(), 3 * PARALLEL_FROM - 1);
+        assert_eq!(users[4999].value.id.as_ref().unwrap().value, "u4999");
+        assert_eq!(users[5000].value.id.as_ref().unwrap().value, "u5001");
+        let found: Vec<(&str, Option<&str>)> = diagnostics
+            .iter()
+            .map(|d| (d.code.as_str(), d.path.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("wrong-type", Some("users[id=u100].accountEnabled")),
+                ("unknown-key", Some("users[id=u1500].bogus")),
+                ("wrong-type", Some("users[5000]")),
+            ]
+        );
     }
 
     #[test]

@@ -81,6 +81,8 @@ pub fn evaluate_on(
         .with_max_len(1)
         .map_init(new_run, |run, rule| place(run, rule))
         .collect();
+    drop(lookup);
+    crate::dispose::later(tenant);
     per_rule.into_iter().flatten().collect()
 }
 
