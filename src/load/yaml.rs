@@ -3,7 +3,7 @@
 //! Building from events keeps every span and comment, reports duplicate keys without giving up on
 //! the rest of the file, and expands aliases and merge keys under a budget.
 
-use granit_parser::{Event, Parser, ScalarStyle as Style, ScanError};
+use granit_parser::{Event, Parser, ScalarStyle as Style};
 
 use super::keys::Keys;
 use super::tree::{Comment, Document, Entry, Node, ScalarStyle, Value};
@@ -51,55 +51,11 @@ struct Builder {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// One event of the parser, with where it is.
-type Item<'t> = Result<(Event<'t>, granit_parser::Span), ScanError>;
-
-/// Texts from this size on are scanned on a thread of their own while the tree is built from the
-/// events already sent: a large tenant is one file, which would leave the other cores idle, and
-/// building its tree takes about a fifth of the time of scanning it.
-const PIPELINE_FROM: usize = 1 << 20;
-
-/// Events are sent in batches, so the hand-over costs nothing next to scanning them.
-const BATCH: usize = 2048;
-
 pub fn parse(text: &str) -> Parsed {
-    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    if text.len() < PIPELINE_FROM || !parallel {
-        return build(text, events(text));
-    }
-    std::thread::scope(|scope| {
-        // Bounded: the scanner runs at most a few batches ahead, so memory stays that of the tree.
-        let (send, receive) = crossbeam_channel::bounded::<Vec<Item>>(4);
-        scope.spawn(move || {
-            let mut batch = Vec::with_capacity(BATCH);
-            for item in events(text) {
-                let failed = item.is_err();
-                batch.push(item);
-                if batch.len() == BATCH || failed {
-                    // The builder stops reading at an error it reports: nobody to send to.
-                    if send.send(std::mem::take(&mut batch)).is_err() || failed {
-                        return;
-                    }
-                    batch.reserve(BATCH);
-                }
-            }
-            let _ = send.send(batch);
-        });
-        // `receive` is dropped when building ends, which stops the scanner if it is still going.
-        build(text, receive.into_iter().flatten())
-    })
-}
-
-fn events(text: &str) -> Parser<'_, granit_parser::StrInput<'_>> {
     let options = granit_parser::options! {
         block_nesting_limit: MAX_DEPTH,
         flow_nesting_limit: MAX_DEPTH,
     };
-    Parser::new_from_str_with_options(text, options)
-}
-
-/// The tree the events describe.
-fn build<'t>(text: &'t str, events: impl Iterator<Item = Item<'t>>) -> Parsed {
     let mut builder = Builder {
         stack: Vec::new(),
         anchors: Vec::new(),
@@ -109,7 +65,7 @@ fn build<'t>(text: &'t str, events: impl Iterator<Item = Item<'t>>) -> Parsed {
         diagnostics: Vec::new(),
     };
     let mut comments = Vec::new();
-    for next in events {
+    for next in Parser::new_from_str_with_options(text, options) {
         let (event, span) = match next {
             Ok(pair) => pair,
             Err(err) => {
@@ -515,36 +471,6 @@ mod tests {
             panic!("a list")
         };
         assert_eq!(items.len(), MAX_NODES / 2 + 1);
-    }
-
-    /// A text large enough to be scanned on a thread of its own, with `middle` written halfway.
-    fn large_text(middle: &str) -> String {
-        let mut text = String::from("# users\nusers:\n");
-        let mut i = 0;
-        while text.len() < PIPELINE_FROM + 4096 {
-            if i == 20_000 {
-                text.push_str(middle);
-            }
-            text.push_str(&format!("  - {{id: u{i}, enabled: true}} # {i}\n"));
-            i += 1;
-        }
-        text
-    }
-
-    #[test]
-    fn a_large_text_scanned_beside_the_builder_gives_the_same_tree() {
-        for middle in [
-            "  - &a {id: dup, id: again}\n  - *a\n",
-            "  - {id: broken]\n",
-            "---\nsecond: document\n",
-        ] {
-            let text = large_text(middle);
-            let beside = parse(&text);
-            let alone = build(&text, events(&text));
-            assert_eq!(beside.document, alone.document, "{middle}");
-            assert_eq!(beside.diagnostics, alone.diagnostics, "{middle}");
-            assert!(!alone.diagnostics.is_empty(), "{middle}");
-        }
     }
 
     #[test]
