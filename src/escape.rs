@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use crate::diagnostic::{Diagnostic, FileReport, SourceFile};
 
@@ -367,19 +367,57 @@ pub fn report(file: &mut FileReport) {
     let diagnostics = &mut file.diagnostics;
     if diagnostics.len() >= crate::diagnostic::PARALLEL_FROM {
         use rayon::prelude::*;
-        diagnostics
-            .par_iter_mut()
-            .with_min_len(1024)
-            .for_each(|d| clean_diagnostic(d, &secrets));
+        diagnostics.par_iter_mut().with_min_len(1024).for_each_init(
+            Shared::default,
+            |shared, d| {
+                clean_diagnostic(d, &secrets, shared);
+            },
+        );
     } else {
+        let mut shared = Shared::default();
         diagnostics
             .iter_mut()
-            .for_each(|d| clean_diagnostic(d, &secrets));
+            .for_each(|d| clean_diagnostic(d, &secrets, &mut shared));
+    }
+}
+
+/// What a rule's findings share (its help, its controls), cleaned once: a report repeats them
+/// for every finding of the rule. Keyed by address, each with the original held, so that no
+/// address is freed and reused while the report is cleaned.
+#[derive(Default)]
+struct Shared {
+    helps: foldhash::HashMap<usize, (Arc<str>, Option<Arc<str>>)>,
+    controls: foldhash::HashMap<usize, (Arc<[String]>, Option<Arc<[String]>>)>,
+}
+
+impl Shared {
+    fn help(&mut self, help: &mut Arc<str>, secrets: &[&str]) {
+        let at = Arc::as_ptr(help).cast::<u8>() as usize;
+        let (_, cleaned) = self
+            .helps
+            .entry(at)
+            .or_insert_with(|| (help.clone(), clean(help, secrets).map(Arc::from)));
+        if let Some(cleaned) = cleaned {
+            *help = cleaned.clone();
+        }
+    }
+
+    /// Controls that need cleaning are escaped, not masked: a control is a baseline's id.
+    fn controls(&mut self, controls: &mut Arc<[String]>, secrets: &[&str]) {
+        let at = Arc::as_ptr(controls).cast::<u8>() as usize;
+        let (_, cleaned) = self.controls.entry(at).or_insert_with(|| {
+            let dirty = controls.iter().any(|c| clean(c, secrets).is_some());
+            let escaped = || controls.iter().map(|c| text(c).into_owned()).collect();
+            (controls.clone(), dirty.then(escaped))
+        });
+        if let Some(cleaned) = cleaned {
+            *controls = cleaned.clone();
+        }
     }
 }
 
 /// [`report`] for one finding.
-fn clean_diagnostic(d: &mut Diagnostic, secrets: &[&str]) {
+fn clean_diagnostic(d: &mut Diagnostic, secrets: &[&str], shared: &mut Shared) {
     let fix = |s: &mut String| {
         if let Some(cleaned) = clean(s, secrets) {
             *s = cleaned;
@@ -389,17 +427,13 @@ fn clean_diagnostic(d: &mut Diagnostic, secrets: &[&str]) {
     if let Some(label) = d.label.as_mut() {
         fix(label);
     }
-    if let Some(help) = d.help.as_mut()
-        && let Some(cleaned) = clean(help, secrets)
-    {
-        *help = cleaned.into();
+    if let Some(help) = d.help.as_mut() {
+        shared.help(help, secrets);
     }
     for related in &mut d.related {
         fix(&mut related.label);
     }
-    if d.controls.iter().any(|c| clean(c, secrets).is_some()) {
-        d.controls = d.controls.iter().map(|c| text(c).into_owned()).collect();
-    }
+    shared.controls(&mut d.controls, secrets);
     if let Some(suppression) = d.suppression.as_mut() {
         fix(&mut suppression.reason);
     }

@@ -328,15 +328,16 @@ pub fn cel_map_in(mut fields: Vec<(&'static str, Val)>, order: &KeyOrder) -> Val
 /// The effective values of a section's keys when none is declared, in declaration order.
 pub type Absent = Rc<[Val]>;
 
-/// One cached [`Absent`]: the section type, tenant kind and document path it is for.
-type AbsentEntry = (TypeId, TenantKind, Box<str>, Absent);
+/// The cached [`Absent`] values of one section type and tenant kind, by document path: most types
+/// sit at one path, a few at several.
+type AbsentByPath = Vec<(Box<str>, Absent)>;
 
 thread_local! {
-    /// [`Absent`] values by section type, document path and tenant kind: they depend on nothing
+    /// [`Absent`] values by section type, tenant kind and document path: they depend on nothing
     /// else, and computing them (a path, a lookup and a conversion per key) would otherwise be
-    /// repeated for every item of every tenant.
-    static ABSENT: RefCell<Vec<AbsentEntry>> =
-        const { RefCell::new(Vec::new()) };
+    /// repeated for every item of every tenant. Asked for every list item, so found by hashing.
+    static ABSENT: RefCell<foldhash::HashMap<(TypeId, TenantKind), AbsentByPath>> =
+        RefCell::new(foldhash::HashMap::default());
 }
 
 /// The values `T`'s keys take at `path` when not declared, made by `compute` once per thread.
@@ -345,19 +346,22 @@ pub fn absent_fields<T: 'static>(
     kind: TenantKind,
     compute: impl FnOnce() -> Vec<Val>,
 ) -> Absent {
-    let id = TypeId::of::<T>();
+    let id = (TypeId::of::<T>(), kind);
     let known = ABSENT.with_borrow(|cache| {
         cache
+            .get(&id)?
             .iter()
-            .find(|(t, k, p, _)| *t == id && *k == kind && **p == *path)
-            .map(|(.., values)| values.clone())
+            .find(|(p, _)| **p == *path)
+            .map(|(_, values)| values.clone())
     });
     if let Some(values) = known {
         return values;
     }
     // Computed outside the borrow: a nested section's defaults come from this cache too.
     let values: Absent = compute().into();
-    ABSENT.with_borrow_mut(|cache| cache.push((id, kind, path.into(), values.clone())));
+    ABSENT.with_borrow_mut(|cache| {
+        (cache.entry(id).or_default()).push((path.into(), values.clone()));
+    });
     values
 }
 

@@ -16,12 +16,13 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
 /// One file's findings.
 pub fn render_file(file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
     let name = crate::paths::display(&file.source.name);
+    let name = escape::text(&name);
     for d in file.diagnostics.iter().filter(|d| d.is_active()) {
         let at = file.source.line_col(d.span.start);
         write!(
             out,
             "{}:{}:{}: {}: {} [{}]",
-            escape::text(&name),
+            name,
             at.line,
             at.column,
             d.severity,
