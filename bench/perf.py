@@ -6,12 +6,13 @@ and large single tenants (wall time and peak memory by number of users).
 
     python3 bench/perf.py [--rounds N] [--files N] [--users 1000,10000,50000,100000]
                           [--bin target/release/entralint] [--shared ../shared/bench]
-                          [--large-only]
+                          [--large-only] [--baseline OTHER-BUILD]
 
 Builds nothing but the floor: run `cargo build --release` (or `--profile dist`) first. The corpus
 generator and the floor come from the shared harness (`--shared`, default ../shared/bench); without
 it the floor ratios are left out and said to be. Corpora and the floor's build go to
-target/bench (or `--work`).
+target/bench (or `--work`). `--baseline` times another build (the one before a change) in the
+same rounds, so that before and after are compared under the same load.
 """
 
 import argparse
@@ -24,6 +25,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# Marks the lanes and rows of `--baseline`.
+BASELINE = " (baseline)"
 ROOT = HERE.parent
 
 # The ten rules of the peer harness (shared/bench/RULES.md, R1 to R10), by entralint's names.
@@ -102,6 +105,7 @@ def main():
     p.add_argument("--large-only", action="store_true",
                    help="only the large tenants: no corpus, no floor, no one-file runs")
     p.add_argument("--bin", default=str(ROOT / "target" / "release" / "entralint"))
+    p.add_argument("--baseline", help="another build, timed in the same rounds")
     p.add_argument("--shared", default=str(ROOT.parent / "shared" / "bench"))
     p.add_argument("--work", default=str(ROOT / "target" / "bench"))
     a = p.parse_args()
@@ -109,6 +113,9 @@ def main():
     work.mkdir(parents=True, exist_ok=True)
     if not binary.exists():
         sys.exit(f"{binary} is missing: cargo build --release first")
+    baseline = Path(a.baseline) if a.baseline else None
+    if baseline and not baseline.exists():
+        sys.exit(f"{baseline} is missing")
     have_shared = (shared / "gen_corpus.py").exists() and not a.large_only
     floor = build_floor(shared, work) if have_shared else None
     users = [int(u) for u in a.users.split(",") if u]
@@ -134,47 +141,64 @@ def main():
     for u, path in tenants.items():
         lanes[f"{u} users"] = [str(binary), "check", str(path), "--no-config", "--format", "short"]
 
+    # The baseline's lanes follow each of the build's, in the same rounds.
+    builds = {binary: ""}
+    if baseline:
+        builds[baseline] = BASELINE
+        lanes = {lane: cmd for name, cmd in lanes.items()
+                 for lane, cmd in [(name, cmd)] + ([] if name == "floor" else
+                                                   [(name + BASELINE, [str(baseline), *cmd[1:]])])}
+
     # One unmeasured run of each fills the page cache.
     for cmd in lanes.values():
         run(cmd)
     wall = {name: [] for name in lanes}
     peak = {name: [] for name in lanes}
-    one_file = []
+    one_file = {suffix: [] for suffix in builds.values()}
     for _ in range(a.rounds):
         for name, cmd in lanes.items():
             w, m, _ = run(cmd)
             wall[name].append(w)
             peak[name].append(m)
         for _ in range(a.single):
-            one_file.append(run(single)[0])
+            for build, suffix in builds.items():
+                one_file[suffix].append(run([str(build), *single[1:]])[0])
 
     med = {name: statistics.median(times) for name, times in wall.items()}
     print(f"entralint {subprocess.run([str(binary), '--version'], capture_output=True, text=True).stdout.strip()}, "
           f"{os.cpu_count()} cores, {a.rounds} interleaved rounds, medians")
+    if baseline:
+        print(f"rows marked{BASELINE} are {baseline}, timed in the same rounds")
     if have_shared:
         print(f"\ncorpus: {a.files} generated files (gen_corpus.py {a.files} DIR 7)")
-        print(f"{'run':<12} {'wall (ms)':>10} {'× floor':>8} {'peak (MB)':>10} {'findings':>9}")
+        print(f"{'run':<22} {'wall (ms)':>10} {'× floor':>8} {'peak (MB)':>10} {'findings':>9}")
         base = med.get("floor")
         for name in ("floor", "catalogue", "ten rules"):
-            if name not in med:
-                continue
-            ratio = f"{med[name] / base:.2f}" if base else "-"
-            select = ["--select", ",".join(TEN_RULES)] if name == "ten rules" else []
-            count = "" if name == "floor" else findings(binary, [str(dir_), *select])
-            print(f"{name:<12} {med[name] * 1000:>10.0f} {ratio:>8} "
-                  f"{max(peak[name]) / 1024:>10.1f} {count:>9}")
-    if one_file:
-        print(f"\none file ({one.name}): median {statistics.median(one_file) * 1000:.2f} ms wall "
-              f"of {len(one_file)} (min {min(one_file) * 1000:.2f}, max {max(one_file) * 1000:.2f})")
+            for build, suffix in builds.items():
+                lane = name + suffix
+                if lane not in med:
+                    continue
+                ratio = f"{med[lane] / base:.2f}" if base else "-"
+                select = ["--select", ",".join(TEN_RULES)] if name == "ten rules" else []
+                count = "" if name == "floor" else findings(build, [str(dir_), *select])
+                print(f"{lane:<22} {med[lane] * 1000:>10.0f} {ratio:>8} "
+                      f"{max(peak[lane]) / 1024:>10.1f} {count:>9}")
+    if a.single:
+        print()
+    for suffix, times in one_file.items():
+        if times:
+            print(f"one file{suffix} ({one.name}): median {statistics.median(times) * 1000:.2f} ms "
+                  f"wall of {len(times)} (min {min(times) * 1000:.2f}, max {max(times) * 1000:.2f})")
     if users:
         print("\nlarge tenants (one file, twice as many role assignments as users)")
-        print(f"{'users':>8} {'size (MB)':>10} {'wall (ms)':>10} {'ms / 1k users':>14} "
+        print(f"{'users':>20} {'size (MB)':>10} {'wall (ms)':>10} {'ms / 1k users':>14} "
               f"{'peak (MB)':>10} {'findings':>9}")
         for u, path in tenants.items():
-            name = f"{u} users"
-            print(f"{u:>8} {path.stat().st_size / 1048576:>10.1f} {med[name] * 1000:>10.0f} "
-                  f"{med[name] * 1e6 / u:>14.2f} {max(peak[name]) / 1024:>10.1f} "
-                  f"{findings(binary, [str(path)]):>9}")
+            for build, suffix in builds.items():
+                name = f"{u} users{suffix}"
+                print(f"{str(u) + suffix:>20} {path.stat().st_size / 1048576:>10.1f} "
+                      f"{med[name] * 1000:>10.0f} {med[name] * 1e6 / u:>14.2f} "
+                      f"{max(peak[name]) / 1024:>10.1f} {findings(build, [str(path)]):>9}")
 
 
 if __name__ == "__main__":
