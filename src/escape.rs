@@ -386,9 +386,12 @@ pub fn report(file: &mut FileReport) {
 /// address is freed and reused while the report is cleaned.
 #[derive(Default)]
 struct Shared {
-    helps: foldhash::HashMap<usize, (Arc<str>, Option<Arc<str>>)>,
-    controls: foldhash::HashMap<usize, (Arc<[String]>, Option<Arc<[String]>>)>,
+    helps: foldhash::HashMap<usize, Cleaned<str>>,
+    controls: foldhash::HashMap<usize, Cleaned<[String]>>,
 }
+
+/// A shared text as found, and its cleaned form when that differs.
+type Cleaned<T> = (Arc<T>, Option<Arc<T>>);
 
 impl Shared {
     fn help(&mut self, help: &mut Arc<str>, secrets: &[&str]) {
