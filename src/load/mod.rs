@@ -10,6 +10,7 @@ pub mod keys;
 pub mod layout;
 pub mod open;
 pub mod scuba;
+mod split;
 pub mod terraform;
 pub use crate::tree;
 pub mod yaml;

@@ -52,6 +52,16 @@ struct Builder {
 }
 
 pub fn parse(text: &str) -> Parsed {
+    if text.len() >= super::split::FROM
+        && let Some(parsed) = super::split::parse(text)
+    {
+        return parsed;
+    }
+    parse_whole(text).0
+}
+
+/// The tree of all of `text` in one reading, and how many nodes its aliases copied.
+pub(super) fn parse_whole(text: &str) -> (Parsed, usize) {
     let options = granit_parser::options! {
         block_nesting_limit: MAX_DEPTH,
         flow_nesting_limit: MAX_DEPTH,
@@ -144,13 +154,14 @@ pub fn parse(text: &str) -> Parsed {
             break;
         }
     }
-    Parsed {
+    let parsed = Parsed {
         document: Document {
             root: builder.root,
             comments,
         },
         diagnostics: builder.diagnostics,
-    }
+    };
+    (parsed, builder.copied)
 }
 
 fn char_to_byte(text: &str, chars: usize) -> usize {
