@@ -9,6 +9,9 @@ pub struct Embedded {
     pub text: &'static str,
     /// Whether `text` is the JSON form of the file rather than its YAML.
     pub json: bool,
+    /// A rule's description and examples as JSON, kept apart from `text`, which has empty
+    /// ones in their place (see build.rs).
+    pub docs: Option<&'static str>,
 }
 
 pub static FILES: &[Embedded] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));

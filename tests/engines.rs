@@ -29,10 +29,10 @@ fn documents() -> Vec<(String, String)> {
     for rule in &rules.rules {
         let examples = rule
             .file
-            .examples
+            .examples()
             .invalid
             .iter()
-            .chain(&rule.file.examples.valid);
+            .chain(&rule.file.examples().valid);
         for (i, text) in examples.enumerate() {
             docs.push((format!("{} example {i}", rule.name), text.clone()));
         }

@@ -22,7 +22,7 @@ fn examples_raise_exactly_their_rule() {
         let set = only(&rule.name);
         let cases = rule
             .file
-            .examples
+            .examples()
             .invalid
             .iter()
             .map(|e| (e, 1))
@@ -30,7 +30,7 @@ fn examples_raise_exactly_their_rule() {
             .map(|(i, (e, n))| (format!("invalid[{i}]"), e, n));
         let valid = rule
             .file
-            .examples
+            .examples()
             .valid
             .iter()
             .enumerate()
@@ -76,12 +76,12 @@ fn every_rule_has_examples_of_both_kinds() {
     let all = RuleSet::load(&Selection::default()).unwrap();
     for rule in all.rules.iter().filter(|r| r.builtin) {
         assert!(
-            !rule.file.examples.invalid.is_empty(),
+            !rule.file.examples().invalid.is_empty(),
             "{} has no invalid example",
             rule.name
         );
         assert!(
-            !rule.file.examples.valid.is_empty(),
+            !rule.file.examples().valid.is_empty(),
             "{} has no valid example",
             rule.name
         );
@@ -93,7 +93,7 @@ fn invalid_examples_render() {
     let all = RuleSet::load(&Selection::default()).unwrap();
     for rule in all.rules.iter().filter(|r| r.builtin) {
         let set = only(&rule.name);
-        for (i, example) in rule.file.examples.invalid.iter().enumerate() {
+        for (i, example) in rule.file.examples().invalid.iter().enumerate() {
             let name = format!("{}.yaml", rule.name);
             let outcome = Outcome {
                 files: check_source(&name, example.as_bytes(), true, Some(&set))

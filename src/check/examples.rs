@@ -32,9 +32,9 @@ pub fn run(rules: &[&Rule], only: impl Fn(&str) -> Option<RuleSet>) -> Results {
             continue;
         };
         results.rules += 1;
-        let invalid = rule.file.examples.invalid.iter().enumerate();
+        let invalid = rule.file.examples().invalid.iter().enumerate();
         let invalid = invalid.map(|(i, e)| (format!("invalid[{i}]"), e, 1));
-        let valid = rule.file.examples.valid.iter().enumerate();
+        let valid = rule.file.examples().valid.iter().enumerate();
         let valid = valid.map(|(i, e)| (format!("valid[{i}]"), e, 0));
         for (label, example, expected) in invalid.chain(valid) {
             results.examples += 1;

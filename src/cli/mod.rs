@@ -69,6 +69,12 @@ pub mod exit {
 }
 
 pub fn main() -> ExitCode {
+    // A check compiles the built-in rules whatever else it does: that starts now, beside the
+    // reading of the command line and the configuration. (A word `check` that is not the command
+    // only costs that work for nothing.)
+    if std::env::args_os().any(|arg| arg == "check") {
+        crate::rules::prepare();
+    }
     let parsed = args::with_profiles(Cli::command())
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches).map(|cli| (cli, matches)));

@@ -527,7 +527,7 @@ fn reasons(
 
 /// The "Why it matters" paragraph of a rule's description, as one line of text.
 fn why(rule: &Rule) -> Option<String> {
-    let description = &rule.file.description;
+    let description = rule.file.description();
     let start = description.find("## Why it matters")?;
     let body = &description[start + "## Why it matters".len()..];
     let end = body.find("\n#").unwrap_or(body.len());

@@ -37,7 +37,7 @@ pub fn render(outcome: &Outcome, meta: &Meta, out: &mut dyn Write) -> io::Result
             let help = format!(
                 "{}\n\n{}",
                 rule.file.help.trim(),
-                rule.file.description.trim()
+                rule.file.description().trim()
             );
             let mut described = descriptor(
                 &rule.name,

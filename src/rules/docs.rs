@@ -52,11 +52,11 @@ pub fn page(rule: &Rule) -> String {
     for (name, value) in &file.parameters {
         let _ = writeln!(out, "| Parameter `{name}` | default `{}` |", json(value));
     }
-    let _ = writeln!(out, "\n{}\n", file.description.trim());
+    let _ = writeln!(out, "\n{}\n", file.description().trim());
     let _ = writeln!(out, "## How to fix\n\n{}\n", file.help.trim());
     for (title, examples) in [
-        ("Invalid", &file.examples.invalid),
-        ("Valid", &file.examples.valid),
+        ("Invalid", &file.examples().invalid),
+        ("Valid", &file.examples().valid),
     ] {
         if examples.is_empty() {
             continue;

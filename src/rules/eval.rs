@@ -101,11 +101,13 @@ fn evaluate_rule(
 ) -> Vec<Diagnostic> {
     // The CEL interpreter cannot be stopped midway: a rule it runs is judged by its nesting.
     let interpreted = rule.when.is_none() || run.engine == Engine::Interpreter;
-    let cost = (largest.max(1) as f64).powi(rule.loop_depth as i32);
-    if interpreted && cost > MAX_STEPS as f64 {
-        let why =
-            format!("over collections of {largest} items it would take about {cost:.0e} steps");
-        return vec![too_costly(rule, why)];
+    if interpreted {
+        let cost = (largest.max(1) as f64).powi(rule.loop_depth() as i32);
+        if cost > MAX_STEPS as f64 {
+            let why =
+                format!("over collections of {largest} items it would take about {cost:.0e} steps");
+            return vec![too_costly(rule, why)];
+        }
     }
     run.frame.forget_memos();
     run.frame.set_budget(MAX_STEPS);

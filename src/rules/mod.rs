@@ -54,9 +54,6 @@ pub struct Rule {
     pub severity: Severity,
     pub params: BTreeMap<String, serde_json::Value>,
     pub enabled: bool,
-    /// How deeply the condition nests loops over collections (the rule's own `for` counts): the
-    /// cost guard's estimate for a rule the CEL interpreter runs, which cannot count its steps.
-    pub loop_depth: u32,
     /// The parameters as rule values, made on first use (after the profile and configuration).
     pub params_value: std::sync::OnceLock<expr::Val>,
     /// The controls under the run's profile, made on first use and shared by its findings.
@@ -88,6 +85,13 @@ impl Rule {
     /// Whether `name` is the rule's name or one of its former names.
     pub fn answers_to(&self, name: &str) -> bool {
         self.name == name || self.former_names().any(|f| f == name)
+    }
+
+    /// How deeply the condition nests loops over collections (the rule's own `for` counts): the
+    /// cost guard's estimate for a rule the CEL interpreter runs, which cannot count its steps.
+    /// Only such a rule asks, so it is worked out then.
+    pub fn loop_depth(&self) -> u32 {
+        loop_depth(&self.file.when.value) + u32::from(self.file.for_each.is_some())
     }
 
     pub fn applies_to(&self, kind: crate::model::TenantKind) -> bool {
@@ -157,13 +161,7 @@ impl RuleSet {
         // The text of each user's rule file, for problems found across files (a former name
         // that is another rule's name) to point at their line.
         let mut texts: BTreeMap<String, String> = BTreeMap::new();
-        // Compiling CEL dominates start-up, so built-in rules compile in parallel.
-        let builtin: Vec<&Embedded> = embedded::rules().collect();
-        let compiled: Vec<Result<Rule, FileReport>> = builtin
-            .par_iter()
-            .map(|file| compile_builtin(file, false))
-            .collect();
-        for result in compiled {
+        for result in builtin_rules() {
             match result {
                 Ok(rule) => rules.push(rule),
                 Err(report) => reports.push(report),
@@ -234,6 +232,46 @@ impl RuleSet {
         }
         out
     }
+}
+
+/// The built-in rules being compiled in the background (see [`prepare`]).
+type Prepared = std::sync::mpsc::Receiver<Vec<Result<Rule, FileReport>>>;
+
+static PREPARED: std::sync::Mutex<Option<Prepared>> = std::sync::Mutex::new(None);
+
+/// Starts compiling the built-in rules on the thread pool, for the next [`RuleSet::load`] to take:
+/// a command that checks calls it first thing, so that the compiling, which is most of a one-file
+/// check's start-up, goes on while the command line and the configuration are read.
+pub fn prepare() {
+    let (send, receive) = std::sync::mpsc::channel();
+    if let Ok(mut slot) = PREPARED.lock() {
+        *slot = Some(receive);
+        rayon::spawn(move || {
+            // The receiver is gone only if nothing took the rules.
+            let _ = send.send(compile_builtins());
+        });
+    }
+}
+
+/// The built-in rules compiled: those [`prepare`] started, or compiled now.
+fn builtin_rules() -> Vec<Result<Rule, FileReport>> {
+    let prepared = PREPARED.lock().ok().and_then(|mut slot| slot.take());
+    match prepared {
+        // A worker of the pool waiting for a job of the same pool could wait for itself.
+        Some(receive) if rayon::current_thread_index().is_none() => {
+            receive.recv().unwrap_or_else(|_| compile_builtins())
+        }
+        _ => compile_builtins(),
+    }
+}
+
+/// Compiling CEL dominates start-up, so built-in rules compile in parallel.
+fn compile_builtins() -> Vec<Result<Rule, FileReport>> {
+    let builtin: Vec<&Embedded> = embedded::rules().collect();
+    builtin
+        .par_iter()
+        .map(|file| compile_builtin(file, false))
+        .collect()
 }
 
 /// The names of the built-in profiles.
@@ -491,7 +529,9 @@ pub fn compile(origin: &str, text: &str, builtin: bool) -> Result<Rule, FileRepo
 /// Compiles a built-in rule. With `strict`, its conditions also go through the `cel` crate's
 /// parser, as a user's rules do (the tests check every built-in rule so).
 fn compile_builtin(file: &Embedded, strict: bool) -> Result<Rule, FileReport> {
-    compile_text(file.path, file.text, file.json, !strict)
+    let mut rule = compile_text(file.path, file.text, file.json, !strict)?;
+    rule.file.docs = file.docs;
+    Ok(rule)
 }
 
 /// A rule file as a source for diagnostics, made on first use: most files have none to report.
@@ -599,7 +639,6 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
             controls: std::sync::OnceLock::new(),
             undeclared_note: Default::default(),
             help: std::sync::OnceLock::new(),
-            loop_depth: loop_depth(&file.when.value) + u32::from(file.for_each.is_some()),
             file,
         }),
         _ => Err(fail(problems)),

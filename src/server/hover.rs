@@ -190,7 +190,7 @@ fn explain(finding: &Diagnostic, rules: Option<&RuleSet>) -> String {
             rule.name,
             finding.severity,
             file.summary.trim(),
-            file.description.trim(),
+            file.description().trim(),
             file.help.trim()
         );
         if !finding.controls.is_empty() {

@@ -281,17 +281,26 @@ fn share_memos(
 /// compute the same: each node's kind and its own data (slot, field, constant, operator,
 /// function), then its children in order, bracketed.
 fn spell(expr: &Expr, out: &mut String) {
-    use std::fmt::Write as _;
-    let _ = match expr {
-        Expr::Const(value) => write!(out, "c{value:?}"),
-        Expr::Slot(slot) => write!(out, "s{slot}"),
-        Expr::Select(_, field) => {
-            write!(out, "f{}:{}", field.key.as_str().len(), field.key.as_str())
+    // Pushed piece by piece: through `write!` the formatting machinery was most of the cost of
+    // compiling the catalogue's shared memos.
+    let (tag, number) = match expr {
+        Expr::Const(value) => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "c{value:?}");
+            ("", None)
         }
-        Expr::Has(_, key) => write!(out, "h{}:{}", key.as_str().len(), key.as_str()),
-        Expr::Binary(op, ..) => write!(out, "b{}", *op as u8),
-        Expr::Call(func, _) => write!(out, "k{}", *func as u8),
-        Expr::Memo(memo, _) => write!(out, "m{memo}"),
+        Expr::Slot(slot) => ("s", Some(*slot)),
+        Expr::Select(_, field) => {
+            spell_name(out, 'f', field.key.as_str());
+            ("", None)
+        }
+        Expr::Has(_, key) => {
+            spell_name(out, 'h', key.as_str());
+            ("", None)
+        }
+        Expr::Binary(op, ..) => ("b", Some(*op as usize)),
+        Expr::Call(func, _) => ("k", Some(*func as usize)),
+        Expr::Memo(memo, _) => ("m", Some(*memo)),
         Expr::Loop(l) => {
             let step = match &l.step {
                 Step::Expr(_) => 'e',
@@ -300,21 +309,58 @@ fn spell(expr: &Expr, out: &mut String) {
                 Step::Any(_) => 'y',
                 Step::All(_) => 'l',
             };
-            write!(out, "L{}.{}.{step}{:?}", l.var, l.accu, l.resets)
+            out.push('L');
+            spell_number(out, l.var);
+            out.push('.');
+            spell_number(out, l.accu);
+            out.push('.');
+            out.push(step);
+            for reset in &l.resets {
+                out.push(',');
+                spell_number(out, *reset);
+            }
+            ("", None)
         }
-        Expr::Index(..) => write!(out, "x"),
-        Expr::Not(_) => write!(out, "!"),
-        Expr::Neg(_) => write!(out, "-"),
-        Expr::And(..) => write!(out, "&"),
-        Expr::Or(..) => write!(out, "|"),
-        Expr::Cond(..) => write!(out, "?"),
-        Expr::NotStrictlyFalse(_) => write!(out, "n"),
-        Expr::List(_) => write!(out, "["),
-        Expr::Map(_) => write!(out, "{{"),
+        Expr::Index(..) => ("x", None),
+        Expr::Not(_) => ("!", None),
+        Expr::Neg(_) => ("-", None),
+        Expr::And(..) => ("&", None),
+        Expr::Or(..) => ("|", None),
+        Expr::Cond(..) => ("?", None),
+        Expr::NotStrictlyFalse(_) => ("n", None),
+        Expr::List(_) => ("[", None),
+        Expr::Map(_) => ("{", None),
     };
+    out.push_str(tag);
+    if let Some(number) = number {
+        spell_number(out, number);
+    }
     out.push('(');
     super::hoist::children_ref(expr, &mut |child| spell(child, out));
     out.push(')');
+}
+
+/// A name, prefixed by its length so that no name's text can pass for what follows it.
+fn spell_name(out: &mut String, tag: char, name: &str) {
+    out.push(tag);
+    spell_number(out, name.len());
+    out.push(':');
+    out.push_str(name);
+}
+
+fn spell_number(out: &mut String, number: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = number;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    digits[at..].iter().for_each(|&d| out.push(char::from(d)));
 }
 
 fn shift_memos(expr: &mut Expr, by: usize) {

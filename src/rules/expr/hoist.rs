@@ -20,6 +20,10 @@ pub struct Hoisted {
 /// Marks the invariant sub-expressions of `expr`.
 pub fn hoist(expr: &mut Expr) -> Hoisted {
     let slot = |name: &str| GLOBALS.iter().position(|g| *g == name).expect("a global");
+    // What each node reads and whether it loops, found in one pass before any node is wrapped
+    // (the walk decides at a node before it changes the node's sub-expressions).
+    let mut facts = Vec::new();
+    survey(expr, &mut facts);
     let mut hoister = Hoister {
         // The items of a collection rule: the outermost loop, run by the evaluator.
         loops: vec![Open {
@@ -28,6 +32,7 @@ pub fn hoist(expr: &mut Expr) -> Hoisted {
             resets: Vec::new(),
         }],
         memos: 0,
+        facts: facts.into_iter(),
     };
     hoister.walk(expr);
     let items = hoister.loops.pop().expect("pushed above");
@@ -47,17 +52,19 @@ struct Open {
 struct Hoister {
     loops: Vec<Open>,
     memos: usize,
+    /// Each node's [`Facts`], in the order the walk meets the nodes.
+    facts: std::vec::IntoIter<Facts>,
 }
 
 impl Hoister {
     fn walk(&mut self, expr: &mut Expr) {
-        if contains_loop(expr) {
-            let free = free_slots(expr);
+        let facts = self.facts.next().expect("one survey entry a node");
+        if facts.loops {
             // The outermost enclosing comprehension from which inward none binds what `expr` reads.
             let mut outer = self.loops.len();
             while outer > 0 {
                 let open = &self.loops[outer - 1];
-                if free.contains(&open.var) || free.contains(&open.accu) {
+                if facts.free.has(open.var) || facts.free.has(open.accu) {
                     break;
                 }
                 outer -= 1;
@@ -102,44 +109,101 @@ impl Hoister {
     }
 }
 
-fn contains_loop(expr: &Expr) -> bool {
-    match expr {
-        Expr::Loop(_) => true,
-        Expr::Memo(..) => false,
-        other => {
-            let mut found = false;
-            children_ref(other, &mut |child| found |= contains_loop(child));
-            found
+/// Of one node: whether a comprehension is inside it, and the slots it reads that no
+/// comprehension inside it binds.
+#[derive(Clone, Copy)]
+struct Facts {
+    loops: bool,
+    free: Slots,
+}
+
+/// A set of slots. A slot past the last bit counts as read by every node that reads any such
+/// slot, which only keeps such a node from being hoisted.
+#[derive(Clone, Copy, Default)]
+struct Slots {
+    bits: u128,
+    past: bool,
+}
+
+impl Slots {
+    fn one(slot: usize) -> Slots {
+        match u32::try_from(slot).ok().and_then(|s| 1u128.checked_shl(s)) {
+            Some(bit) => Slots {
+                bits: bit,
+                past: false,
+            },
+            None => Slots {
+                bits: 0,
+                past: true,
+            },
+        }
+    }
+
+    fn has(self, slot: usize) -> bool {
+        let bit = u32::try_from(slot).ok().and_then(|s| 1u128.checked_shl(s));
+        bit.map_or(self.past, |bit| self.bits & bit != 0)
+    }
+
+    fn with(self, other: Slots) -> Slots {
+        Slots {
+            bits: self.bits | other.bits,
+            past: self.past || other.past,
+        }
+    }
+
+    fn without(self, slot: usize) -> Slots {
+        match Slots::one(slot) {
+            Slots { past: true, .. } => self,
+            one => Slots {
+                bits: self.bits & !one.bits,
+                past: self.past,
+            },
         }
     }
 }
 
-/// The slots `expr` reads that no comprehension inside it binds.
-fn free_slots(expr: &Expr) -> Vec<usize> {
-    let mut free = Vec::new();
-    collect_free(expr, &mut Vec::new(), &mut free);
-    free
-}
-
-fn collect_free(expr: &Expr, bound: &mut Vec<usize>, free: &mut Vec<usize>) {
-    match expr {
-        Expr::Slot(slot) => {
-            if !bound.contains(slot) && !free.contains(slot) {
-                free.push(*slot);
+/// Pushes the [`Facts`] of `expr` and of each node inside it, in the walk's order (a node, then
+/// its sub-expressions as [`children_ref`] gives them); returns those of `expr`.
+fn survey(expr: &Expr, out: &mut Vec<Facts>) -> Facts {
+    let at = out.len();
+    out.push(Facts {
+        loops: false,
+        free: Slots::default(),
+    });
+    let facts = match expr {
+        Expr::Slot(slot) => Facts {
+            loops: false,
+            free: Slots::one(*slot),
+        },
+        Expr::Loop(l) => {
+            let outside = survey(&l.range, out).free.with(survey(&l.init, out).free);
+            let mut inside = survey(&l.cond, out).free;
+            l.step
+                .exprs()
+                .for_each(|e| inside = inside.with(survey(e, out).free));
+            inside = inside.with(survey(&l.result, out).free);
+            Facts {
+                loops: true,
+                free: outside.with(inside.without(l.var).without(l.accu)),
             }
         }
-        Expr::Loop(l) => {
-            collect_free(&l.range, bound, free);
-            collect_free(&l.init, bound, free);
-            bound.push(l.var);
-            bound.push(l.accu);
-            collect_free(&l.cond, bound, free);
-            l.step.exprs().for_each(|e| collect_free(e, bound, free));
-            collect_free(&l.result, bound, free);
-            bound.truncate(bound.len() - 2);
+        other => {
+            let mut facts = Facts {
+                loops: false,
+                free: Slots::default(),
+            };
+            children_ref(other, &mut |child| {
+                let child = survey(child, out);
+                facts.loops |= child.loops;
+                facts.free = facts.free.with(child.free);
+            });
+            // A memo is computed apart: the loops inside it are not this node's to hoist.
+            facts.loops &= !matches!(other, Expr::Memo(..));
+            facts
         }
-        other => children_ref(other, &mut |child| collect_free(child, bound, free)),
-    }
+    };
+    out[at] = facts;
+    facts
 }
 
 /// Calls `f` on each direct sub-expression (comprehensions are walked by the callers).

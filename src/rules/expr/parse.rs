@@ -14,7 +14,7 @@ pub fn parse(text: &str) -> Option<Compiled> {
     let mut parser = Parser {
         tokens,
         pos: 0,
-        names: GLOBALS.iter().map(|n| n.to_string()).collect(),
+        names: GLOBALS.to_vec(),
         slots: GLOBALS.len(),
     };
     let expr = parser.expr()?;
@@ -24,13 +24,15 @@ pub fn parse(text: &str) -> Option<Compiled> {
     Some(Compiled::new(expr, parser.slots))
 }
 
+// Tokens borrow their names from the text, and a string is kept as the value it becomes, so
+// that handing a token to the parser copies nothing.
 #[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Ident(String),
+enum Tok<'t> {
+    Ident(&'t str),
     Int(i64),
     UInt(u64),
     Float(f64),
-    Str(String),
+    Str(Arc<str>),
     Punct(&'static str),
 }
 
@@ -39,7 +41,7 @@ const PUNCTS: &[&str] = &[
     "(", ")", "[", "]", "{", "}",
 ];
 
-fn tokenize(text: &str) -> Option<Vec<Tok>> {
+fn tokenize(text: &str) -> Option<Vec<Tok<'_>>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -57,7 +59,7 @@ fn tokenize(text: &str) -> Option<Vec<Tok>> {
         }
         if c == b'\'' || c == b'"' {
             let (s, next) = string(text, i)?;
-            out.push(Tok::Str(s));
+            out.push(Tok::Str(Arc::from(s)));
             i = next;
             continue;
         }
@@ -92,7 +94,7 @@ fn tokenize(text: &str) -> Option<Vec<Tok>> {
             if matches!(bytes.get(i), Some(b'\'' | b'"')) {
                 return None;
             }
-            out.push(Tok::Ident(text[start..i].to_string()));
+            out.push(Tok::Ident(&text[start..i]));
             continue;
         }
         let punct = PUNCTS.iter().find(|p| text[i..].starts_with(**p))?;
@@ -141,15 +143,15 @@ fn string(text: &str, start: usize) -> Option<(String, usize)> {
     None
 }
 
-struct Parser {
-    tokens: Vec<Tok>,
+struct Parser<'t> {
+    tokens: Vec<Tok<'t>>,
     pos: usize,
-    names: Vec<String>,
+    names: Vec<&'t str>,
     slots: usize,
 }
 
-impl Parser {
-    fn peek(&self) -> Option<&Tok> {
+impl<'t> Parser<'t> {
+    fn peek(&self) -> Option<&Tok<'t>> {
         self.tokens.get(self.pos)
     }
 
@@ -203,7 +205,7 @@ impl Parser {
                 Some(Tok::Punct("<=")) => BinOp::Le,
                 Some(Tok::Punct(">")) => BinOp::Gt,
                 Some(Tok::Punct(">=")) => BinOp::Ge,
-                Some(Tok::Ident(w)) if w == "in" => BinOp::In,
+                Some(Tok::Ident("in")) => BinOp::In,
                 _ => return Some(left),
             };
             self.pos += 1;
@@ -265,12 +267,10 @@ impl Parser {
                 };
                 self.pos += 1;
                 if self.eat("(") {
-                    operand = self.method(operand, &name)?;
+                    operand = self.method(operand, name)?;
                 } else {
-                    operand = Expr::Select(
-                        Box::new(operand),
-                        Field::new(Key::Owned(Arc::from(name.as_str()))),
-                    );
+                    operand =
+                        Expr::Select(Box::new(operand), Field::new(Key::Owned(Arc::from(name))));
                 }
             } else if self.eat("[") {
                 let index = self.expr()?;
@@ -289,7 +289,7 @@ impl Parser {
             Tok::Int(n) => Expr::Const(Val::Int(n)),
             Tok::UInt(n) => Expr::Const(Val::UInt(n)),
             Tok::Float(f) => Expr::Const(Val::Float(f)),
-            Tok::Str(s) => Expr::Const(Val::str(&s)),
+            Tok::Str(s) => Expr::Const(Val::Str(s)),
             Tok::Punct("(") => {
                 let inner = self.expr()?;
                 self.expect(")")?;
@@ -314,12 +314,12 @@ impl Parser {
                 }
                 Expr::Map(entries)
             }
-            Tok::Ident(name) => match name.as_str() {
+            Tok::Ident(name) => match name {
                 "true" => Expr::Const(Val::Bool(true)),
                 "false" => Expr::Const(Val::Bool(false)),
                 "null" => Expr::Const(Val::Null),
                 "in" => return None,
-                _ if self.eat("(") => self.global(&name)?,
+                _ if self.eat("(") => self.global(name)?,
                 _ => Expr::Slot(self.names.iter().rposition(|n| *n == name)?),
             },
             Tok::Punct(_) => return None,
@@ -376,7 +376,7 @@ impl Parser {
         self.expect(",")?;
         let depth = self.names.len();
         let accu = self.bind("@result");
-        let slot = self.bind(&var);
+        let slot = self.bind(var);
         let first = self.expr()?;
         let second = if self.eat(",") {
             Some(self.expr()?)
@@ -454,8 +454,8 @@ impl Parser {
         })))
     }
 
-    fn bind(&mut self, name: &str) -> usize {
-        self.names.push(name.to_string());
+    fn bind(&mut self, name: &'t str) -> usize {
+        self.names.push(name);
         self.slots = self.slots.max(self.names.len());
         self.names.len() - 1
     }
