@@ -24,6 +24,20 @@ extern "C" fn allocator_options() {
 #[unsafe(link_section = ".init_array")]
 static ALLOCATOR_OPTIONS: extern "C" fn() = allocator_options;
 
+/// mimalloc's `mi_option_purge_delay` (mimalloc.h, version 3): how long freed memory waits
+/// before it is returned to the system; below zero, it is not returned.
+#[cfg(target_os = "linux")]
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> std::process::ExitCode {
-    entralint::cli::main()
+    let code = entralint::cli::main();
+    // The process ends next and the system takes its memory back whole: returning it piece by
+    // piece at exit, as mimalloc otherwise does, was a few percent of a one-file check.
+    #[cfg(target_os = "linux")]
+    // SAFETY: `mi_option_set` writes one entry of mimalloc's option table; the threads still
+    // running only read it.
+    unsafe {
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, -1)
+    };
+    code
 }

@@ -75,7 +75,16 @@ pub fn main() -> ExitCode {
     if std::env::args_os().any(|arg| arg == "check") {
         crate::rules::prepare();
     }
-    let parsed = args::with_profiles(Cli::command())
+    // The profiles' names are read only for a help text that shows them.
+    let help = std::env::args_os()
+        .skip(1)
+        .any(|a| a == "help" || a == "-h" || a == "--help");
+    let command = if help {
+        args::with_profiles(Cli::command())
+    } else {
+        Cli::command()
+    };
+    let parsed = command
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches).map(|cli| (cli, matches)));
     let (cli, matches) = match parsed {
