@@ -182,7 +182,11 @@ pub fn check_each(
                 let results: Vec<Checked> = batch
                     .into_par_iter()
                     .map(|(name, unit)| {
-                        let result = check_unit(name, unit, checker);
+                        let result = if total == 1 {
+                            eval::alone(|| check_unit(name, unit, checker))
+                        } else {
+                            check_unit(name, unit, checker)
+                        };
                         if let Some(progress) = progress {
                             progress.tick(total);
                         }

@@ -7,14 +7,14 @@
 //! Only a plain layout is cut: any line at the left margin but a `key:`, a comment, a list item
 //! or a blank one (a document marker, a directive, a flow collection, a quoted or complex key)
 //! leaves the file to be read whole. A cut in the wrong place (inside a quoted or flow scalar that
-//! runs over lines) leaves a piece that does not read, and so does an alias to an anchor in
-//! another piece: then too, and whenever a piece has anything to report, the whole file is read
+//! runs over lines) leaves a piece that does not read: then too, and whenever a piece has anything
+//! to report or expands an alias (whose budget counts over the whole file), the whole file is read
 //! again in one go, so that its diagnostics are the ones a whole reading gives.
 
 use rayon::prelude::*;
 
 use super::tree::{Comment, Document, Entry, Node, Value};
-use super::yaml::{MAX_NODES, Parsed, parse_whole};
+use super::yaml::{MAX_DEPTH, Parsed, parse_whole};
 use crate::diagnostic::Span;
 
 /// Files from this size are read in pieces.
@@ -66,12 +66,10 @@ struct Cut {
     next: Kind,
 }
 
-/// One piece read: its root (a mapping of sections, or a list of items), its comments, and how
-/// many nodes its aliases copied.
+/// One piece read: its root (a mapping of sections, or a list of items) and its comments.
 struct Piece {
     root: Node,
     comments: Vec<Comment>,
-    copied: usize,
 }
 
 /// Where to cut `text`: pieces of `size` bytes or more but the last; None when its layout is
@@ -182,8 +180,15 @@ fn section_key(line: &[u8]) -> Option<&[u8]> {
 
 /// Reads one piece; None when it does not read cleanly on its own.
 fn read_piece(text: &str, cut: Cut) -> Option<Piece> {
-    let (parsed, copied) = parse_whole(&text[cut.start..cut.end]);
-    if !parsed.diagnostics.is_empty() {
+    // A piece of items starts a block level inside the root: it may nest one level less.
+    let blocks = match cut.kind {
+        Kind::Section => MAX_DEPTH,
+        Kind::Item(_) => MAX_DEPTH - 1,
+    };
+    let (parsed, copied) = parse_whole(&text[cut.start..cut.end], blocks);
+    // The alias budget and the depth of what an alias copies count from the root: a file with
+    // aliases is read whole.
+    if !parsed.diagnostics.is_empty() || copied > 0 {
         return None;
     }
     let Document {
@@ -208,11 +213,7 @@ fn read_piece(text: &str, cut: Cut) -> Option<Piece> {
     comments
         .iter_mut()
         .for_each(|c| c.span = moved(c.span, by, end, next));
-    Some(Piece {
-        root,
-        comments,
-        copied,
-    })
+    Some(Piece { root, comments })
 }
 
 /// A span of a piece starting at `by`, in the whole text; one that ends at the piece's `end`
@@ -242,9 +243,6 @@ fn shift(node: &mut Node, by: u32, end: u32, next: u32) {
 
 /// The pieces as one document; None when they do not join as a whole reading would give.
 fn join(pieces: Vec<Piece>) -> Option<Parsed> {
-    if pieces.iter().map(|p| p.copied).sum::<usize>() > MAX_NODES {
-        return None;
-    }
     let mut pieces = pieces.into_iter();
     let first = pieces.next()?;
     let mut root = first.root;
@@ -300,7 +298,7 @@ mod tests {
     /// The pieces' reading against the whole's, cutting at every section and item, and into
     /// pieces of a few lines.
     fn same_as_whole(text: &str) -> bool {
-        let whole = parse_whole(text).0;
+        let whole = parse_whole(text, MAX_DEPTH).0;
         assert!(whole.diagnostics.is_empty());
         [1, 30, 70].into_iter().all(|size| {
             let pieces = cut(text, size).expect("a layout to cut");
@@ -320,6 +318,36 @@ mod tests {
             assert!(same_as_whole(text), "{text}");
             let crlf = text.replace('\n', "\r\n");
             assert!(same_as_whole(&crlf), "{crlf}");
+        }
+    }
+
+    #[test]
+    fn a_piece_of_items_nests_as_deep_as_the_whole_allows() {
+        let read = |text: &str| {
+            let pieces = cut(text, 1).expect("cut");
+            let read: Option<Vec<Piece>> =
+                pieces.iter().map(|cut| read_piece(text, *cut)).collect();
+            read.and_then(join).is_some()
+        };
+        for levels in MAX_DEPTH - 3..=MAX_DEPTH + 1 {
+            let flow = format!(
+                "users:\n  - a\n  - {}{}\n",
+                "[".repeat(levels),
+                "]".repeat(levels)
+            );
+            let mut block = String::from("users:\n  - a\n  - k0:\n");
+            for level in 1..levels {
+                block.push_str(&format!("{}k{level}:\n", " ".repeat(4 + 2 * level)));
+            }
+            block.push_str(&format!("{}end\n", " ".repeat(4 + 2 * levels)));
+            for text in [flow, block] {
+                let too_deep = !parse_whole(&text, MAX_DEPTH).0.diagnostics.is_empty();
+                // The range spans the limit.
+                if levels == MAX_DEPTH - 3 || levels == MAX_DEPTH + 1 {
+                    assert_eq!(too_deep, levels > MAX_DEPTH, "{levels} levels: {text}");
+                }
+                assert_eq!(read(&text), !too_deep, "{levels} levels: {text}");
+            }
         }
     }
 

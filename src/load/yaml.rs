@@ -57,13 +57,15 @@ pub fn parse(text: &str) -> Parsed {
     {
         return parsed;
     }
-    parse_whole(text).0
+    parse_whole(text, MAX_DEPTH).0
 }
 
-/// The tree of all of `text` in one reading, and how many nodes its aliases copied.
-pub(super) fn parse_whole(text: &str) -> (Parsed, usize) {
+/// The tree of all of `text` in one reading, its block collections nested at most `blocks` levels
+/// (a piece of a file that starts inside its root is allowed fewer), and how many nodes its
+/// aliases copied.
+pub(super) fn parse_whole(text: &str, blocks: usize) -> (Parsed, usize) {
     let options = granit_parser::options! {
-        block_nesting_limit: MAX_DEPTH,
+        block_nesting_limit: blocks,
         flow_nesting_limit: MAX_DEPTH,
     };
     let mut builder = Builder {

@@ -67,7 +67,7 @@ pub fn evaluate_on(
         .filter(|r| r.applies_to(model.kind))
         .collect();
     let place = |run: &mut TenantRun, rule: &Rule| evaluate_rule(run, rule, rules, root, largest);
-    if largest < PARALLEL_FROM {
+    if largest < PARALLEL_FROM && !ALONE.get() {
         let mut run = new_run();
         return applicable
             .iter()
@@ -89,6 +89,21 @@ pub fn evaluate_on(
 /// The size of a tenant's largest collection from which its rules run in parallel: below it, the
 /// threads are busy with other files, and a tenant's rules take less than starting them would.
 const PARALLEL_FROM: usize = 2_000;
+
+thread_local! {
+    /// Whether the tenant this thread checks is the only one of the run (see [`alone`]).
+    static ALONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `check` as the check of the run's only tenant: no other file keeps the threads busy, so
+/// its rules run side by side whatever its size (a one-file check in a pre-commit hook or an
+/// editor waits for them).
+pub fn alone<T>(check: impl FnOnce() -> T) -> T {
+    let before = ALONE.replace(true);
+    let result = check();
+    ALONE.set(before);
+    result
+}
 
 /// One rule's findings on the tenant: none when it does not hold, one `rule-error` when it
 /// fails, one `rule-too-costly` when it goes over its budget.
