@@ -85,7 +85,7 @@ fn cut(text: &str, size: usize) -> Option<Vec<Cut>> {
     let mut sections = 0;
     let mut start = 0;
     while start < bytes.len() {
-        let end = line_end(bytes, start);
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |at| start + at);
         let line = &bytes[start..end];
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         match line.first() {
@@ -151,13 +151,6 @@ fn cut(text: &str, size: usize) -> Option<Vec<Cut>> {
         next: Kind::Section,
     });
     Some(pieces)
-}
-
-fn line_end(bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|b| *b == b'\n')
-        .map_or(bytes.len(), |at| from + at)
 }
 
 /// Whether a line (from its first non-space byte) starts a list item: `-` then a space or its end.
@@ -295,17 +288,22 @@ fn join(pieces: Vec<Piece>) -> Option<Parsed> {
 mod tests {
     use super::*;
 
+    /// `text` read in pieces of `size` bytes or more, one after the other; None when it is to be
+    /// read whole.
+    fn pieced(text: &str, size: usize) -> Option<Parsed> {
+        let pieces = cut(text, size).expect("a layout to cut");
+        assert!(pieces.len() > 1, "{pieces:?}");
+        let read: Option<Vec<Piece>> = pieces.iter().map(|cut| read_piece(text, *cut)).collect();
+        read.and_then(join)
+    }
+
     /// The pieces' reading against the whole's, cutting at every section and item, and into
     /// pieces of a few lines.
     fn same_as_whole(text: &str) -> bool {
         let whole = parse_whole(text, MAX_DEPTH).0;
         assert!(whole.diagnostics.is_empty());
         [1, 30, 70].into_iter().all(|size| {
-            let pieces = cut(text, size).expect("a layout to cut");
-            assert!(pieces.len() > 1, "{pieces:?}");
-            let read: Option<Vec<Piece>> =
-                pieces.iter().map(|cut| read_piece(text, *cut)).collect();
-            let joined = read.and_then(join).expect("the pieces join");
+            let joined = pieced(text, size).expect("the pieces join");
             joined.document == whole.document
         })
     }
@@ -323,12 +321,6 @@ mod tests {
 
     #[test]
     fn a_piece_of_items_nests_as_deep_as_the_whole_allows() {
-        let read = |text: &str| {
-            let pieces = cut(text, 1).expect("cut");
-            let read: Option<Vec<Piece>> =
-                pieces.iter().map(|cut| read_piece(text, *cut)).collect();
-            read.and_then(join).is_some()
-        };
         for levels in MAX_DEPTH - 3..=MAX_DEPTH + 1 {
             let flow = format!(
                 "users:\n  - a\n  - {}{}\n",
@@ -346,7 +338,8 @@ mod tests {
                 if levels == MAX_DEPTH - 3 || levels == MAX_DEPTH + 1 {
                     assert_eq!(too_deep, levels > MAX_DEPTH, "{levels} levels: {text}");
                 }
-                assert_eq!(read(&text), !too_deep, "{levels} levels: {text}");
+                let read = pieced(&text, 1).is_some();
+                assert_eq!(read, !too_deep, "{levels} levels: {text}");
             }
         }
     }
@@ -374,10 +367,7 @@ mod tests {
             "a: 1\nb: 2\na: 3\n",
             "users:\n  - [a,\n  - b]\n",
         ] {
-            let pieces = cut(text, 1).expect("cut");
-            let read: Option<Vec<Piece>> =
-                pieces.iter().map(|cut| read_piece(text, *cut)).collect();
-            assert!(read.and_then(join).is_none(), "{text}");
+            assert!(pieced(text, 1).is_none(), "{text}");
         }
     }
 }
