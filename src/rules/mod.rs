@@ -157,11 +157,12 @@ pub enum LoadError {
 impl RuleSet {
     pub fn load(selection: &Selection) -> Result<RuleSet, LoadError> {
         let mut reports = Vec::new();
-        let mut rules = Vec::new();
+        let builtin = builtin_rules();
+        let mut rules = Vec::with_capacity(builtin.len());
         // The text of each user's rule file, for problems found across files (a former name
         // that is another rule's name) to point at their line.
         let mut texts: BTreeMap<String, String> = BTreeMap::new();
-        for result in builtin_rules() {
+        for result in builtin {
             match result {
                 Ok(rule) => rules.push(rule),
                 Err(report) => reports.push(report),
@@ -196,7 +197,7 @@ impl RuleSet {
         apply_profile(&mut rules, &profile)?;
         apply_settings(&mut rules, &selection.settings, "the configuration")?;
         apply_selection(&mut rules, selection)?;
-        rules.sort_by(|a, b| a.name.cmp(&b.name));
+        sort_by_name(&mut rules);
         Ok(RuleSet { rules, profile })
     }
 
@@ -251,6 +252,18 @@ pub fn prepare() {
             let _ = send.send(compile_builtins());
         });
     }
+}
+
+/// Rules in name order. A rule is a large value, so the order is found on indexes and each rule
+/// moved into place once, not moved about by the sort.
+fn sort_by_name(rules: &mut Vec<Rule>) {
+    if rules.is_sorted_by(|a, b| a.name <= b.name) {
+        return;
+    }
+    let mut order: Vec<usize> = (0..rules.len()).collect();
+    order.sort_by(|a, b| rules[*a].name.cmp(&rules[*b].name));
+    let mut slots: Vec<Option<Rule>> = std::mem::take(rules).into_iter().map(Some).collect();
+    rules.extend(order.into_iter().filter_map(|at| slots[at].take()));
 }
 
 /// The built-in rules compiled: those [`prepare`] started, or compiled now.
@@ -1158,6 +1171,22 @@ mod tests {
         );
         let at = report.source.line_col(d.span.start);
         assert_eq!((at.line, report.source.slice(d.span)), (1, "old-name"));
+    }
+
+    #[test]
+    fn rules_sort_by_name() {
+        let names = ["c-rule", "a-rule", "d-rule", "b-rule"];
+        let mut rules: Vec<Rule> = names
+            .iter()
+            .map(|name| compile(&format!("mine/{name}.yaml"), &rule_text(name, "[]"), false))
+            .collect::<Result<_, _>>()
+            .unwrap();
+        sort_by_name(&mut rules);
+        let sorted: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(sorted, ["a-rule", "b-rule", "c-rule", "d-rule"]);
+        sort_by_name(&mut rules);
+        assert_eq!(rules.len(), names.len());
+        assert_eq!(rules[0].origin, "mine/a-rule.yaml");
     }
 
     #[test]
