@@ -2,6 +2,7 @@
 //!
 //! Each input format is a module that produces the same [`tree::Node`] shape (format v1).
 
+mod blocks;
 pub mod decode;
 pub mod dsc;
 pub mod extends;

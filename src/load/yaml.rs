@@ -3,7 +3,11 @@
 //! Building from events keeps every span and comment, reports duplicate keys without giving up on
 //! the rest of the file, and expands aliases and merge keys under a budget.
 
+use std::borrow::Cow;
+
 use granit_parser::{Event, Parser, ScalarStyle as Style};
+
+use super::blocks;
 
 use super::keys::Keys;
 use super::tree::{Comment, Document, Entry, Node, ScalarStyle, Value};
@@ -64,18 +68,14 @@ pub fn parse(text: &str) -> Parsed {
 /// (a piece of a file that starts inside its root is allowed fewer), and how many nodes its
 /// aliases copied.
 pub(super) fn parse_whole(text: &str, blocks: usize) -> (Parsed, usize) {
+    if let Some(parsed) = read_blocks(text, blocks) {
+        return (parsed, 0);
+    }
     let options = granit_parser::options! {
         block_nesting_limit: blocks,
         flow_nesting_limit: MAX_DEPTH,
     };
-    let mut builder = Builder {
-        stack: Vec::new(),
-        anchors: Vec::new(),
-        copied: 0,
-        root: None,
-        documents: 0,
-        diagnostics: Vec::new(),
-    };
+    let mut builder = Builder::new();
     let mut comments = Vec::new();
     for next in Parser::new_from_str_with_options(text, options) {
         let (event, span) = match next {
@@ -124,31 +124,23 @@ pub(super) fn parse_whole(text: &str, blocks: usize) -> (Parsed, usize) {
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
-                let node = scalar(value.into_owned(), style, tag.is_some(), span);
+                let node = scalar(value, style, tag.is_some(), span);
                 builder.place(node, anchor);
                 Ok(())
             }
             Event::Alias(id) => builder.alias(id, span),
             Event::SequenceStart(_, anchor, _) => {
-                builder.stack.push(Frame::Seq {
-                    start: range.start,
-                    anchor,
-                    items: Vec::new(),
-                });
+                builder.open_seq(range.start, anchor);
                 Ok(())
             }
             Event::MappingStart(_, anchor, _) => {
-                builder.stack.push(Frame::Map {
-                    start: range.start,
-                    anchor,
-                    entries: Vec::new(),
-                    keys: Keys::default(),
-                    key: None,
-                    merges: Vec::new(),
-                });
+                builder.open_map(range.start, anchor);
                 Ok(())
             }
-            Event::SequenceEnd | Event::MappingEnd => builder.close(range.end),
+            Event::SequenceEnd | Event::MappingEnd => {
+                builder.close(range.end);
+                Ok(())
+            }
             _ => Ok(()),
         };
         if let Err(diagnostic) = step {
@@ -166,6 +158,37 @@ pub(super) fn parse_whole(text: &str, blocks: usize) -> (Parsed, usize) {
     (parsed, builder.copied)
 }
 
+/// The tree of `text` by the line reader, when the text is in its subset of YAML.
+fn read_blocks(text: &str, blocks: usize) -> Option<Parsed> {
+    let mut builder = Builder::new();
+    let mut comments = Vec::new();
+    blocks::read(text, blocks, |event| match event {
+        blocks::Event::Scalar(value, quote, span) => {
+            let style = match quote {
+                blocks::Quote::Plain => Style::Plain,
+                blocks::Quote::Single => Style::SingleQuoted,
+                blocks::Quote::Double => Style::DoubleQuoted,
+            };
+            builder.place(scalar(value, style, false, span), 0);
+        }
+        blocks::Event::SeqStart(start) => builder.open_seq(start, 0),
+        blocks::Event::MapStart(start) => builder.open_map(start, 0),
+        blocks::Event::End(end) => builder.close(end),
+        blocks::Event::Comment(span, text) => comments.push(Comment {
+            span,
+            text: text.to_string(),
+        }),
+    })
+    .ok()?;
+    Some(Parsed {
+        document: Document {
+            root: builder.root,
+            comments,
+        },
+        diagnostics: builder.diagnostics,
+    })
+}
+
 fn char_to_byte(text: &str, chars: usize) -> usize {
     text.char_indices()
         .nth(chars)
@@ -174,7 +197,7 @@ fn char_to_byte(text: &str, chars: usize) -> usize {
 
 /// Resolves a scalar by the YAML 1.2 core schema: only plain, untagged scalars can be
 /// null, booleans or numbers.
-fn scalar(text: String, style: Style, tagged: bool, span: Span) -> Node {
+fn scalar(text: Cow<str>, style: Style, tagged: bool, span: Span) -> Node {
     let style = match style {
         Style::Plain => ScalarStyle::Plain,
         Style::SingleQuoted => ScalarStyle::SingleQuoted,
@@ -182,15 +205,15 @@ fn scalar(text: String, style: Style, tagged: bool, span: Span) -> Node {
         Style::Literal | Style::Folded => ScalarStyle::Block,
     };
     let value = if style != ScalarStyle::Plain || tagged {
-        Value::Str(text)
+        Value::Str(text.into_owned())
     } else {
         plain(text)
     };
     Node { span, value, style }
 }
 
-fn plain(text: String) -> Value {
-    match text.as_str() {
+fn plain(text: Cow<str>) -> Value {
+    match &*text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
@@ -204,7 +227,7 @@ fn plain(text: String) -> Value {
     {
         return Value::Float(float);
     }
-    Value::Str(text)
+    Value::Str(text.into_owned())
 }
 
 fn parse_int(text: &str) -> Option<i64> {
@@ -245,9 +268,39 @@ fn looks_like_float(text: &str) -> bool {
 }
 
 impl Builder {
-    fn close(&mut self, end: usize) -> Step {
+    fn new() -> Builder {
+        Builder {
+            stack: Vec::new(),
+            anchors: Vec::new(),
+            copied: 0,
+            root: None,
+            documents: 0,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn open_seq(&mut self, start: usize, anchor: usize) {
+        self.stack.push(Frame::Seq {
+            start,
+            anchor,
+            items: Vec::new(),
+        });
+    }
+
+    fn open_map(&mut self, start: usize, anchor: usize) {
+        self.stack.push(Frame::Map {
+            start,
+            anchor,
+            entries: Vec::new(),
+            keys: Keys::default(),
+            key: None,
+            merges: Vec::new(),
+        });
+    }
+
+    fn close(&mut self, end: usize) {
         let Some(frame) = self.stack.pop() else {
-            return Ok(());
+            return;
         };
         let (node, anchor) = match frame {
             Frame::Seq {
@@ -270,7 +323,6 @@ impl Builder {
             }
         };
         self.place(node, anchor);
-        Ok(())
     }
 
     fn alias(&mut self, id: usize, span: Span) -> Step {
