@@ -37,6 +37,26 @@ impl Key {
 }
 
 impl Val {
+    /// Whether the values are equal, found quickly where they share their text, items or fields
+    /// (as the values of undeclared settings made on one thread do).
+    pub fn same(&self, other: &Val) -> bool {
+        match (self, other) {
+            (Val::Str(a), Val::Str(b)) => Arc::ptr_eq(a, b) || a == b,
+            (Val::List(a), Val::List(b)) => {
+                Arc::ptr_eq(a, b)
+                    || (a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.same(y)))
+            }
+            (Val::Map(a), Val::Map(b)) => {
+                Arc::ptr_eq(a, b)
+                    || (a.len() == b.len()
+                        && a.iter()
+                            .zip(b.iter())
+                            .all(|((ka, va), (kb, vb))| ka == kb && va.same(vb)))
+            }
+            _ => self == other,
+        }
+    }
+
     pub fn str(text: &str) -> Val {
         Val::Str(Arc::from(text))
     }

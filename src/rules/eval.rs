@@ -5,12 +5,14 @@
 //! made only when some rule needs it, runs the rest.
 
 use std::cell::OnceCell;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use cel::Context;
 use rayon::prelude::*;
 
 use super::expr::lookup::{self, Lookup};
+use super::expr::reads;
 use super::expr::run::{self, Env, Frame};
 use super::expr::{Program, Val};
 use super::{ENV, Piece, Rule, RuleSet};
@@ -47,12 +49,16 @@ pub fn evaluate_on(
     let root = document.root.as_ref();
     let lookup = Lookup::build(&tenant, root);
     let now = chrono::Utc::now().fixed_offset();
+    // A one-file run never meets a rule twice: it is spared making the tenant of defaults.
+    let defaults = (engine == Engine::Fast && TENANTS.fetch_add(1, Ordering::Relaxed) > 0)
+        .then(|| defaults_tenant(model.kind));
     let new_run = || {
         let mut frame = Frame::new(8);
         frame.set(TENANT, tenant.clone());
         frame.set(NOW, Val::Timestamp(now));
         TenantRun {
             tenant: &tenant,
+            defaults: defaults.clone(),
             lookup: &lookup,
             frame,
             interpreter: OnceCell::new(),
@@ -105,6 +111,106 @@ pub fn alone<T>(check: impl FnOnce() -> T) -> T {
     result
 }
 
+/// Tenants checked in this process so far.
+static TENANTS: AtomicUsize = AtomicUsize::new(0);
+
+/// The tenant of each kind with nothing declared, as rules see it. Made once per thread, so that
+/// its values are the very ones the thread gives the undeclared settings of the tenants it reads
+/// (see [`Val::same`]).
+fn defaults_tenant(kind: TenantKind) -> Val {
+    thread_local! {
+        static TENANTS: [OnceCell<Val>; 2] = const { [OnceCell::new(), OnceCell::new()] };
+    }
+    TENANTS.with(|tenants| {
+        tenants[kind as usize]
+            .get_or_init(|| {
+                Model {
+                    tenant: Default::default(),
+                    kind,
+                }
+                .to_value()
+            })
+            .clone()
+    })
+}
+
+/// A tenant rule's outcome on a tenant whose sections the rule reads all hold Entra's defaults:
+/// the same on every tenant of a kind (the finding's place aside, which depends on the document),
+/// so a run of many files works it out once per kind.
+#[derive(Debug)]
+pub enum Outcome {
+    Quiet,
+    /// `at` is the rendering of a templated place.
+    Found {
+        at: Option<String>,
+        value: Val,
+        message: String,
+    },
+}
+
+/// The sections `rule` reads, when its outcome depends on nothing else: a tenant rule whose
+/// condition, place and message the fast evaluator runs.
+fn sections(rule: &Rule) -> Option<&[String]> {
+    rule.sections
+        .get_or_init(|| {
+            let (Some(when), None) = (&rule.when, rule.collection()) else {
+                return None;
+            };
+            let mut into = Vec::new();
+            if rule.at_template.is_empty() {
+                into.push(section_of(rule.file.at.as_deref().unwrap_or_default()).to_string());
+            }
+            // `value` is bound for the message, not for the place.
+            let pieces = |pieces: &[Piece], value: bool, into: &mut Vec<String>| {
+                pieces.iter().all(|piece| match piece {
+                    Piece::Text(_) => true,
+                    Piece::Expr(program) => program
+                        .fast
+                        .as_ref()
+                        .is_some_and(|fast| reads::sections(&fast.expr, value, into)),
+                })
+            };
+            let read = reads::sections(&when.expr, false, &mut into)
+                && pieces(&rule.at_template, false, &mut into)
+                && pieces(&rule.message, true, &mut into);
+            read.then(|| {
+                into.sort();
+                into.dedup();
+                into.into_boxed_slice()
+            })
+        })
+        .as_deref()
+}
+
+/// The section a setting's path starts in.
+fn section_of(at: &str) -> &str {
+    at.split(['.', '[']).next().unwrap_or_default()
+}
+
+/// Whether the tenant's section holds what the tenant of defaults holds there. The empty path
+/// is the whole tenant, which never does.
+fn is_default(run: &TenantRun, key: &str) -> bool {
+    let Some(defaults) = run.defaults.as_ref().filter(|_| !key.is_empty()) else {
+        return false;
+    };
+    match (run.tenant.get(key), defaults.get(key)) {
+        (Some(a), Some(b)) => a.same(b),
+        (a, b) => a == b,
+    }
+}
+
+/// Where `rule`'s outcome on this tenant is the one on the tenant of defaults.
+fn on_defaults<'r>(run: &TenantRun, rule: &'r Rule) -> Option<&'r OnceLock<Outcome>> {
+    run.defaults.as_ref()?;
+    let same = sections(rule)?.iter().all(|key| is_default(run, key));
+    same.then(|| &rule.on_defaults[run.kind as usize])
+}
+
+/// A templated place reads the section it renders to as well.
+fn place_is_default(run: &TenantRun, at: Option<&str>) -> bool {
+    at.is_none_or(|at| is_default(run, section_of(at)))
+}
+
 /// One rule's findings on the tenant: none when it does not hold, one `rule-error` when it
 /// fails, one `rule-too-costly` when it goes over its budget.
 fn evaluate_rule(
@@ -114,6 +220,15 @@ fn evaluate_rule(
     root: Option<&Node>,
     largest: usize,
 ) -> Vec<Diagnostic> {
+    let place = Place { rule, rules, root };
+    let cached = on_defaults(run, rule);
+    match cached.and_then(OnceLock::get) {
+        Some(Outcome::Quiet) => return Vec::new(),
+        Some(Outcome::Found { at, value, message }) if place_is_default(run, at.as_deref()) => {
+            return vec![place.placed(run, at.as_deref(), value.clone(), message.clone())];
+        }
+        _ => {}
+    }
     // The CEL interpreter cannot be stopped midway: a rule it runs is judged by its nesting.
     let interpreted = rule.when.is_none() || run.engine == Engine::Interpreter;
     if interpreted {
@@ -140,11 +255,17 @@ fn evaluate_rule(
         )
     });
     run.frame.set(PARAMS, params.clone());
-    let place = Place { rule, rules, root };
     let mut findings = Vec::new();
+    let mut outcome = None;
     match run.matches(rule) {
-        Ok(Matched::Tenant(true)) => findings.push(place.setting(run)),
-        Ok(Matched::Tenant(false)) => {}
+        Ok(Matched::Tenant(true)) => {
+            let (at, value, message) = place.setting(run);
+            findings.push(place.placed(run, at.as_deref(), value.clone(), message.clone()));
+            if cached.is_some() && place_is_default(run, at.as_deref()) {
+                outcome = Some(Outcome::Found { at, value, message });
+            }
+        }
+        Ok(Matched::Tenant(false)) => outcome = Some(Outcome::Quiet),
         Ok(Matched::Items(indexes)) => {
             for index in indexes {
                 if run.frame.exhausted() {
@@ -159,6 +280,9 @@ fn evaluate_rule(
     if run.frame.exhausted() {
         let why = format!("it took more than {MAX_STEPS:.0e} steps on this tenant");
         return vec![too_costly(rule, why)];
+    }
+    if let (Some(cache), Some(outcome)) = (cached, outcome) {
+        let _ = cache.set(outcome);
     }
     findings
 }
@@ -184,6 +308,9 @@ enum Matched {
 /// One tenant's evaluation state: its values, its frame, and the interpreter when needed.
 struct TenantRun<'a> {
     tenant: &'a Val,
+    /// The tenant of this kind with nothing declared, when the run has checked a tenant before
+    /// (see [`Outcome`]).
+    defaults: Option<Val>,
     lookup: &'a Lookup<'a>,
     frame: Frame,
     interpreter: OnceCell<Context<'static, 'static>>,
@@ -393,31 +520,30 @@ struct Place<'a> {
 }
 
 impl Place<'_> {
-    /// A finding on a setting: at its value when declared, else at the enclosing section.
-    fn setting(&self, run: &mut TenantRun) -> Diagnostic {
-        let templated = !self.rule.at_template.is_empty();
-        let rendered;
-        let at = if templated {
-            rendered = self.render(run, &self.rule.at_template);
-            rendered.as_str()
-        } else {
-            self.rule.file.at.as_deref().unwrap_or_default()
-        };
-        let mut value = run.tenant;
-        for key in at.split('.').filter(|k| !k.is_empty()) {
-            value = match key.split_once('[') {
-                Some((name, index)) => value
-                    .get(name)
-                    .and_then(|list| {
-                        let index: usize = index.trim_end_matches(']').parse().ok()?;
-                        list.as_list().get(index)
-                    })
-                    .unwrap_or(&Val::Null),
-                None => value.get(key).unwrap_or(&Val::Null),
-            };
-        }
-        let value = value.clone();
-        let mut message = self.message(run, None, &value);
+    /// A setting finding's place when it is a template's rendering, its value and its message:
+    /// what depends on the tenant alone.
+    fn setting(&self, run: &mut TenantRun) -> (Option<String>, Val, String) {
+        let at =
+            (!self.rule.at_template.is_empty()).then(|| self.render(run, &self.rule.at_template));
+        let path = at
+            .as_deref()
+            .unwrap_or(self.rule.file.at.as_deref().unwrap_or_default());
+        let value = value_at(run.tenant, path).clone();
+        let message = self.message(run, None, &value);
+        (at, value, message)
+    }
+
+    /// A finding on a setting, placed in the document: at its value when declared, else at the
+    /// enclosing section. `rendered` is the place when the rule's is a template.
+    fn placed(
+        &self,
+        run: &TenantRun,
+        rendered: Option<&str>,
+        value: Val,
+        mut message: String,
+    ) -> Diagnostic {
+        let templated = rendered.is_some();
+        let at = rendered.unwrap_or(self.rule.file.at.as_deref().unwrap_or_default());
         if at.is_empty() {
             // A rule about the whole tenant points at the document's first key.
             let span = locate_exact(self.root, "missing-key-for-the-whole-document");
@@ -571,6 +697,24 @@ impl Place<'_> {
     }
 }
 
+/// The value at a setting's dotted path (`a.b`, `list[2].c`); null where nothing is.
+fn value_at<'v>(tenant: &'v Val, at: &str) -> &'v Val {
+    let mut value = tenant;
+    for key in at.split('.').filter(|k| !k.is_empty()) {
+        value = match key.split_once('[') {
+            Some((name, index)) => value
+                .get(name)
+                .and_then(|list| {
+                    let index: usize = index.trim_end_matches(']').parse().ok()?;
+                    list.as_list().get(index)
+                })
+                .unwrap_or(&Val::Null),
+            None => value.get(key).unwrap_or(&Val::Null),
+        };
+    }
+    value
+}
+
 /// A value inside a collection item by dotted key (`conditions.users.excludeUsers`).
 fn inner_node<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
     key.split('.')
@@ -701,6 +845,46 @@ fn show_json(value: &serde_json::Value) -> String {
 mod tests {
     use super::*;
     use crate::load;
+
+    /// A kept outcome gives the findings a fresh evaluation gives: each tenant is checked three
+    /// times by one rule set, whose outcomes are kept from the first tenants on, and each time
+    /// by a new rule set, which keeps nothing it could reuse.
+    #[test]
+    fn outcomes_kept_from_the_tenant_of_defaults_are_those_worked_out_afresh() {
+        let texts: [&[u8]; 5] = [
+            b"tenant:\n  name: a\n  kind: workforce\n",
+            b"tenant:\n  name: b\n  kind: external\n",
+            b"tenant:\n  name: c\n  kind: workforce\nauthorizationPolicy:\n  allowInvitesFrom: everyone\n",
+            b"tenant:\n  name: d\n  kind: workforce\nsecurityDefaults:\n  isEnabled: false\n",
+            b"tenant:\n  name: e\n  kind: external\nauthorizationPolicy:\n  allowInvitesFrom: none\n",
+        ];
+        let shared = RuleSet::load(&Default::default()).unwrap();
+        for _ in 0..3 {
+            for text in texts {
+                let loaded = load::load("t.yaml", text);
+                let model = crate::model::normalise(&loaded.document, &mut Vec::new()).unwrap();
+                let fresh = RuleSet::load(&Default::default()).unwrap();
+                let expected = evaluate_on(&fresh, &model, &loaded.document, Engine::Fast);
+                let kept = evaluate_on(&shared, &model, &loaded.document, Engine::Fast);
+                assert!(!expected.is_empty());
+                assert_eq!(format!("{kept:?}"), format!("{expected:?}"));
+            }
+        }
+        let kept = |found: bool| {
+            shared
+                .enabled()
+                .flat_map(|rule| &rule.on_defaults)
+                .filter_map(OnceLock::get)
+                .filter(|outcome| matches!(outcome, Outcome::Found { .. }) == found)
+                .count()
+        };
+        assert!(
+            kept(true) > 10 && kept(false) > 10,
+            "{} {}",
+            kept(true),
+            kept(false)
+        );
+    }
 
     #[test]
     fn locate_points_at_values_or_the_enclosing_section() {

@@ -63,6 +63,11 @@ pub struct Rule {
     pub undeclared_note: [std::sync::OnceLock<String>; 2],
     /// The help, trimmed, made on first use and shared by the findings.
     pub help: std::sync::OnceLock<Arc<str>>,
+    /// The tenant sections the rule reads, when that is all it reads (worked out on first use):
+    /// `None` inside when its outcome may depend on more.
+    pub sections: std::sync::OnceLock<Option<Box<[String]>>>,
+    /// The rule's outcome on a tenant whose `sections` hold Entra's defaults, per tenant kind.
+    pub on_defaults: [std::sync::OnceLock<eval::Outcome>; 2],
 }
 
 /// A piece of a message template.
@@ -652,6 +657,8 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
             controls: std::sync::OnceLock::new(),
             undeclared_note: Default::default(),
             help: std::sync::OnceLock::new(),
+            sections: std::sync::OnceLock::new(),
+            on_defaults: Default::default(),
             file,
         }),
         _ => Err(fail(problems)),

@@ -9,6 +9,7 @@ pub mod hoist;
 pub mod index;
 pub mod lookup;
 pub mod parse;
+pub mod reads;
 pub mod run;
 pub mod value;
 
