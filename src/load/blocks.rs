@@ -38,7 +38,8 @@ pub struct Declined;
 
 type Step<T = ()> = Result<T, Declined>;
 
-/// Longest implicit key YAML allows (1,024 characters; bytes are a safe bound).
+/// Farthest an implicit key's colon may be from the key's start (1,024 characters; counted in
+/// bytes, which is never fewer).
 const MAX_KEY: usize = 1024;
 /// Flow collections nested deeper than this are left to the full parser.
 const MAX_FLOW: usize = 16;
@@ -313,14 +314,11 @@ impl<'a, F: FnMut(Event<'a>)> Reader<'a, F> {
                 (key_end, colon)
             }
         };
-        if key_end - at > MAX_KEY {
-            return Err(Declined);
-        }
         if colon == end || bytes[colon] != b':' {
             // A quoted scalar with no colon after it is a value, not a key.
             return Ok(None);
         }
-        if colon + 1 < end && bytes[colon + 1] != b' ' {
+        if colon - at > MAX_KEY || colon + 1 < end && bytes[colon + 1] != b' ' {
             return Err(Declined);
         }
         Ok(Some((key_end, colon)))
@@ -446,6 +444,9 @@ impl<'a, F: FnMut(Event<'a>)> Reader<'a, F> {
         };
         let colon = after + self.spaces(after, end);
         if colon + 1 >= end || bytes[colon] != b':' || bytes[colon + 1] != b' ' {
+            return Err(Declined);
+        }
+        if colon - at > MAX_KEY {
             return Err(Declined);
         }
         Ok(colon)
@@ -754,6 +755,8 @@ mod tests {
             "  a: 1\n  b:\n    - c\n",
             "a: -1\nb: ?x\nc: :y\n",
             "a: b # c: d\n",
+            &format!("{}: 1\nx: {{{}: 1}}\n", "a".repeat(1024), "b".repeat(1024)),
+            &format!("{}    : 1\n", "a".repeat(1020)),
             "- # c\n  k: v\n- # d\n- x\n",
             "a:\n-   # c\n\n  # d\n- x\nb:\n-   # e\n  - y\n",
         ] {
@@ -785,6 +788,9 @@ mod tests {
             "a: 1\r b: 2\n",
             "plain\n",
             "\u{feff}a: 1\n",
+            &format!("{}: 1\n", "a".repeat(1025)),
+            &format!("{}     : 1\n", "a".repeat(1020)),
+            &format!("x: {{{}: 1}}\n", "b".repeat(1025)),
             "a: x\u{2028}y\n",
         ] {
             assert!(fast(text).is_none(), "the reader accepted {text:?}");
