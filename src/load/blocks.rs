@@ -765,6 +765,20 @@ mod tests {
     }
 
     #[test]
+    fn agrees_about_nesting_near_the_limit() {
+        let mut accepted = 0;
+        for depth in 55..70 {
+            let mut text = String::new();
+            for level in 0..depth {
+                text.push_str(&format!("{}k:\n", " ".repeat(level)));
+            }
+            text.push_str(&format!("{}k: [[[[[[[[1]]]]]]]]\n", " ".repeat(depth)));
+            accepted += usize::from(agrees(&text));
+        }
+        assert!(accepted > 0);
+    }
+
+    #[test]
     fn leaves_everything_else_to_the_full_parser() {
         for text in [
             "a: &x 1\nb: *x\n",
