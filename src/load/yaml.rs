@@ -1,14 +1,15 @@
 //! YAML (and JSON) text to a spanned [`Node`] tree, built straight from granit-parser's events.
 //!
 //! Building from events keeps every span and comment, reports duplicate keys without giving up on
-//! the rest of the file, and expands aliases and merge keys under a budget.
+//! the rest of the file, and expands aliases and merge keys under a budget. The events of a text
+//! in the common block layout come from the line reader ([`super::blocks`]), the rest from
+//! granit-parser.
 
 use std::borrow::Cow;
 
 use granit_parser::{Event, Parser, ScalarStyle as Style};
 
 use super::blocks;
-
 use super::keys::Keys;
 use super::tree::{Comment, Document, Entry, Node, ScalarStyle, Value};
 use crate::diagnostic::{Diagnostic, Span};
