@@ -1074,18 +1074,30 @@ mod tests {
         let mut files = Vec::new();
         texts(&root.join("examples"), &mut files);
         texts(&root.join("tests/fixtures"), &mut files);
-        let ours = files
-            .iter()
-            .filter(|(p, _)| p.extension().is_none_or(|e| e != "json"))
-            .count();
+        let ours = files.len();
         let samples = root.join("../shared/samples");
         if samples.exists() {
             texts(&samples, &mut files);
         } else {
             println!("skipped the public samples: ../shared/samples is not there");
         }
-        let mut accepted = 0;
-        for (path, text) in &files {
+        // Any other YAML to compare on: a file that lists one path a line.
+        if let Ok(list) = std::env::var("ENTRALINT_YAML_LIST") {
+            for path in std::fs::read_to_string(list)
+                .expect("the list reads")
+                .lines()
+            {
+                if let Ok(bytes) = std::fs::read(path)
+                    && let Ok((text, _)) = crate::load::decode::decode(&bytes)
+                {
+                    files.push((path.into(), text));
+                }
+            }
+        }
+        let (mut accepted, mut ours_yaml, mut ours_accepted) = (0, 0, 0);
+        for (i, (path, text)) in files.iter().enumerate() {
+            let yaml = path.extension().is_none_or(|e| e != "json");
+            ours_yaml += usize::from(i < ours && yaml);
             if fast(text).is_some() {
                 let expected = full(text).map(apart);
                 let events = fast(text).map(apart);
@@ -1096,12 +1108,17 @@ mod tests {
                     path.display()
                 );
                 accepted += 1;
+                ours_accepted += usize::from(i < ours && yaml);
             }
         }
         println!(
             "{accepted} of {} files read by the line reader",
             files.len()
         );
-        assert!(ours > 50 && accepted * 2 > ours, "{accepted} of {ours}");
+        // Nearly all of the project's own YAML is in the subset; what is not is hostile on purpose.
+        assert!(
+            ours_yaml > 50 && ours_accepted * 10 > ours_yaml * 8,
+            "{ours_accepted} of {ours_yaml}"
+        );
     }
 }
