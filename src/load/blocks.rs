@@ -216,10 +216,7 @@ impl<'a, F: FnMut(Event<'a>)> Reader<'a, F> {
             column,
             indentless,
         });
-        (self.emit)(match kind {
-            Kind::Seq => Event::SeqStart(at),
-            Kind::Map => Event::MapStart(at),
-        });
+        self.start(kind, at);
         Ok(())
     }
 
@@ -329,15 +326,7 @@ impl<'a, F: FnMut(Event<'a>)> Reader<'a, F> {
         let bytes = self.bytes;
         match bytes[at] {
             b'[' | b'{' => self.flow(at, end, 1),
-            b'\'' | b'"' => {
-                let (text, after) = self.quoted(at, end)?;
-                (self.emit)(Event::Scalar(
-                    text,
-                    quote_of(bytes[at]),
-                    Span::new(at, after),
-                ));
-                Ok(after)
-            }
+            b'\'' | b'"' => self.quoted_scalar(at, end),
             first => {
                 if !plain_start(first, bytes.get(at + 1).copied(), at + 1 < end) {
                     return Err(Declined);
@@ -381,10 +370,7 @@ impl<'a, F: FnMut(Event<'a>)> Reader<'a, F> {
             b'[' => (Kind::Seq, b']'),
             _ => (Kind::Map, b'}'),
         };
-        (self.emit)(match kind {
-            Kind::Seq => Event::SeqStart(at),
-            Kind::Map => Event::MapStart(at),
-        });
+        self.start(kind, at);
         let mut i = at + 1 + self.spaces(at + 1, end);
         if i < end && bytes[i] == close {
             (self.emit)(Event::End(i + 1));
@@ -426,15 +412,7 @@ impl<'a, F: FnMut(Event<'a>)> Reader<'a, F> {
     fn flow_key(&mut self, at: usize, end: usize) -> Step<usize> {
         let bytes = self.bytes;
         let after = match bytes[at] {
-            b'\'' | b'"' => {
-                let (text, after) = self.quoted(at, end)?;
-                (self.emit)(Event::Scalar(
-                    text,
-                    quote_of(bytes[at]),
-                    Span::new(at, after),
-                ));
-                after
-            }
+            b'\'' | b'"' => self.quoted_scalar(at, end)?,
             _ => {
                 let colon = (at..end)
                     .find(|&i| bytes[i] == b':' && bytes.get(i + 1) == Some(&b' '))
@@ -457,15 +435,7 @@ impl<'a, F: FnMut(Event<'a>)> Reader<'a, F> {
         let bytes = self.bytes;
         match bytes[at] {
             b'[' | b'{' => self.flow(at, end, depth + 1),
-            b'\'' | b'"' => {
-                let (text, after) = self.quoted(at, end)?;
-                (self.emit)(Event::Scalar(
-                    text,
-                    quote_of(bytes[at]),
-                    Span::new(at, after),
-                ));
-                Ok(after)
-            }
+            b'\'' | b'"' => self.quoted_scalar(at, end),
             _ => {
                 let stop = (at..end)
                     .find(|&i| matches!(bytes[i], b',' | b']' | b'}'))
@@ -503,6 +473,14 @@ impl<'a, F: FnMut(Event<'a>)> Reader<'a, F> {
             Span::new(at, last),
         ));
         Ok(last)
+    }
+
+    /// A quoted scalar on one line, its quote at `at`, passed on; returns where it ends.
+    fn quoted_scalar(&mut self, at: usize, end: usize) -> Step<usize> {
+        let (text, after) = self.quoted(at, end)?;
+        let quote = quote_of(self.bytes[at]);
+        (self.emit)(Event::Scalar(text, quote, Span::new(at, after)));
+        Ok(after)
     }
 
     /// A quoted scalar on one line, its quote at `at`: its value and where it ends.
@@ -558,6 +536,13 @@ impl<'a, F: FnMut(Event<'a>)> Reader<'a, F> {
             return Ok(());
         }
         Err(Declined)
+    }
+
+    fn start(&mut self, kind: Kind, at: usize) {
+        (self.emit)(match kind {
+            Kind::Seq => Event::SeqStart(at),
+            Kind::Map => Event::MapStart(at),
+        });
     }
 
     fn comment(&mut self, at: usize, end: usize) {
@@ -932,47 +917,50 @@ mod tests {
             }
         }
 
-        fn map(&mut self, column: usize, depth: usize, inline: bool) {
+        /// One to four entries at `column`, the first on the current line when `inline`.
+        fn entries(&mut self, column: usize, inline: bool, mut entry: impl FnMut(&mut Self)) {
             for i in 0..1 + self.below(4) {
                 if i > 0 || !inline {
                     self.filler();
                     self.spaces(column);
                 }
-                self.key();
-                self.value(column, depth);
+                entry(self);
             }
         }
 
+        fn map(&mut self, column: usize, depth: usize, inline: bool) {
+            self.entries(column, inline, |w| {
+                w.key();
+                w.value(column, depth);
+            });
+        }
+
         fn seq(&mut self, column: usize, depth: usize, inline: bool) {
-            for i in 0..1 + self.below(4) {
-                if i > 0 || !inline {
-                    self.filler();
-                    self.spaces(column);
-                }
-                self.out.push('-');
-                match self.below(if depth == 0 { 2 } else { 5 }) {
+            self.entries(column, inline, |w| {
+                w.out.push('-');
+                match w.below(if depth == 0 { 2 } else { 5 }) {
                     0 => {
-                        self.out.push(' ');
-                        self.scalar();
-                        self.end_line();
+                        w.out.push(' ');
+                        w.scalar();
+                        w.end_line();
                     }
-                    1 => self.end_line(),
+                    1 => w.end_line(),
                     2 => {
-                        let pad = 1 + self.below(3);
-                        self.spaces(pad);
-                        self.map(column + 1 + pad, depth - 1, true);
+                        let pad = 1 + w.below(3);
+                        w.spaces(pad);
+                        w.map(column + 1 + pad, depth - 1, true);
                     }
                     3 => {
-                        self.out.push(' ');
-                        self.seq(column + 2, depth - 1, true);
+                        w.out.push(' ');
+                        w.seq(column + 2, depth - 1, true);
                     }
                     _ => {
-                        self.end_line();
-                        let deeper = column + 1 + self.below(3);
-                        self.map(deeper, depth - 1, false);
+                        w.end_line();
+                        let deeper = column + 1 + w.below(3);
+                        w.map(deeper, depth - 1, false);
                     }
                 }
-            }
+            });
         }
 
         fn document(&mut self) -> String {
