@@ -234,27 +234,28 @@ impl<'a, F: FnMut(Event<'a>)> Reader<'a, F> {
             });
             return Ok(());
         }
-        match self.bytes[item] {
-            _ if self.is_entry(item, end) => {
-                self.push(Kind::Seq, item - self.line, false, item)?;
-                self.entry(item, end)
-            }
-            _ if self.key_end(item, end)?.is_some() => {
-                self.push(Kind::Map, item - self.line, false, item)?;
-                self.pair(item, end)
-            }
-            _ => {
-                let after = self.value(item, end)?;
-                self.trailing(after, end)
-            }
+        if self.is_entry(item, end) {
+            self.push(Kind::Seq, item - self.line, false, item)?;
+            return self.entry(item, end);
         }
+        if let Some(key) = self.key_end(item, end)? {
+            self.push(Kind::Map, item - self.line, false, item)?;
+            return self.pair_with(item, end, key);
+        }
+        let after = self.value(item, end)?;
+        self.trailing(after, end)
     }
 
     /// `key: value`, the key starting at `at`.
     fn pair(&mut self, at: usize, end: usize) -> Step {
-        let Some((key_end, colon)) = self.key_end(at, end)? else {
-            return Err(Declined);
-        };
+        match self.key_end(at, end)? {
+            Some(key) => self.pair_with(at, end, key),
+            None => Err(Declined),
+        }
+    }
+
+    /// [`Self::pair`] with the key's end and colon already found.
+    fn pair_with(&mut self, at: usize, end: usize, (key_end, colon): (usize, usize)) -> Step {
         let key = match self.bytes[at] {
             b'\'' | b'"' => self.quoted(at, end)?.0,
             _ => Cow::Borrowed(&self.text[at..key_end]),
