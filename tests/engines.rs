@@ -51,7 +51,7 @@ fn every_builtin_condition_and_placeholder_runs_on_the_fast_path() {
         if rule.when.is_none() {
             slow.push(format!("{}: condition", rule.name));
         }
-        for piece in &rule.message {
+        for piece in rule.message() {
             if let Piece::Expr(program) = piece
                 && program.fast.is_none()
             {

@@ -171,45 +171,51 @@ pub fn check_each(
         folders,
         ..Walked::default()
     };
-    // One thread checks chunk after chunk on the pool while this one hands reports on, so that
-    // printing them overlaps with checking the next; the channel holds one chunk in waiting.
-    std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::sync_channel(1);
-        scope.spawn(move || {
-            let mut units = units.into_iter().peekable();
-            while units.peek().is_some() {
-                let batch: Vec<(String, Unit)> = units.by_ref().take(chunk).collect();
-                let results: Vec<Checked> = batch
-                    .into_par_iter()
-                    .map(|(name, unit)| {
-                        let result = if total == 1 {
-                            eval::alone(|| check_unit(name, unit, checker))
-                        } else {
-                            check_unit(name, unit, checker)
-                        };
-                        if let Some(progress) = progress {
-                            progress.tick(total);
-                        }
-                        result
-                    })
-                    .collect();
-                if send.send(results).is_err() {
-                    break;
-                }
-            }
-        });
-        for results in receive {
-            for (name, explicit, reports, unchecked) in results {
-                if reports.is_empty() && explicit {
-                    walked.not_tenant.push(name);
-                }
-                for kind in unchecked {
-                    *walked.unchecked.entry(kind).or_default() += 1;
-                }
-                reports.into_iter().for_each(&mut *each);
-            }
+    let check_one = |(name, unit): (String, Unit)| {
+        let result = if total == 1 {
+            eval::alone(|| check_unit(name, unit, checker))
+        } else {
+            check_unit(name, unit, checker)
+        };
+        if let Some(progress) = progress {
+            progress.tick(total);
         }
-    });
+        result
+    };
+    let mut hand_on = |results: Vec<Checked>| {
+        for (name, explicit, reports, unchecked) in results {
+            if reports.is_empty() && explicit {
+                walked.not_tenant.push(name);
+            }
+            for kind in unchecked {
+                *walked.unchecked.entry(kind).or_default() += 1;
+            }
+            reports.into_iter().for_each(&mut *each);
+        }
+    };
+    if units.len() == 1 {
+        // One unit is checked on this thread: a thread started for it would cost a one-file
+        // check more than it could overlap.
+        hand_on(units.into_iter().map(check_one).collect());
+    } else {
+        // One thread checks chunk after chunk on the pool while this one hands reports on, so
+        // that printing them overlaps with checking the next; the channel holds one chunk in
+        // waiting.
+        std::thread::scope(|scope| {
+            let (send, receive) = std::sync::mpsc::sync_channel(1);
+            scope.spawn(move || {
+                let mut units = units.into_iter().peekable();
+                while units.peek().is_some() {
+                    let batch: Vec<(String, Unit)> = units.by_ref().take(chunk).collect();
+                    let results: Vec<Checked> = batch.into_par_iter().map(check_one).collect();
+                    if send.send(results).is_err() {
+                        break;
+                    }
+                }
+            });
+            receive.into_iter().for_each(hand_on);
+        });
+    }
     if let Some(progress) = progress {
         progress.finish();
     }

@@ -21,6 +21,14 @@ pub fn run(args: &CheckArgs, targets: &[Target]) -> u8 {
         Ok(config) => config,
         Err(code) => return code,
     };
+    // One file is read on this thread once the built-in rules have compiled on the pool (see
+    // `rules::prepare`); meanwhile this thread makes what every workforce tenant's undeclared
+    // settings hold.
+    if let [path] = args.paths.as_slice()
+        && !path.is_dir()
+    {
+        crate::model::prepare_defaults(crate::model::TenantKind::Workforce);
+    }
     let rules = match load_rules(&args.rules, &mut config, &args.select, &args.ignore) {
         Ok(rules) => rules,
         Err(code) => return code,

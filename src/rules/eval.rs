@@ -172,7 +172,7 @@ fn sections(rule: &Rule) -> Option<&[String]> {
             };
             let read = reads::sections(&when.expr, false, &mut into)
                 && pieces(&rule.at_template, false, &mut into)
-                && pieces(&rule.message, true, &mut into);
+                && pieces(rule.message(), true, &mut into);
             read.then(|| {
                 into.sort();
                 into.dedup();
@@ -683,7 +683,7 @@ impl Place<'_> {
             run.frame.set(ITEM, item.clone());
         }
         let mut out = String::new();
-        for piece in &self.rule.message {
+        for piece in self.rule.message() {
             match piece {
                 Piece::Text(text) => out.push_str(text),
                 Piece::Expr(program) => out.push_str(&run.show(program)),

@@ -234,23 +234,30 @@ impl Compiled {
     }
 }
 
-/// Gives a rule's programs disjoint memos so that they share one frame: the condition's first,
-/// then each placeholder's after those before it. A placeholder's loop-invariant values (a list
-/// made from the whole tenant) are then computed once per rule and tenant, not once per finding;
-/// and one that reads only the tenant, the parameters and the time, written the same in the
-/// condition and a placeholder (`expand(tenant.roleAssignments.filter(…).map(…))`), is one memo.
-pub fn share_frame<'a>(programs: impl Iterator<Item = &'a mut Compiled>) {
-    let mut base = 0;
-    let mut shared: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+/// Gives a rule's programs disjoint memos so that they share one frame: each program's after
+/// those before it. A placeholder's loop-invariant values (a list made from the whole tenant)
+/// are then computed once per rule and tenant, not once per finding; and one that reads only the
+/// tenant, the parameters and the time, written the same in the condition and a placeholder
+/// (`expand(tenant.roleAssignments.filter(…).map(…))`), is one memo. `layout` is where the frame
+/// stands after the programs already placed, so that programs compiled later join the same frame.
+pub fn share_frame<'a>(layout: &mut FrameLayout, programs: impl Iterator<Item = &'a mut Compiled>) {
     for compiled in programs {
-        if base > 0 {
-            shift_memos(&mut compiled.expr, base);
-            compiled.per_run.iter_mut().for_each(|m| *m += base);
-            compiled.memos += base;
+        if layout.base > 0 {
+            shift_memos(&mut compiled.expr, layout.base);
+            compiled.per_run.iter_mut().for_each(|m| *m += layout.base);
+            compiled.memos += layout.base;
         }
-        base = compiled.memos;
-        share_memos(&mut compiled.expr, &compiled.per_run, &mut shared);
+        layout.base = compiled.memos;
+        share_memos(&mut compiled.expr, &compiled.per_run, &mut layout.shared);
     }
+}
+
+/// A rule's frame after some of its programs were placed in it (see [`share_frame`]): the memos
+/// they take, and the memo of each loop-invariant body they compute.
+#[derive(Debug, Clone, Default)]
+pub struct FrameLayout {
+    base: usize,
+    shared: std::collections::HashMap<String, usize>,
 }
 
 /// Points each memo of `per_run` at the first memo of the rule with the same body.
