@@ -8,9 +8,15 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let lower = word.to_lowercase();
     let limit = (word.chars().count() / 4).max(1);
     let candidates: Vec<&str> = candidates.into_iter().collect();
+    let length = lower.chars().count();
     let near = candidates
         .iter()
-        .map(|c| (distance(&lower, &c.to_lowercase()), *c))
+        .filter_map(|c| {
+            let other = c.to_lowercase();
+            // Names whose lengths differ by more than the limit are at least that far apart.
+            (other.chars().count().abs_diff(length) <= limit)
+                .then(|| (distance(&lower, &other), *c))
+        })
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c);
@@ -52,13 +58,22 @@ pub fn closest_known(word: &str, names: &'static [&'static str]) -> Option<&'sta
 
 /// Levenshtein distance over characters.
 fn distance(a: &str, b: &str) -> usize {
+    // Names are nearly always ASCII, whose characters are its bytes: no copy to compare them.
+    if a.is_ascii() && b.is_ascii() {
+        return levenshtein(a.as_bytes(), b.as_bytes());
+    }
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    levenshtein(&a, &b)
+}
+
+fn levenshtein<T: PartialEq>(a: &[T], b: &[T]) -> usize {
     let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
+    for (i, ca) in a.iter().enumerate() {
         let mut prev = row[0];
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
+            let cost = usize::from(ca != cb);
             let next = (row[j] + 1).min(row[j + 1] + 1).min(prev + cost);
             prev = row[j + 1];
             row[j + 1] = next;

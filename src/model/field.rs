@@ -325,6 +325,20 @@ pub fn cel_map_in(mut fields: Vec<(&'static str, Val)>, order: &KeyOrder) -> Val
     Val::map(sorted)
 }
 
+/// A key's document path under `path` (`authorizationPolicy.allowInvitesFrom`); the key alone at
+/// the top. Spelled without the formatting machinery, which cost the first conversion of a
+/// tenant's defaults a quarter of its instructions.
+pub fn join_path(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        return key.to_string();
+    }
+    let mut joined = String::with_capacity(path.len() + 1 + key.len());
+    joined.push_str(path);
+    joined.push('.');
+    joined.push_str(key);
+    joined
+}
+
 /// The effective values of a section's keys when none is declared, in declaration order.
 pub type Absent = Rc<[Val]>;
 
@@ -932,7 +946,7 @@ macro_rules! section {
             fn to_cel(&self, path: &str, cx: &$crate::model::field::CelCx) -> $crate::model::value::Val {
                 // A field's document path is only spelled out where it is needed: to find the
                 // default of an absent key, or to name the items of a list.
-                let field_path = |key: &str| if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+                let field_path = |key: &str| $crate::model::field::join_path(path, key);
                 let absent = $crate::model::field::absent_fields::<Self>(path, cx.kind, || vec![$(
                     <$ty as $crate::model::field::ToCel>::absent(&field_path($key), cx),
                 )*]);

@@ -303,7 +303,7 @@ impl ToCel for MethodConfigurations {
         let fields = MethodId::VALUES
             .iter()
             .map(|name| {
-                let at = format!("{path}.{name}");
+                let at = super::field::join_path(path, name);
                 let value = match MethodId::parse(name).and_then(|id| self.get(id)) {
                     Some(configuration) => configuration.to_cel(&at, cx),
                     None => AuthenticationMethodConfiguration::absent(&at, cx),
