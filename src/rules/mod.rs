@@ -309,7 +309,7 @@ fn builtin_rules() -> Vec<Result<Rule, FileReport>> {
 /// the order of their files' names, which are their names, so that the rule set needs no sorting.
 fn compile_builtins() -> Vec<Result<Rule, FileReport>> {
     let mut builtin: Vec<&Embedded> = embedded::rules().collect();
-    builtin.sort_by_key(|file| {
+    builtin.sort_by_cached_key(|file| {
         let name = file.path.rsplit('/').next().unwrap_or(file.path);
         name.strip_suffix(".yaml").unwrap_or(name)
     });

@@ -247,17 +247,37 @@ impl<'de> Deserialize<'de> for References {
 pub struct Controls(pub Vec<String>);
 
 impl<'de> Deserialize<'de> for Controls {
+    // Read by a visitor of its own: as an untagged enum, every value was first copied into
+    // serde's buffer and then tried against each form, a fifth of reading the built-in rules.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum OneOrMany {
-            One(String),
-            Many(Vec<String>),
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Controls;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a control id or a list of control ids")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, id: &str) -> Result<Controls, E> {
+                Ok(Controls(vec![id.to_string()]))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, id: String) -> Result<Controls, E> {
+                Ok(Controls(vec![id]))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Controls, A::Error> {
+                let mut ids = Vec::with_capacity(seq.size_hint().unwrap_or(1));
+                while let Some(id) = seq.next_element()? {
+                    ids.push(id);
+                }
+                Ok(Controls(ids))
+            }
         }
-        Ok(match OneOrMany::deserialize(deserializer)? {
-            OneOrMany::One(id) => Controls(vec![id]),
-            OneOrMany::Many(ids) => Controls(ids),
-        })
+        deserializer.deserialize_any(Visit)
     }
 }
 

@@ -248,7 +248,10 @@ pub fn share_frame<'a>(layout: &mut FrameLayout, programs: impl Iterator<Item = 
             compiled.memos += layout.base;
         }
         layout.base = compiled.memos;
-        share_memos(&mut compiled.expr, &compiled.per_run, &mut layout.shared);
+        // Only per-run memos are shared: a program without one has nothing to walk for.
+        if !compiled.per_run.is_empty() {
+            share_memos(&mut compiled.expr, &compiled.per_run, &mut layout.shared);
+        }
     }
 }
 
