@@ -87,13 +87,7 @@ impl Rule {
     /// that their problems are reported then.
     pub fn message(&self) -> &[Piece] {
         self.message.get_or_init(|| {
-            let mut pieces: Vec<Piece> = split_template(&self.file.message.value)
-                .into_iter()
-                .map(|piece| match piece {
-                    Err(text) => Piece::Text(text),
-                    Ok(expr) => Piece::Expr(Box::new(expr::Program::parse(&expr))),
-                })
-                .collect();
+            let mut pieces = builtin_template(&self.file.message.value);
             expr::compile::share_frame(&mut self.layout.clone(), placeholders(&mut pieces));
             pieces
         })
@@ -644,13 +638,7 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
     let mut message =
         (!builtin).then(|| compile_message(&source, &file.message, &allowed, &mut problems));
     let mut at_template = match file.at.as_deref() {
-        Some(at) if at.contains('{') => split_template(at)
-            .into_iter()
-            .map(|piece| match piece {
-                Err(text) => Piece::Text(text),
-                Ok(expr) => Piece::Expr(Box::new(expr::Program::parse(&expr))),
-            })
-            .collect(),
+        Some(at) if at.contains('{') => builtin_template(at),
         _ => Vec::new(),
     };
     let condition = &file.when.value;
@@ -708,6 +696,18 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
         }),
         _ => Err(fail(problems)),
     }
+}
+
+/// A template whose placeholders are compiled without the `cel` crate's diagnostics: a built-in
+/// rule's message (the tests check those), and any rule's templated place.
+fn builtin_template(template: &str) -> Vec<Piece> {
+    split_template(template)
+        .into_iter()
+        .map(|piece| match piece {
+            Err(text) => Piece::Text(text),
+            Ok(expr) => Piece::Expr(Box::new(expr::Program::parse(&expr))),
+        })
+        .collect()
 }
 
 /// The placeholders of a template that the fast evaluator runs.
