@@ -28,16 +28,9 @@ fn hostile(c: char) -> bool {
 fn has_hostile(text: &str) -> bool {
     let bytes = text.as_bytes();
     let suspect = |b: u8| (b < 0x20 && b != b'\t') | (b == 0x7f) | (b == 0xc2) | (b == 0xe2);
-    // A block at a time without an early exit inside it, which the compiler vectorises.
-    if !bytes
-        .chunks(32)
-        .any(|block| block.iter().fold(false, |found, &b| found | suspect(b)))
-    {
-        return false;
-    }
-    bytes.iter().enumerate().any(|(i, &b)| {
+    let hostile_at = |i: usize| {
         let next = |n: usize| bytes.get(i + n).copied().unwrap_or(0);
-        match b {
+        match bytes[i] {
             0x7f => true,
             b if b < 0x20 => b != b'\t',
             0xc2 => (0x80..=0x9f).contains(&next(1)),
@@ -47,6 +40,12 @@ fn has_hostile(text: &str) -> bool {
             ),
             _ => false,
         }
+    };
+    // A block at a time without an early exit inside it, which the compiler vectorises; only a
+    // block with a suspect byte is looked at byte by byte.
+    bytes.chunks(32).enumerate().any(|(n, block)| {
+        block.iter().fold(false, |found, &b| found | suspect(b))
+            && (0..block.len()).any(|i| hostile_at(n * 32 + i))
     })
 }
 
@@ -473,6 +472,15 @@ mod tests {
             // Among plain text and typographic punctuation, at either end of a block.
             let long = format!("{}— {alone} ’", "x".repeat(30));
             assert_eq!(has_hostile(&long), hostile(c), "{c:?} in text");
+        }
+        // At every offset in and across blocks, after a harmless character in an earlier block.
+        for c in [
+            '\n', '\x1b', '\x7f', '\u{85}', '\u{2014}', '\u{2028}', '\u{202e}', '\u{2069}',
+        ] {
+            for at in 0..70 {
+                let text = format!("\u{2192}{}{c}{}", "a".repeat(at), "b".repeat(at % 3));
+                assert_eq!(has_hostile(&text), hostile(c), "{c:?} after {at} bytes");
+            }
         }
     }
 
