@@ -145,6 +145,8 @@ pub enum Outcome {
         at: Option<String>,
         value: Val,
         message: String,
+        /// The finding's message and shown value when its setting is not declared, made once.
+        undeclared: OnceLock<(String, String)>,
     },
 }
 
@@ -224,8 +226,13 @@ fn evaluate_rule(
     let cached = on_defaults(run, rule);
     match cached.and_then(OnceLock::get) {
         Some(Outcome::Quiet) => return Vec::new(),
-        Some(Outcome::Found { at, value, message }) if place_is_default(run, at.as_deref()) => {
-            return vec![place.placed(run, at.as_deref(), value.clone(), message.clone())];
+        Some(Outcome::Found {
+            at,
+            value,
+            message,
+            undeclared,
+        }) if place_is_default(run, at.as_deref()) => {
+            return vec![place.placed(run, at.as_deref(), value, message, Some(undeclared))];
         }
         _ => {}
     }
@@ -260,9 +267,14 @@ fn evaluate_rule(
     match run.matches(rule) {
         Ok(Matched::Tenant(true)) => {
             let (at, value, message) = place.setting(run);
-            findings.push(place.placed(run, at.as_deref(), value.clone(), message.clone()));
+            findings.push(place.placed(run, at.as_deref(), &value, &message, None));
             if cached.is_some() && place_is_default(run, at.as_deref()) {
-                outcome = Some(Outcome::Found { at, value, message });
+                outcome = Some(Outcome::Found {
+                    at,
+                    value,
+                    message,
+                    undeclared: OnceLock::new(),
+                });
             }
         }
         Ok(Matched::Tenant(false)) => outcome = Some(Outcome::Quiet),
@@ -534,13 +546,15 @@ impl Place<'_> {
     }
 
     /// A finding on a setting, placed in the document: at its value when declared, else at the
-    /// enclosing section. `rendered` is the place when the rule's is a template.
+    /// enclosing section. `rendered` is the place when the rule's is a template. `kept` keeps
+    /// the message and value shown for an undeclared setting, for a rule whose outcome is kept.
     fn placed(
         &self,
         run: &TenantRun,
         rendered: Option<&str>,
-        value: Val,
-        mut message: String,
+        value: &Val,
+        message: &str,
+        kept: Option<&OnceLock<(String, String)>>,
     ) -> Diagnostic {
         let templated = rendered.is_some();
         let at = rendered.unwrap_or(self.rule.file.at.as_deref().unwrap_or_default());
@@ -550,53 +564,70 @@ impl Place<'_> {
             let span = match span {
                 Located::Missing { span, .. } | Located::Declared(span) => span,
             };
-            return self.finding(span, "in this tenant".to_string(), message, String::new());
+            return self.finding(
+                span,
+                "in this tenant".to_string(),
+                message.into(),
+                String::new(),
+            );
         }
-        let (span, label, path, shown) = match locate(self.root, at) {
-            Located::Declared(span) => (span, "here".to_string(), at.to_string(), None),
+        let (span, label, message, shown) = match locate(self.root, at) {
+            Located::Declared(span) => (span, "here".to_string(), message.to_string(), None),
             Located::Missing { span, missing } if templated => (
                 span,
                 format!("`{missing}` not declared"),
-                at.to_string(),
+                message.to_string(),
                 None,
             ),
             Located::Missing { span, missing } => {
-                let note = &self.rule.undeclared_note[run.kind as usize];
-                message.push_str(note.get_or_init(|| {
-                    let kind = run.kind.as_str();
-                    match defaults::default_for(at) {
-                        // Say so when the external value is the workforce one, assumed.
-                        Some(default)
-                            if run.kind == TenantKind::External && !default.external_known =>
-                        {
-                            format!(
-                                " (`{at}` is not declared; Entra's default for external tenants is not documented, and the workforce default is assumed: {})",
-                                show_json(default.value(run.kind))
-                            )
-                        }
-                        Some(default) if !default.known => format!(
-                            " (`{at}` is not declared; Entra's default for {kind} tenants is not documented, and this value is assumed: {})",
-                            show_json(default.value(run.kind))
-                        ),
-                        Some(default) => format!(
-                            " (`{at}` is not declared, so Entra's default for {kind} tenants applies: {})",
-                            show_json(default.value(run.kind))
-                        ),
-                        None => format!(" (`{at}` is not declared)"),
-                    }
-                }));
-                let shown = format!("default: {}", value.show());
+                let made = || {
+                    let note = self.undeclared_note(run.kind, at);
+                    (
+                        format!("{message}{note}"),
+                        format!("default: {}", value.show()),
+                    )
+                };
+                let (message, shown) = match kept {
+                    Some(kept) => kept.get_or_init(made).clone(),
+                    None => made(),
+                };
                 (
                     span,
                     format!("`{missing}` not declared"),
-                    at.to_string(),
+                    message,
                     Some(shown),
                 )
             }
         };
-        let mut finding = self.finding(span, label, message, path);
+        let mut finding = self.finding(span, label, message, at.to_string());
         finding.value = shown;
         finding
+    }
+
+    /// What a finding on the undeclared setting `at` adds to the message: Entra's default, or
+    /// that it is not documented.
+    fn undeclared_note(&self, kind: TenantKind, at: &str) -> &str {
+        self.rule.undeclared_note[kind as usize].get_or_init(|| {
+            let name = kind.as_str();
+            match defaults::default_for(at) {
+                // Say so when the external value is the workforce one, assumed.
+                Some(default) if kind == TenantKind::External && !default.external_known => {
+                    format!(
+                        " (`{at}` is not declared; Entra's default for external tenants is not documented, and the workforce default is assumed: {})",
+                        show_json(default.value(kind))
+                    )
+                }
+                Some(default) if !default.known => format!(
+                    " (`{at}` is not declared; Entra's default for {name} tenants is not documented, and this value is assumed: {})",
+                    show_json(default.value(kind))
+                ),
+                Some(default) => format!(
+                    " (`{at}` is not declared, so Entra's default for {name} tenants applies: {})",
+                    show_json(default.value(kind))
+                ),
+                None => format!(" (`{at}` is not declared)"),
+            }
+        })
     }
 
     /// A finding on one item of the rule's collection.
