@@ -243,6 +243,12 @@ impl<'a> Lookup<'a> {
 
     /// Principal ids with every group replaced by its members (through nested groups), each once,
     /// in order. An id that is not a group and already lower case is the caller's value, shared.
+    /// Whether [`Lookup::expand`] gives `ids` back as they are: one id, in lower case, of no
+    /// group (`expand([item.principal])` for an assignment to a user, which rules ask per item).
+    pub fn expands_to_itself(&self, ids: &[Val]) -> bool {
+        matches!(ids, [Val::Str(id)] if matches!(fold(id), Cow::Borrowed(_)) && !self.members.contains_key(&**id))
+    }
+
     pub fn expand(&self, ids: &[Val]) -> Vec<Val> {
         let mut out: Vec<Val> = Vec::new();
         // Duplicates are dropped after sorting, where they sit side by side.
@@ -383,5 +389,40 @@ pub fn graph_permission(reference: &str) -> Val {
             ),
         ]),
         None => Val::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_that_expands_to_itself_is_what_expand_gives() {
+        let loaded = crate::load::load(
+            "t.yaml",
+            b"users:\n- id: ann@x.com\n- id: Bob@x.com\ngroups:\n- id: admins\n  members: [ann@x.com, inner]\n- id: inner\n  members: [bob@x.com]\n",
+        );
+        let model = crate::model::normalise(&loaded.document, &mut Vec::new()).unwrap();
+        let tenant = model.to_value();
+        let lookup = Lookup::build(&tenant, loaded.document.root.as_ref());
+        let cases = [
+            (vec![Val::str("ann@x.com")], true),
+            (vec![Val::str("nobody@x.com")], true),
+            (vec![Val::str("Bob@x.com")], false),
+            (vec![Val::str("admins")], false),
+            (vec![Val::str("inner")], false),
+            (vec![Val::str("ann@x.com"), Val::str("ann@x.com")], false),
+            (vec![Val::Int(1)], false),
+        ];
+        for (ids, itself) in cases {
+            assert_eq!(lookup.expands_to_itself(&ids), itself, "{ids:?}");
+            if itself {
+                assert_eq!(lookup.expand(&ids), ids);
+            }
+        }
+        assert_eq!(
+            lookup.expand(&[Val::str("admins")]),
+            vec![Val::str("ann@x.com"), Val::str("bob@x.com")]
+        );
     }
 }

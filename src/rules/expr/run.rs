@@ -716,6 +716,9 @@ fn apply(func: Func, values: &[Val], frame: &mut Frame, lookup: &Lookup) -> R {
         Func::Declared => Ok(Val::Bool(lookup.declared(text(0)?))),
         Func::Expand => {
             frame.charge(values[0].as_list().len())?;
+            if lookup.expands_to_itself(values[0].as_list()) {
+                return charged(values[0].clone(), frame);
+            }
             charged(Val::list(lookup.expand(values[0].as_list())), frame)
         }
         Func::AssignmentsOf => charged(Val::list(lookup.assignments_of(text(0)?)), frame),
