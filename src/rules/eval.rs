@@ -658,11 +658,18 @@ impl Place<'_> {
             .get(collection.identity())
             .and_then(Val::as_str)
             .unwrap_or_default();
-        let mut path = format!("{}[{}={identity}]", collection.key(), collection.identity());
+        // `roleAssignments[principal=…].role`, written without `format!`: every finding of a
+        // collection rule has one.
+        let (section, by) = (collection.key(), collection.identity());
+        let mut path = String::with_capacity(section.len() + by.len() + identity.len() + 24);
+        for piece in [section, "[", by, "=", identity, "]"] {
+            path.push_str(piece);
+        }
         let span = match (node, at) {
             (Some(node), Some(key)) => match inner_node(node, key) {
                 Some(value) => {
-                    path = format!("{path}.{key}");
+                    path.push('.');
+                    path.push_str(key);
                     value.span
                 }
                 None => node.span,
