@@ -250,7 +250,8 @@ pub fn share_frame<'a>(layout: &mut FrameLayout, programs: impl Iterator<Item = 
         layout.base = compiled.memos;
         // Only per-run memos are shared: a program without one has nothing to walk for.
         if !compiled.per_run.is_empty() {
-            share_memos(&mut compiled.expr, &compiled.per_run, &mut layout.shared);
+            share_memos(&mut compiled.expr, &compiled.per_run, layout);
+            compiled.memos = layout.base;
         }
     }
 }
@@ -263,27 +264,60 @@ pub struct FrameLayout {
     shared: std::collections::HashMap<String, usize>,
 }
 
-/// Points each memo of `per_run` at the first memo of the rule with the same body.
-fn share_memos(
-    expr: &mut Expr,
-    per_run: &[usize],
-    shared: &mut std::collections::HashMap<String, usize>,
-) {
+/// Points each memo of `per_run` at the first memo of the rule with the same body. A body met
+/// for the first time has the comprehensions inside it that read only the run shared too, each
+/// under a memo of its own: a placeholder's `size(LIST)` then reuses the LIST the condition
+/// `size(LIST) > 0` made (a tenant rule's condition is one memo whole).
+fn share_memos(expr: &mut Expr, per_run: &[usize], layout: &mut FrameLayout) {
     match expr {
         Expr::Memo(memo, body) if per_run.contains(memo) => {
             let mut key = String::new();
             spell(body, &mut key);
-            *memo = *shared.entry(key).or_insert(*memo);
+            match layout.shared.get(&key) {
+                Some(known) => *memo = *known,
+                None => {
+                    layout.shared.insert(key, *memo);
+                    share_comprehensions(body, layout);
+                }
+            }
         }
         Expr::Loop(l) => {
             for part in [&mut l.range, &mut l.init, &mut l.cond, &mut l.result] {
-                share_memos(part, per_run, shared);
+                share_memos(part, per_run, layout);
             }
             l.step
                 .exprs_mut()
-                .for_each(|e| share_memos(e, per_run, shared));
+                .for_each(|e| share_memos(e, per_run, layout));
         }
-        other => super::hoist::children(other, &mut |child| share_memos(child, per_run, shared)),
+        other => super::hoist::children(other, &mut |child| share_memos(child, per_run, layout)),
+    }
+}
+
+/// Puts each outermost comprehension inside `expr` that reads only the run under a memo, the one
+/// of the rule's earlier comprehension spelled the same or a new one.
+fn share_comprehensions(expr: &mut Expr, layout: &mut FrameLayout) {
+    match expr {
+        Expr::Loop(_) if super::hoist::reads_only_the_run(expr) => {
+            let mut key = String::new();
+            spell(expr, &mut key);
+            let memo = *layout.shared.entry(key).or_insert_with(|| {
+                layout.base += 1;
+                layout.base - 1
+            });
+            let comprehension = std::mem::replace(expr, Expr::Const(Val::Null));
+            *expr = Expr::Memo(memo, Box::new(comprehension));
+        }
+        // Already computed apart.
+        Expr::Memo(..) => {}
+        Expr::Loop(l) => {
+            for part in [&mut l.range, &mut l.init, &mut l.cond, &mut l.result] {
+                share_comprehensions(part, layout);
+            }
+            l.step
+                .exprs_mut()
+                .for_each(|e| share_comprehensions(e, layout));
+        }
+        other => super::hoist::children(other, &mut |child| share_comprehensions(child, layout)),
     }
 }
 
@@ -700,6 +734,44 @@ mod tests {
                 _ => panic!("{text}: fast {fast:?}, interpreter {interpreted:?}"),
             }
         }
+    }
+
+    #[test]
+    fn a_placeholder_reuses_the_comprehension_its_condition_made() {
+        let list = "params.keys.filter(k, k != 'b')";
+        let mut programs: Vec<Compiled> = [
+            format!("size({list}) > 0"),
+            format!("size({list})"),
+            format!("{list}.join(', ')"),
+        ]
+        .iter()
+        .map(|text| parse(text).expect("in the subset"))
+        .collect();
+        share_frame(&mut FrameLayout::default(), programs.iter_mut());
+        // The comprehension is one memo, the same in every program.
+        let memo_of_loop = |c: &Compiled| {
+            let shown = format!("{:?}", c.expr);
+            let at = shown.find(", Loop(").expect("a comprehension under a memo");
+            let start = shown[..at].rfind("Memo(").expect("a memo") + "Memo(".len();
+            shown[start..at].to_string()
+        };
+        let memos: Vec<String> = programs.iter().map(memo_of_loop).collect();
+        assert!(memos.iter().all(|m| *m == memos[0]), "{memos:?}");
+        // Run in the frame they share, as a rule's are, they give what each gives alone.
+        let tenant = Val::map(Vec::new());
+        let lookup = Lookup::build(&tenant, None);
+        let env = Env { lookup: &lookup };
+        let mut frame = Frame::new(8);
+        let keys = Val::list(["a", "b", "c"].map(Val::str).to_vec());
+        frame.set(1, Val::map(vec![(Key::Static("keys"), keys)]));
+        let shared: Vec<Val> = programs
+            .iter()
+            .map(|c| super::super::run::run_kept(c, &mut frame, &env).expect("runs"))
+            .collect();
+        assert_eq!(
+            shared,
+            [Val::Bool(true), Val::Int(2), Val::str("a, c")].to_vec()
+        );
     }
 
     #[test]

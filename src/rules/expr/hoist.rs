@@ -162,6 +162,14 @@ impl Slots {
     }
 }
 
+/// Whether `expr` reads no variable but `tenant`, `params` and `now` (and those it binds itself):
+/// its value is the same throughout a rule's run on one tenant.
+pub fn reads_only_the_run(expr: &Expr) -> bool {
+    let free = survey(expr, &mut Vec::new()).free;
+    let run = ["tenant", "params", "now"].map(|name| GLOBALS.iter().position(|g| *g == name));
+    !free.past && (0..128).all(|slot| !free.has(slot) || run.contains(&Some(slot)))
+}
+
 /// Pushes the [`Facts`] of `expr` and of each node inside it, in the walk's order (a node, then
 /// its sub-expressions as [`children_ref`] gives them); returns those of `expr`.
 fn survey(expr: &Expr, out: &mut Vec<Facts>) -> Facts {
