@@ -665,7 +665,10 @@ fn compile_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<R
         Err(()) => (None, None),
     };
     // The condition first, then the place, then the message, which may be compiled later.
-    let mut layout = expr::compile::FrameLayout::default();
+    let mut layout = expr::compile::FrameLayout::for_templates([
+        file.message.value.as_str(),
+        file.at.as_deref().unwrap_or_default(),
+    ]);
     expr::compile::share_frame(
         &mut layout,
         fast.iter_mut().chain(placeholders(&mut at_template)),

@@ -250,7 +250,11 @@ pub fn share_frame<'a>(layout: &mut FrameLayout, programs: impl Iterator<Item = 
         layout.base = compiled.memos;
         // Only per-run memos are shared: a program without one has nothing to walk for.
         if !compiled.per_run.is_empty() {
-            share_memos(&mut compiled.expr, &compiled.per_run, layout);
+            // A program that is one memo whole (a tenant rule's condition) may hold what a
+            // placeholder computes in part; a memo inside a program is already what a placeholder
+            // shares.
+            let whole = matches!(compiled.expr, Expr::Memo(..)) && layout.comprehensions;
+            share_memos(&mut compiled.expr, &compiled.per_run, layout, whole);
             compiled.memos = layout.base;
         }
     }
@@ -262,13 +266,30 @@ pub fn share_frame<'a>(layout: &mut FrameLayout, programs: impl Iterator<Item = 
 pub struct FrameLayout {
     base: usize,
     shared: std::collections::HashMap<String, usize>,
+    /// Whether the comprehensions inside memos are shared too: only when a later program may
+    /// repeat one, since finding them costs a walk of each memo at compile time.
+    comprehensions: bool,
 }
 
-/// Points each memo of `per_run` at the first memo of the rule with the same body. A body met
-/// for the first time has the comprehensions inside it that read only the run shared too, each
-/// under a memo of its own: a placeholder's `size(LIST)` then reuses the LIST the condition
-/// `size(LIST) > 0` made (a tenant rule's condition is one memo whole).
-fn share_memos(expr: &mut Expr, per_run: &[usize], layout: &mut FrameLayout) {
+impl FrameLayout {
+    /// The layout of a rule whose message or place is `templates`: its comprehensions inside
+    /// memos are shared when a placeholder there calls a comprehension macro.
+    pub fn for_templates<'t>(templates: impl IntoIterator<Item = &'t str>) -> FrameLayout {
+        const MACROS: [&str; 5] = [".map(", ".filter(", ".exists(", ".all(", ".exists_one("];
+        FrameLayout {
+            comprehensions: templates
+                .into_iter()
+                .any(|text| text.contains('{') && MACROS.iter().any(|m| text.contains(m))),
+            ..FrameLayout::default()
+        }
+    }
+}
+
+/// Points each memo of `per_run` at the first memo of the rule with the same body. When the memo
+/// is the `whole` program and met for the first time, the comprehensions inside it that read only
+/// the run are shared too, each under a memo of its own: a placeholder's `size(LIST)` then reuses
+/// the LIST the condition `size(LIST) > 0` made (a tenant rule's condition is one memo whole).
+fn share_memos(expr: &mut Expr, per_run: &[usize], layout: &mut FrameLayout, whole: bool) {
     match expr {
         Expr::Memo(memo, body) if per_run.contains(memo) => {
             let mut key = String::new();
@@ -277,19 +298,23 @@ fn share_memos(expr: &mut Expr, per_run: &[usize], layout: &mut FrameLayout) {
                 Some(known) => *memo = *known,
                 None => {
                     layout.shared.insert(key, *memo);
-                    share_comprehensions(body, layout);
+                    if whole {
+                        share_comprehensions(body, layout);
+                    }
                 }
             }
         }
         Expr::Loop(l) => {
             for part in [&mut l.range, &mut l.init, &mut l.cond, &mut l.result] {
-                share_memos(part, per_run, layout);
+                share_memos(part, per_run, layout, false);
             }
             l.step
                 .exprs_mut()
-                .for_each(|e| share_memos(e, per_run, layout));
+                .for_each(|e| share_memos(e, per_run, layout, false));
         }
-        other => super::hoist::children(other, &mut |child| share_memos(child, per_run, layout)),
+        other => super::hoist::children(other, &mut |child| {
+            share_memos(child, per_run, layout, false)
+        }),
     }
 }
 
@@ -747,7 +772,10 @@ mod tests {
         .iter()
         .map(|text| parse(text).expect("in the subset"))
         .collect();
-        share_frame(&mut FrameLayout::default(), programs.iter_mut());
+        let message = format!("{{size({list})}} of them: {{{list}.join(', ')}}");
+        let layout = FrameLayout::for_templates([message.as_str()]);
+        assert!(!FrameLayout::for_templates(["{size(params.keys)} keys"]).comprehensions);
+        share_frame(&mut layout.clone(), programs.iter_mut());
         // The comprehension is one memo, the same in every program.
         let memo_of_loop = |c: &Compiled| {
             let shown = format!("{:?}", c.expr);
