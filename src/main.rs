@@ -3,12 +3,14 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `mi_option_arena_eager_commit` (mimalloc.h, version 3): whether an arena's memory is
-/// committed when it is reserved. Committed up front, the first touch of each part of a 1 GiB
-/// arena is a fault the kernel answers by zeroing a huge page; a check of one file uses a few
-/// megabytes, so committing as pages are used keeps its resident memory at 15 MB instead of 35.
+/// mimalloc's `mi_option_allow_thp` (mimalloc.h, version 3): whether its memory may be backed by
+/// transparent huge pages. Allowed, mimalloc advises huge pages for each arena it reserves, and the
+/// first touch of each 2 MiB of it is a fault the kernel answers by zeroing a huge page: most of
+/// a one-file check's start-up. Disallowed, the arena is still mapped whole where the system
+/// overcommits, so it needs no `mprotect` per 64 KiB it commits (a hundred calls a one-file check,
+/// each taking the address-space lock the other threads' page faults wait on).
 #[cfg(target_os = "linux")]
-const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+const ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
 
 /// Sets the allocator's options before the first allocation, which happens before `main` (the
 /// runtime's handle of the main thread): as a constructor, run when the program is loaded.
@@ -16,7 +18,7 @@ const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
 extern "C" fn allocator_options() {
     // SAFETY: `mi_option_set` writes one entry of mimalloc's option table, before any thread but
     // the loader's exists and before anything has been allocated.
-    unsafe { libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0) };
+    unsafe { libmimalloc_sys::mi_option_set(ALLOW_THP, 0) };
 }
 
 #[cfg(target_os = "linux")]
