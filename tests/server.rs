@@ -15,15 +15,18 @@ struct Client {
     stdin: ChildStdin,
     messages: Receiver<Value>,
     next_id: i64,
+    /// What the server wrote on stderr, shown when it stops answering.
+    stderr: tempfile::NamedTempFile,
 }
 
 impl Client {
     fn start(root: &std::path::Path) -> Client {
+        let stderr = tempfile::NamedTempFile::new().unwrap();
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("entralint"))
             .arg("server")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr.reopen().unwrap())
             .spawn()
             .unwrap();
         let stdin = child.stdin.take().unwrap();
@@ -57,6 +60,7 @@ impl Client {
             stdin,
             messages,
             next_id: 0,
+            stderr,
         };
         let uri = format!("file://{}", root.display());
         let reply = client.request("initialize", json!({"capabilities": {}, "rootUri": uri}));
@@ -86,14 +90,45 @@ impl Client {
 
     fn wait(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
         loop {
-            let message = self
-                .messages
-                .recv_timeout(Duration::from_secs(60))
-                .expect("the server answered");
+            let message = match self.messages.recv_timeout(Duration::from_secs(60)) {
+                Ok(message) => message,
+                Err(err) => panic!("the server did not answer ({err}):\n{}", self.stalled()),
+            };
             if wanted(&message) {
                 return message;
             }
         }
+    }
+
+    /// What there is to know of a server that stopped answering: what it wrote on stderr, where
+    /// each of its threads waits (Linux), and their stacks when gdb is there to read them.
+    fn stalled(&self) -> String {
+        let pid = self.child.id().to_string();
+        let mut out = format!(
+            "stderr: {}\n",
+            std::fs::read_to_string(self.stderr.path()).unwrap_or_default()
+        );
+        for task in std::fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let read = |file: &str| std::fs::read_to_string(task.path().join(file));
+            out += &format!(
+                "thread {} ({}) waits in {}\n",
+                task.file_name().to_string_lossy(),
+                read("comm").unwrap_or_default().trim(),
+                read("wchan").unwrap_or_default(),
+            );
+        }
+        let gdb = Command::new("gdb")
+            .args(["-p", &pid, "-batch", "-ex", "thread apply all bt"])
+            .stdin(Stdio::null())
+            .output();
+        if let Ok(gdb) = gdb {
+            out += &String::from_utf8_lossy(&gdb.stdout);
+        }
+        out
     }
 
     fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
