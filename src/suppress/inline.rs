@@ -156,6 +156,10 @@ pub fn apply(
 ) {
     let mut problems = Vec::new();
     let directives = directives(comments, &report.source, &mut problems);
+    // Most files have no directive: their findings stay as they are, in the order they came in.
+    if directives.is_empty() && problems.is_empty() {
+        return;
+    }
     // Per directive, the rules its names stand for (None where a name is unknown).
     let resolved: Vec<Vec<Option<String>>> = directives
         .iter()
@@ -256,8 +260,10 @@ pub fn apply(
             );
         }
     }
-    report.diagnostics.extend(problems);
-    report.sort();
+    if !problems.is_empty() {
+        report.diagnostics.extend(problems);
+        report.sort();
+    }
 }
 
 #[cfg(test)]

@@ -45,12 +45,15 @@ pub fn claim(candidates: &mut Vec<Candidate>) -> Vec<Group> {
     let mut groups: BTreeMap<PathBuf, Vec<Member>> = BTreeMap::new();
     let mut claimed = vec![false; candidates.len()];
     // Reading and parsing the responses is most of the work for a large export: it runs on every
-    // core, and the members join their groups in path order as before.
-    let responses: Vec<Option<(PathBuf, Member)>> = {
+    // core, and the members join their groups in path order as before. Only the responses are
+    // collected: a slot for every candidate would be a page of memory per few files, most of them
+    // tenant files that are not responses.
+    let responses: Vec<(usize, PathBuf, Member)> = {
         use rayon::prelude::*;
         candidates
             .par_iter()
-            .map(|candidate| {
+            .enumerate()
+            .filter_map(|(i, candidate)| {
                 if candidate.explicit || !has_extension(&candidate.path, "json") {
                     return None;
                 }
@@ -58,6 +61,7 @@ pub fn claim(candidates: &mut Vec<Candidate>) -> Vec<Group> {
                 let (root, hint) = place(&candidate.path);
                 let response = super::read(&text, &hint)?;
                 Some((
+                    i,
                     root,
                     Member {
                         name: candidate.path.display().to_string(),
@@ -68,11 +72,9 @@ pub fn claim(candidates: &mut Vec<Candidate>) -> Vec<Group> {
             })
             .collect()
     };
-    for (i, response) in responses.into_iter().enumerate() {
-        if let Some((root, member)) = response {
-            claimed[i] = true;
-            groups.entry(root).or_default().push(member);
-        }
+    for (i, root, member) in responses {
+        claimed[i] = true;
+        groups.entry(root).or_default().push(member);
     }
     for (i, candidate) in candidates.iter().enumerate() {
         let is_header = candidate
