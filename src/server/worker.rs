@@ -48,6 +48,8 @@ pub struct Scheduler {
     contexts: Arc<Contexts>,
     sender: Sender<Message>,
     encoding: Encoding,
+    /// Whether the user was told that a check failed.
+    told: std::sync::atomic::AtomicBool,
 }
 
 impl Scheduler {
@@ -64,6 +66,7 @@ impl Scheduler {
             contexts,
             sender,
             encoding,
+            told: Default::default(),
         });
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
         for n in 0..workers {
@@ -127,7 +130,20 @@ impl Scheduler {
             }
             match checked {
                 Ok(checked) => self.publish(&job, checked),
-                Err(_) => eprintln!("entralint server: checking {} failed", job.name),
+                Err(panic) => {
+                    // Said on stderr (the editor's log), and once to the user, who would
+                    // otherwise wait for diagnostics that never come.
+                    let why = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    let failed = format!("could not check {}: {why}", job.name);
+                    eprintln!("entralint server: {failed}");
+                    if !self.told.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                        let _ = self.sender.send(show_error(format!("entralint {failed}")));
+                    }
+                }
             }
         }
     }
@@ -188,6 +204,15 @@ impl Scheduler {
             .sender
             .send(publish(&job.uri, diagnostics, Some(job.version)));
     }
+}
+
+/// A `window/showMessage` notification of an error.
+fn show_error(message: String) -> Message {
+    let params = lsp_types::ShowMessageParams {
+        typ: lsp_types::MessageType::ERROR,
+        message,
+    };
+    Message::Notification(Notification::new("window/showMessage".to_string(), params))
 }
 
 pub fn publish(
