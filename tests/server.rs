@@ -182,7 +182,14 @@ fn hostile_frames_are_skipped_and_the_server_keeps_answering() {
         "text": "authorizationPolicy:\n  allowInvitesFrom: XX\n"}}})
         .to_string()
         .into_bytes();
-    let at = body.windows(2).position(|w| w == b"XX").unwrap();
+    // Found by what precedes it: the temporary folder's name in the URI may hold `XX` too.
+    let marker = b"allowInvitesFrom: XX";
+    let at = body
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .unwrap()
+        + marker.len()
+        - 2;
     body[at] = 0xff;
     body[at + 1] = 0xfe;
     client.frame(&body);
@@ -205,6 +212,17 @@ fn hostile_frames_are_skipped_and_the_server_keeps_answering() {
     assert_eq!(hover["result"], Value::Null);
     let unknown = client.request("workspace/symbol", json!({"query": ""}));
     assert_eq!(unknown["error"]["code"], json!(-32601));
+    // A notification whose parameters do not read has no reply to carry the error: it is said
+    // in the log, and the server goes on.
+    client.open("not a URI", "tenant:\n  name: x\n");
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 4}}),
+    );
+    assert!(hover.get("error").is_none(), "{hover}");
+    // Written before the hover was answered: messages are handled in order.
+    let log = std::fs::read_to_string(client.stderr.path()).unwrap();
+    assert!(log.contains("ignored textDocument/didOpen"), "{log}");
     let (code, _) = client.finish();
     assert_eq!(code, 0);
 }

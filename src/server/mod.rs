@@ -103,6 +103,17 @@ fn serve(connection: &Connection) -> Result<u8, String> {
     Ok(code)
 }
 
+/// A notification's parameters; ones that do not read (a URI that is not one) are said on stderr,
+/// the editor's log, since a notification has no reply to carry the error.
+fn read_params<P: serde::de::DeserializeOwned>(
+    method: &str,
+    params: serde_json::Value,
+) -> Option<P> {
+    serde_json::from_value(params)
+        .map_err(|err| eprintln!("entralint server: ignored {method}: {err}"))
+        .ok()
+}
+
 fn negotiate(params: &InitializeParams) -> Encoding {
     let offered = params
         .capabilities
@@ -257,22 +268,22 @@ impl Server {
     }
 
     fn notify(&self, notification: Notification) {
-        let method = notification.method.clone();
+        let method = notification.method.as_str();
         let params = notification.params;
-        match method.as_str() {
+        match method {
             "textDocument/didOpen" => {
-                if let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(params) {
+                if let Some(p) = read_params::<DidOpenTextDocumentParams>(method, params) {
                     let item = p.text_document;
                     self.update(item.uri, item.version, item.text, &item.language_id);
                 }
             }
             "textDocument/didChange" => {
-                if let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(params) {
+                if let Some(p) = read_params::<DidChangeTextDocumentParams>(method, params) {
                     self.change(p);
                 }
             }
             "textDocument/didSave" => {
-                if let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(params) {
+                if let Some(p) = read_params::<DidSaveTextDocumentParams>(method, params) {
                     let uri = p.text_document.uri;
                     let configuration = uri.as_str().ends_with(crate::config::FILE_NAME);
                     self.recheck(|u| configuration || *u == uri);
@@ -282,7 +293,7 @@ impl Server {
                 self.recheck(|_| true);
             }
             "textDocument/didClose" => {
-                if let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(params) {
+                if let Some(p) = read_params::<DidCloseTextDocumentParams>(method, params) {
                     self.close(&p.text_document.uri);
                 }
             }
