@@ -124,7 +124,7 @@ impl Val {
         out
     }
 
-    fn show_into(&self, out: &mut String) {
+    pub fn show_into(&self, out: &mut String) {
         match self {
             Val::Str(s) => out.push_str(s),
             Val::Bool(b) => {
