@@ -420,8 +420,7 @@ impl TenantRun<'_> {
         })
     }
 
-    /// Evaluates a message placeholder with `value` and `item` bound.
-    /// Writes a placeholder's value as messages show it.
+    /// Writes a message placeholder's value, with `value` and `item` bound, as messages show it.
     fn show_into(&mut self, program: &Program, out: &mut String) {
         if let (Some(compiled), Engine::Fast) = (&program.fast, self.engine) {
             let env = Env {
