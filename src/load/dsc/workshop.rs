@@ -9,14 +9,22 @@ use crate::tree::{Node, Value};
 /// The resource a file name stands for: its stem ends in `c<Resource>` (any case), after a
 /// character that is not a letter or digit, as sample copies prefix the name.
 pub fn resource_of(stem: &str) -> Option<&'static str> {
+    // Asked of every YAML file a run finds, against every resource: compared in place, with no
+    // `c<Resource>` made to compare with.
     RESOURCES.iter().copied().find(|resource| {
-        let suffix = format!("c{resource}");
-        let Some(split) = stem.len().checked_sub(suffix.len()) else {
+        let Some(split) = stem.len().checked_sub(resource.len() + 1) else {
             return false;
         };
-        let (before, name) = (stem.get(..split), stem.get(split..));
-        name.is_some_and(|n| n.eq_ignore_ascii_case(&suffix))
-            && before.is_some_and(|b| !b.ends_with(|c: char| c.is_alphanumeric()))
+        let (Some(before), Some(c), Some(name)) = (
+            stem.get(..split),
+            stem.get(split..split + 1),
+            stem.get(split + 1..),
+        ) else {
+            return false;
+        };
+        c.eq_ignore_ascii_case("c")
+            && name.eq_ignore_ascii_case(resource)
+            && !before.ends_with(|c: char| c.is_alphanumeric())
     })
 }
 
@@ -107,5 +115,9 @@ mod tests {
         assert_eq!(resource_of("cAADGroupLifecyclePolicy"), None);
         assert_eq!(resource_of("xcAADRoleSetting"), None);
         assert_eq!(resource_of("Configurations"), None);
+        // Any case; a letter that is not ASCII neither stands for the `c` nor may come before it.
+        assert_eq!(resource_of("copy-CAADROLESETTING"), Some("AADRoleSetting"));
+        assert_eq!(resource_of("\u{e9}AADRoleSetting"), None);
+        assert_eq!(resource_of("\u{e9}cAADRoleSetting"), None);
     }
 }
