@@ -5,6 +5,7 @@
 //! made only when some rule needs it, runs the rest.
 
 use std::cell::OnceCell;
+use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -447,8 +448,12 @@ impl TenantRun<'_> {
         }
         match program.cel().map(|p| p.execute(&scope)) {
             Some(Ok(value)) => Val::from_cel(&value).show_into(out),
-            Some(Err(err)) => out.push_str(&format!("<{err}>")),
-            None => out.push_str(&format!("<{}>", program.text())),
+            Some(Err(err)) => {
+                let _ = write!(out, "<{err}>");
+            }
+            None => {
+                let _ = write!(out, "<{}>", program.text());
+            }
         }
     }
 }

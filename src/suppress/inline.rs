@@ -156,7 +156,7 @@ pub fn apply(
 ) {
     let mut problems = Vec::new();
     let directives = directives(comments, &report.source, &mut problems);
-    // Most files have no directive: their findings stay as they are, in the order they came in.
+    // Most files have no directive: their findings, sorted by the check, stay as they are.
     if directives.is_empty() && problems.is_empty() {
         return;
     }
